@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ChecklistsConfig(AppConfig):
+    name = "checklists"
+    verbose_name = "智慧社区核查"
+    default_auto_field = "django.db.models.BigAutoField"

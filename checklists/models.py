@@ -1,0 +1,247 @@
+"""The standard as versioned data, assessment rounds, item results, photo evidence and coverage snapshots."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from wagtail.models import BaseLogEntry, BaseLogEntryManager
+
+from communities.models import CommunityPage
+
+
+class StandardVersion(models.Model):
+    """One version of a standard (e.g. SD-ZHSQ-2019 v1); never edited in place, a revision is a new row."""
+
+    code = models.CharField("标准编号", max_length=32)
+    version = models.PositiveIntegerField("版本")
+    title = models.CharField("标准名称", max_length=200)
+    data = models.JSONField("标准内容")
+    checksum = models.CharField("内容摘要", max_length=64, editable=False)
+    note = models.TextField("修订说明", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "标准版本"
+        verbose_name_plural = "标准版本"
+        ordering = ["code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="unique_standard_version")]
+
+    def __str__(self) -> str:
+        return f"{self.code} 第{self.version}版"
+
+    @property
+    def items(self) -> list[dict]:
+        return self.data["items"]
+
+    def item(self, number: int) -> dict:
+        """Return the item definition with this number."""
+        return next(item for item in self.items if item["number"] == number)
+
+    @property
+    def item_numbers(self) -> list[int]:
+        return [item["number"] for item in self.items]
+
+    @property
+    def min_photos(self) -> int:
+        return int(self.data.get("min_photos", 1))
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", "进行中"
+    CLOSED = "closed", "已关闭"
+
+
+class Round(models.Model):
+    """An assessment round (e.g. 2026年度), pinned to the standard version it was opened with."""
+
+    code = models.CharField("轮次代码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100)
+    standard = models.ForeignKey(StandardVersion, verbose_name="标准版本", on_delete=models.PROTECT)
+    status = models.CharField("状态", max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    opened_at = models.DateTimeField("开始时间")
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "核查轮次"
+        verbose_name_plural = "核查轮次"
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return self.name or self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RoundStatus.OPEN
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待审核"
+    APPROVED = "approved", "已通过"
+    RETURNED = "returned", "被退回"
+
+
+class ItemResult(models.Model):
+    """A community's answer to one item of the standard in one round, with its workflow status."""
+
+    round = models.ForeignKey(Round, verbose_name="轮次", on_delete=models.PROTECT, related_name="results")
+    community = models.ForeignKey(
+        CommunityPage, verbose_name="社区", on_delete=models.CASCADE, related_name="results"
+    )
+    item_number = models.PositiveSmallIntegerField("指标序号")
+    values = models.JSONField("填报数据", default=dict, blank=True)
+    not_applicable = models.JSONField("本社区无此设施", default=dict, blank=True)
+    note = models.TextField("备注", blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    # The engine's verdict on values + evidence, stored so coverage is an aggregate query.
+    rules_pass = models.BooleanField("规则达标", default=False)
+    complete = models.BooleanField("填写完整", default=False)
+    evaluation = models.JSONField("评估结果", default=dict, blank=True)
+    return_reason = models.TextField("退回理由", blank=True)
+    # Optimistic concurrency: a save carries the revision it was based on; a stale one is a conflict.
+    revision = models.PositiveIntegerField("修订号", default=0)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="最后填报人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "指标填报"
+        verbose_name_plural = "指标填报"
+        ordering = ["community_id", "item_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "community", "item_number"], name="unique_item_result")
+        ]
+        indexes = [models.Index(fields=["round", "status", "rules_pass"], name="result_rollup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.community.title} · 第{self.item_number}项"
+
+    @property
+    def passes(self) -> bool:
+        return self.status == Status.APPROVED and self.rules_pass
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    """Store evidence by round and community, under a random name that cannot be guessed."""
+    result = instance.result
+    return f"evidence/{result.round.code}/{result.community.code}/{uuid.uuid4().hex}/{filename}"
+
+
+class Evidence(models.Model):
+    """A photo attached to an item result: the original kept byte-for-byte, plus display and thumbnail copies."""
+
+    result = models.ForeignKey(ItemResult, verbose_name="指标填报", on_delete=models.CASCADE, related_name="photos")
+    original = models.FileField("原图", upload_to=evidence_path, max_length=255)
+    display = models.FileField("展示图", upload_to=evidence_path, max_length=255, blank=True)
+    thumbnail = models.FileField("缩略图", upload_to=evidence_path, max_length=255, blank=True)
+    original_name = models.CharField("文件名", max_length=255, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    phash = models.CharField("感知哈希", max_length=16, db_index=True, blank=True)
+    size = models.PositiveIntegerField("字节数")
+    format = models.CharField("格式", max_length=8)
+    width = models.PositiveIntegerField("宽")
+    height = models.PositiveIntegerField("高")
+    taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
+    gps_lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    gps_lon = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    flag_old = models.BooleanField("拍摄早于轮次开始", default=False)
+    flag_duplicate = models.BooleanField("与其他社区重复", default=False)
+    duplicate_of = models.JSONField("重复来源", default=list, blank=True)
+    client_id = models.UUIDField("客户端请求号", null=True, blank=True, unique=True)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    removed_at = models.DateTimeField("移除时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "佐证照片"
+        verbose_name_plural = "佐证照片"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.sha256[:12]
+
+
+class SaveReceipt(models.Model):
+    """A client request id already applied, so a retried or double-tapped save is not applied twice."""
+
+    request_id = models.UUIDField(primary_key=True)
+    result = models.ForeignKey(ItemResult, on_delete=models.CASCADE, related_name="+")
+    revision = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "保存回执"
+        verbose_name_plural = "保存回执"
+
+    def __str__(self) -> str:
+        return str(self.request_id)
+
+
+class CoverageSnapshot(models.Model):
+    """A round's coverage figures frozen at a moment, so an application's numbers never drift."""
+
+    round = models.ForeignKey(Round, verbose_name="轮次", on_delete=models.PROTECT, related_name="snapshots")
+    data = models.JSONField("覆盖率数据")
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="生成人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "覆盖率快照"
+        verbose_name_plural = "覆盖率快照"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ChecklistLogEntryManager(BaseLogEntryManager):
+    def log_action(self, instance, action, **kwargs):
+        kwargs.update(object_id=str(instance.pk))
+        return super().log_action(instance, action, **kwargs)
+
+    def for_instance(self, instance):
+        return self.filter(object_id=str(instance.pk), content_type=ContentType.objects.get_for_model(instance))
+
+
+class ChecklistLogEntry(BaseLogEntry):
+    """Wagtail log entry for the checklist audit trail, with the columns the audit export filters on.
+
+    Append-only: written through checklists.audit.record and never edited or deleted by the UI.
+    """
+
+    object_id = models.CharField(max_length=255, db_index=True)
+    round_code = models.CharField("轮次", max_length=32, db_index=True, blank=True)
+    community_code = models.CharField("社区代码", max_length=12, db_index=True, blank=True)
+    item_number = models.PositiveSmallIntegerField("指标序号", null=True, blank=True)
+    from_status = models.CharField("原状态", max_length=10, blank=True)
+    to_status = models.CharField("新状态", max_length=10, blank=True)
+    reason = models.TextField("理由", blank=True)
+    via = models.CharField("来源", max_length=16, default="web")
+
+    objects = ChecklistLogEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        verbose_name = "核查日志"
+        verbose_name_plural = "核查日志"
+        ordering = ["timestamp", "id"]
+        indexes = [models.Index(fields=["community_code", "round_code", "timestamp"], name="audit_lookup_idx")]

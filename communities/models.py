@@ -1,0 +1,190 @@
+"""The administrative region tree, as Wagtail pages: 省 → 设区市 → 区/县/县级市 → 街道/镇/乡 → 社区."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page, Site
+
+
+class UnitKind(models.TextChoices):
+    MAIN_URBAN_DISTRICT = "main_urban_district", "主城区（计入设区市）"
+    COUNTY = "county", "县"
+    COUNTY_CITY = "county_city", "县级市"
+    INDEPENDENT_DISTRICT = "independent_district", "独立性较强的建制区"
+
+
+class StreetKind(models.TextChoices):
+    SUBDISTRICT = "subdistrict", "街道"
+    TOWN = "town", "镇"
+    TOWNSHIP = "township", "乡"
+
+
+# Unit kinds assessed on their own as counties (附件2); main urban districts roll up into their city (附件1).
+COUNTY_KINDS = (UnitKind.COUNTY, UnitKind.COUNTY_CITY, UnitKind.INDEPENDENT_DISTRICT)
+
+
+def code_field(digits: int, label: str) -> models.CharField:
+    """Return a unique division-code field of exactly `digits` digits."""
+    return models.CharField(
+        label,
+        max_length=digits,
+        unique=True,
+        validators=[RegexValidator(rf"^\d{{{digits}}}$", f"{label}必须是{digits}位数字")],
+    )
+
+
+class RegionPage(Page):
+    """Common behaviour of every level of the tree; never instantiated on its own."""
+
+    is_creatable = False
+    code_digits = 6
+
+    content_panels = Page.content_panels + [FieldPanel("code")]
+    promote_panels = []
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.code}）"
+
+
+class ProvincePage(RegionPage):
+    code = code_field(6, "省级区划代码")
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["communities.CityPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "省"
+        verbose_name_plural = "省"
+
+
+class CityPage(RegionPage):
+    code = code_field(6, "设区市代码")
+    parent_page_types = ["communities.ProvincePage"]
+    subpage_types = ["communities.UnitPage"]
+
+    class Meta:
+        verbose_name = "设区市"
+        verbose_name_plural = "设区市"
+
+
+class UnitPage(RegionPage):
+    code = code_field(6, "区县代码")
+    kind = models.CharField("类型", max_length=24, choices=UnitKind.choices)
+    city = models.ForeignKey(
+        CityPage, verbose_name="所属设区市", null=True, editable=False, on_delete=models.PROTECT, related_name="units"
+    )
+    parent_page_types = ["communities.CityPage"]
+    subpage_types = ["communities.StreetPage"]
+    content_panels = RegionPage.content_panels + [FieldPanel("kind")]
+
+    class Meta:
+        verbose_name = "区/县/县级市"
+        verbose_name_plural = "区/县/县级市"
+
+    @property
+    def assessed_as(self) -> str:
+        return "city_main_urban" if self.kind == UnitKind.MAIN_URBAN_DISTRICT else "county"
+
+
+class StreetPage(RegionPage):
+    code = code_field(9, "街道/乡镇代码")
+    kind = models.CharField("类型", max_length=16, choices=StreetKind.choices)
+    unit = models.ForeignKey(
+        UnitPage, verbose_name="所属区县", null=True, editable=False, on_delete=models.PROTECT, related_name="streets"
+    )
+    parent_page_types = ["communities.UnitPage"]
+    subpage_types = ["communities.CommunityPage"]
+    content_panels = RegionPage.content_panels + [FieldPanel("kind")]
+
+    class Meta:
+        verbose_name = "街道/镇/乡"
+        verbose_name_plural = "街道/镇/乡"
+
+
+class CommunityPage(RegionPage):
+    """A community; its checklist lives at /c/<code>/ (the QR link)."""
+
+    code = code_field(12, "社区代码")
+    households = models.PositiveIntegerField("总户数", null=True, blank=True)
+    # Ancestors copied onto the community (kept in step by communities.services.sync_region_links) so
+    # coverage is a handful of aggregate joins rather than tree walks.
+    street = models.ForeignKey(
+        StreetPage, verbose_name="街道/乡镇", null=True, editable=False, on_delete=models.PROTECT,
+        related_name="communities",
+    )
+    unit = models.ForeignKey(
+        UnitPage, verbose_name="区县", null=True, editable=False, on_delete=models.PROTECT,
+        related_name="communities",
+    )
+    city = models.ForeignKey(
+        CityPage, verbose_name="设区市", null=True, editable=False, on_delete=models.PROTECT,
+        related_name="communities",
+    )
+    parent_page_types = ["communities.StreetPage"]
+    subpage_types = []
+    content_panels = RegionPage.content_panels + [FieldPanel("households")]
+
+    class Meta:
+        verbose_name = "社区"
+        verbose_name_plural = "社区"
+
+    def get_url_parts(self, request=None):
+        # The community's public address is its mobile checklist (the QR link), not a page under the site root.
+        site = Site.find_for_request(request) if request else None
+        site = site or Site.objects.filter(is_default_site=True).first()
+        return (site.pk, site.root_url, f"/c/{self.code}/") if site else None
+
+    @property
+    def in_scope(self) -> bool:
+        """Whether the community counts for coverage (数据统计范围不含乡镇)."""
+        return self.street is not None and self.street.kind == StreetKind.SUBDISTRICT
+
+
+class Role(models.TextChoices):
+    WORKER = "worker", "社区工作人员"
+    VERIFIER = "verifier", "区县审核人员"
+    BUREAU = "bureau", "大数据局"
+
+
+ROLE_GROUPS = {
+    Role.WORKER: "社区工作人员",
+    Role.VERIFIER: "区县审核人员",
+    Role.BUREAU: "大数据局",
+}
+ADMIN_GROUP = "管理员"
+
+# Which level of the tree each role may be assigned to.
+ROLE_REGION_MODELS = {
+    Role.WORKER: ("communitypage",),
+    Role.VERIFIER: ("unitpage", "citypage"),
+    Role.BUREAU: ("citypage", "provincepage"),
+}
+
+
+class Assignment(models.Model):
+    """Who may act where: a worker on a community, a verifier on a unit, a bureau on a city or the province."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="assignments"
+    )
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
+    region = models.ForeignKey(Page, verbose_name="辖区", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField("分配时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "角色分配"
+        verbose_name_plural = "角色分配"
+        constraints = [models.UniqueConstraint(fields=["user", "role", "region"], name="unique_assignment")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.region.title}"
+
+    def clean(self):
+        from .roles import validate_assignment
+
+        if self.role and self.region_id:
+            validate_assignment(self.role, self.region)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SmartsiteConfig(AppConfig):
+    name = "smartsite"
+    verbose_name = "站点"

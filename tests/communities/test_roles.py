@@ -1,0 +1,82 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+
+from communities.models import Assignment, CityPage, CommunityPage, Role, UnitPage
+from communities.roles import assign
+from communities.selectors import communities_for, may_access_community, roles_of, units_for
+
+
+@pytest.mark.django_db
+def test_role_groups_exist_with_admin_access_for_staff_roles():
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {"社区工作人员", "区县审核人员", "大数据局", "管理员"} <= names
+    verifier = Group.objects.get(name="区县审核人员")
+    assert verifier.permissions.filter(codename="access_admin").exists()
+    assert not Group.objects.get(name="社区工作人员").permissions.filter(codename="access_admin").exists()
+
+
+def test_demo_users_see_only_their_regions(demo):
+    from django.contrib.auth import get_user_model
+
+    users = {u.username: u for u in get_user_model().objects.all()}
+    worker, verifier, bureau, admin = (users[n] for n in ("worker", "verifier", "bureau", "admin"))
+    assert set(communities_for(worker).values_list("code", flat=True)) == {"379902001001", "379902001002"}
+    assert set(communities_for(verifier).values_list("unit__code", flat=True)) == {"379902", "379903"}
+    assert communities_for(bureau).count() == CommunityPage.objects.filter(city__code="379900").count() >= 30
+    assert communities_for(admin).count() == CommunityPage.objects.count()
+    assert set(units_for(verifier).values_list("code", flat=True)) == {"379902", "379903"}
+    county = CommunityPage.objects.get(code="379921001001")
+    assert not may_access_community(verifier, county)
+    assert not may_access_community(worker, CommunityPage.objects.get(code="379902001003"))
+    assert may_access_community(bureau, county)
+    assert roles_of(worker) == {Role.WORKER}
+
+
+def test_role_scope_is_per_role(demo, make_user):
+    unit = UnitPage.objects.get(code="379921")
+    user = make_user("mixed", Role.VERIFIER, unit)
+    assert communities_for(user, (Role.WORKER,)).count() == 0
+    assert communities_for(user, (Role.VERIFIER,)).count() == CommunityPage.objects.filter(unit=unit).count()
+
+
+def test_assignment_level_is_checked(demo, make_user):
+    user = make_user("someone")
+    with pytest.raises(ValidationError, match="社区工作人员只能分配到"):
+        assign(user, Role.WORKER, UnitPage.objects.get(code="379902"))
+    with pytest.raises(ValidationError, match="区县审核人员只能分配到"):
+        Assignment(user=user, role=Role.VERIFIER, region=CommunityPage.objects.first()).full_clean()
+    assign(user, Role.BUREAU, CityPage.objects.get(code="379900"))
+    assert user.groups.filter(name="大数据局").exists()
+
+
+def test_anonymous_sees_nothing(demo):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert communities_for(AnonymousUser()).count() == 0
+
+
+def test_seed_demo_builds_the_demo_city(demo):
+    kinds = set(UnitPage.objects.values_list("kind", flat=True))
+    assert kinds == {"main_urban_district", "county", "county_city", "independent_district"}
+    assert CommunityPage.objects.count() >= 30
+    assert CommunityPage.objects.filter(street__kind__in=["town", "township"]).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not CommunityPage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_passwords_and_is_repeatable(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "worker" in out and "verifier-demo-2026" in out
+    assert CommunityPage.objects.count() == 33
