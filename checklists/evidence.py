@@ -7,6 +7,7 @@ import uuid
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from . import audit
@@ -23,11 +24,18 @@ __all__ = ["PhotoError", "evidence_add", "evidence_remove", "duplicates_of"]
 def duplicates_of(photo: ProcessedPhoto, result: ItemResult) -> list[dict]:
     """Return evidence in other communities with the same bytes or a near-identical picture."""
     others = Evidence.objects.filter(removed_at__isnull=True).exclude(result__community=result.community)
-    # Candidates share the exact bytes or the first 16 bits of the perceptual hash; the full distance
-    # is then checked here, which keeps the lookup an indexed query at province scale.
-    candidates = others.filter(Q(sha256=photo.sha256) | Q(phash__startswith=photo.phash[:4])).values(
-        "pk", "sha256", "phash", "result__community__code", "result__community__title", "result__item_number"
-    )[:50]
+    # Candidates share the exact bytes or one 16-bit quarter of the perceptual hash (by pigeonhole every
+    # picture within 3 bits is among them, and most within 6); the full distance is then checked here.
+    quarters = [photo.phash[i : i + 4] for i in range(0, 16, 4)]
+    same_quarter = Q(sha256=photo.sha256) | Q(phash__startswith=quarters[0])
+    for n, quarter in enumerate(quarters[1:], start=1):
+        same_quarter |= Q(**{f"q{n}": quarter})
+    candidates = (
+        others.annotate(**{f"q{n}": Substr("phash", 1 + 4 * n, 4) for n in range(1, 4)})
+        .filter(same_quarter)
+        .values("pk", "sha256", "phash", "result__community__code", "result__community__title",
+                "result__item_number")[:50]
+    )
     found = []
     for c in candidates:
         same_bytes = c["sha256"] == photo.sha256
