@@ -186,8 +186,10 @@ def _apply(rows: list[RegisterRow], report: ImportReport) -> None:
             cache[key] = page
         return cache[key]
 
+    provinces: dict[str, object] = {}
     for r in rows:
-        city = upsert("city", province_for(r.city_code), CityPage, r.city_code, title=r.city_name)
+        province = provinces.get(r.city_code[:2]) or provinces.setdefault(r.city_code[:2], province_for(r.city_code))
+        city = upsert("city", province, CityPage, r.city_code, title=r.city_name)
         unit = upsert("unit", city, UnitPage, r.unit_code, title=r.unit_name, kind=r.unit_kind, city=city)
         street = upsert("street", unit, StreetPage, r.street_code, title=r.street_name, kind=r.street_kind, unit=unit)
         upsert(
