@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 ROUND ?= 2026
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint bench prod clean
+.PHONY: setup run test lint bench prod loadtest clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,22 @@ test: setup lint
 	DATABASE_URL=sqlite:///$(CURDIR)/var/check.sqlite3 DJANGO_SETTINGS_MODULE=smartsite.settings.test \
 		$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (issue 6): SQLite by default, `make bench DATABASE_URL=postgres://…` for PostgreSQL (own databases).
+bench: setup
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Production-style serving: static files collected for WhiteNoise, migrations, gunicorn on $(HOST).
+# Needs SECRET_KEY (and usually DATABASE_URL, ALLOWED_HOSTS) in the environment; see ops/README-scale.md.
+prod: setup
+	DJANGO_SETTINGS_MODULE=smartsite.settings.production $(MANAGE) collectstatic --noinput -v 0
+	DJANGO_SETTINGS_MODULE=smartsite.settings.production $(MANAGE) migrate --noinput
+	DJANGO_SETTINGS_MODULE=smartsite.settings.production GUNICORN_BIND=$(HOST) \
+		$(BIN)/gunicorn -c ops/gunicorn.conf.py smartsite.wsgi
+
+# 50 simulated workers for 60 s against gunicorn + PostgreSQL on 127.0.0.1 (bench/loadtest/README.md).
+loadtest: setup
+	$(BIN)/python -m bench.loadtest.run $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

@@ -77,6 +77,7 @@ class RoundViewSet(ModelViewSet):
     menu_label = "核查轮次"
     add_to_admin_menu = True
     menu_order = 310
-    form_fields = ["code", "name", "standard", "status"]
+    # Status changes go through round_set_status (review:rounds) so closing and reopening are logged.
+    form_fields = ["code", "name", "standard"]
     list_display = ["code", "name", "standard", "status", "opened_at", "closed_at"]
     list_filter = ["status"]

@@ -222,6 +222,12 @@ class ChecklistLogEntryManager(BaseLogEntryManager):
     def for_instance(self, instance):
         return self.filter(object_id=str(instance.pk), content_type=ContentType.objects.get_for_model(instance))
 
+    def viewable_by_user(self, user):
+        # Wagtail's site-wide history report lists entries through this; scope them like everything else.
+        from .selectors.review import visible_log_entries
+
+        return visible_log_entries(user, super().viewable_by_user(user))
+
 
 class ChecklistLogEntry(BaseLogEntry):
     """Wagtail log entry for the checklist audit trail, with the columns the audit export filters on.

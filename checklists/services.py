@@ -182,8 +182,14 @@ def _check_complete(result: ItemResult) -> ItemEvaluation:
 
 
 @transaction.atomic
-def item_submit(*, result: ItemResult, user, via: str = "web", check_permission: bool = True) -> ItemResult:
-    """Submit a complete item for district review (a failing but honest answer may be submitted)."""
+def item_submit(
+    *, result: ItemResult, user, via: str = "web", check_permission: bool = True, require_complete: bool = True
+) -> ItemResult:
+    """Submit a complete item for district review (a failing but honest answer may be submitted).
+
+    `require_complete=False` is for a results import replaying a verifier's paper decision to return an
+    incomplete item: it only passes through "submitted" on its way to "returned".
+    """
     result = ItemResult.objects.select_for_update().select_related("round__standard", "community").get(pk=result.pk)
     if check_permission:
         authorize(user, result.community, Action.SUBMIT)
@@ -191,7 +197,10 @@ def item_submit(*, result: ItemResult, user, via: str = "web", check_permission:
         return result  # a double tap: already done
     old_status = result.status
     new_status = _transition(result, Action.SUBMIT)
-    _check_complete(result)
+    if require_complete:
+        _check_complete(result)
+    else:
+        refresh_verdict(result)
     result.status, result.submitted_at, result.updated_by = new_status, timezone.now(), user
     result.save()
     audit.record(result, "submitted", user=user, from_status=old_status, via=via)
@@ -241,9 +250,11 @@ def item_return(
     return _decide(result, user, Action.RETURN, reason, via, check_permission)
 
 
-def item_reopen(*, result: ItemResult, user, reason: str) -> ItemResult:
+def item_reopen(
+    *, result: ItemResult, user, reason: str, via: str = "web", check_permission: bool = True
+) -> ItemResult:
     """Unlock an approved item for the worker again, with a reason."""
-    return _decide(result, user, Action.REOPEN, reason, "web", True)
+    return _decide(result, user, Action.REOPEN, reason, via, check_permission)
 
 
 def items_approve_all(*, round_: Round, community: CommunityPage, user) -> list[ItemResult]:

@@ -56,3 +56,34 @@ def unit(demo) -> UnitPage:
     return UnitPage.objects.get(code="379902")
 
 
+
+
+def _restore_wagtail_data() -> None:
+    """Recreate what Wagtail's data migrations made (locale, root and home page, site, root collection)."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page, Site
+
+    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    locale, _ = Locale.objects.get_or_create(language_code=language)
+    if Page.get_first_root_node() is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+        home = root.add_child(instance=Page(title="首页", slug="home", locale=locale))
+        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
+@pytest.fixture(autouse=True)
+def wagtail_initial_data(request):
+    """Give transactional tests (live server, background workers) the Wagtail data migrations create.
+
+    Each transactional test ends with a flush that empties every table; post_migrate brings back content types,
+    permissions and role groups, but the Wagtail root page, site, locale and root collection come from data
+    migrations, so the next transactional test would find no tree to build the region pages under.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if transactional or {"live_server", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        _restore_wagtail_data()

@@ -9,4 +9,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="smartsite/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", include(wagtailadmin_urls)),
+    path("c/", include("checklists.mobile.urls")),
+    path("api/", include("checklists.coverage_api")),
 ]

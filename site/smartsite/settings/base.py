@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from smartsite.object_storage import s3_storage
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "smartsite",
     "communities",
     "checklists",
+    "ops",
     "wagtail.contrib.settings",
     "wagtail.users",
     "wagtail.snippets",
@@ -132,6 +135,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# STORAGE_S3_BUCKET (+ endpoint, keys, region) moves media to S3-compatible object storage, private and signed.
+if S3_STORAGE := s3_storage(os.environ):
+    STORAGES["default"] = S3_STORAGE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Photos up to 20 MB are checked by the photo pipeline; Django must let them through to it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024

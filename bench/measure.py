@@ -1,0 +1,128 @@
+"""In-process measurements on a generated province: the roll-up, its SQL floor and the phone form page.
+
+Run by bench/run.py in a subprocess whose DATABASE_URL names the benchmark database; prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "site")]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from checklists.coverage import coverage_for_round  # noqa: E402
+from checklists.models import ItemResult, Status  # noqa: E402
+from checklists.standard import open_round  # noqa: E402
+from communities.models import CommunityPage, Role, StreetKind, StreetPage, UnitPage  # noqa: E402
+from communities.roles import assign  # noqa: E402
+
+REPEATS = 7
+FORM_COMMUNITIES = 5
+FORM_REPEATS = 12
+
+
+def median_ms(action, repeats: int = REPEATS) -> float:
+    """Run `action` once to warm up, then `repeats` times; return the median wall time in ms."""
+    action()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def count_queries(action) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return len(captured)
+
+
+def raw_smart_per_unit(round_id: int, items: int) -> list[tuple]:
+    """Count smart communities per unit with one hand-written aggregate (the floor for the roll-up)."""
+    t_result, t_community = ItemResult._meta.db_table, CommunityPage._meta.db_table
+    t_street = StreetPage._meta.db_table
+    sql = f"""
+        SELECT c.unit_id, COUNT(*)
+        FROM {t_community} c
+        JOIN {t_street} s ON s.page_ptr_id = c.street_id
+        JOIN (SELECT community_id FROM {t_result}
+              WHERE round_id = %s AND status = %s AND rules_pass = %s
+              GROUP BY community_id HAVING COUNT(*) = %s) smart ON smart.community_id = c.page_ptr_id
+        WHERE s.kind = %s
+        GROUP BY c.unit_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [round_id, Status.APPROVED, True, items, StreetKind.SUBDISTRICT])
+        return cursor.fetchall()
+
+
+def rollup(round_) -> dict:
+    items = len(round_.standard.item_numbers)
+    data = coverage_for_round(round_)
+    raw = dict(raw_smart_per_unit(round_.pk, items))
+    unit_ids = dict(UnitPage.objects.values_list("code", "pk"))
+    # Both must count the same thing, or the comparison means nothing.
+    for unit in data["units"]:
+        assert unit["smart_communities"] == raw.get(unit_ids[unit["code"]], 0), unit["code"]
+    return {
+        "communities": sum(u["communities"] for u in data["units"]),
+        "rollup_ms": median_ms(lambda: coverage_for_round(round_)),
+        "rollup_raw_sql_ms": median_ms(lambda: raw_smart_per_unit(round_.pk, items)),
+        "rollup_queries": count_queries(lambda: coverage_for_round(round_)),
+    }
+
+
+def form_page(round_) -> dict:
+    """Time GET /c/<code>/ for a few communities with a realistic mix of statuses, each as its own worker."""
+    candidates = (
+        CommunityPage.objects.filter(street__kind=StreetKind.SUBDISTRICT, results__round=round_,
+                                     results__status=Status.SUBMITTED)
+        .distinct().order_by("code")[:FORM_COMMUNITIES]
+    )
+    times, queries = [], []
+    for community in candidates:
+        user, _ = get_user_model().objects.get_or_create(username=f"bench-worker-{community.code}")
+        assign(user, Role.WORKER, community)
+        client = Client()
+        client.force_login(user)
+        url = f"/c/{community.code}/"
+
+        def get(client=client, url=url):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        times.append(median_ms(get, FORM_REPEATS))
+        queries.append(count_queries(get))
+    return {"form_page_ms": round(statistics.median(times), 1), "form_page_queries": max(queries)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--what", choices=["rollup", "all"], default="all")
+    args = parser.parse_args()
+    round_ = open_round()
+    figures = rollup(round_)
+    if args.what == "all":
+        figures.update(form_page(round_))
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

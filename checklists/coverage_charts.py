@@ -1,0 +1,63 @@
+"""Geometry for the dashboard's server-rendered SVG coverage bars (no scripts, no CDN: works offline).
+
+Only drawing uses floats; every figure shown comes from the coverage JSON, computed exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import scoring
+
+WIDTH = 400  # SVG user units; the bar scales to the page width through its viewBox
+
+
+@dataclass(frozen=True)
+class TierLine:
+    x: float
+    label: str  # e.g. "≥30% 12分"
+
+
+@dataclass(frozen=True)
+class Bar:
+    width: float
+    fill: float
+    percent: float
+    tone: str  # "none", "tier" or "top": which colour the bar takes
+    lines: tuple[TierLine, ...]
+    label: str
+
+
+def _x(percent: Decimal | int | float) -> float:
+    return round(min(max(float(percent), 0.0), 100.0) * WIDTH / 100, 2)
+
+
+def tier_label(tier: dict) -> str:
+    """Return a tier as the policy writes it, e.g. "≥30% 12分" or ">50% 15分"."""
+    sign = "≥" if tier["op"] == "ge" else ">"
+    return f"{sign}{tier['percent']}% {tier['points']}分"
+
+
+def bar(entry: dict, tiers: list[dict]) -> Bar:
+    """Return the bar for a city or unit entry of the coverage JSON, with a line at each tier threshold."""
+    held = entry.get("points")
+    top = max((int(t["points"]) for t in tiers), default=0)
+    if "points" not in entry:
+        tone = "plain"  # a main urban district: the lines show the city's tiers it contributes to
+    else:
+        tone = "none" if not held else ("top" if held >= top else "tier")
+    return Bar(
+        width=WIDTH,
+        fill=_x(entry["coverage_percent"]),
+        percent=entry["coverage_percent"],
+        tone=tone,
+        lines=tuple(TierLine(_x(Decimal(str(t["percent"]))), tier_label(t)) for t in tiers),
+        label=f"{entry['smart_communities']}/{entry['communities']}",
+    )
+
+
+def plain_bar(smart: int, total: int) -> Bar:
+    """Return a bar without tier lines (streets and main urban units are not scored on their own)."""
+    percent = float(scoring.percent_display(scoring.coverage_fraction(smart, total)))
+    return Bar(WIDTH, _x(percent), percent, "plain", (), f"{smart}/{total}")

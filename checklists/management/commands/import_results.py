@@ -1,0 +1,25 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from checklists.results_import import ResultsFileError, import_results
+
+
+class Command(BaseCommand):
+    help = "导入核查结果（JSONL，照片路径相对于该文件）；任一行有误则全部不导入 / Import results from JSONL"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--user", required=True, help="记入审计日志的导入人用户名")
+        parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+
+    def handle(self, *args, file, user, dry_run, **options):
+        account = get_user_model().objects.filter(username=user, is_active=True).first()
+        if account is None:
+            raise CommandError(f"用户 {user} 不存在或已停用 / unknown user")
+        try:
+            report = import_results(file, user=account, dry_run=dry_run)
+        except ResultsFileError as exc:
+            raise CommandError(f"导入失败：{exc}") from exc
+        if not report.ok:
+            raise CommandError("导入失败，未写入任何数据：\n" + "\n".join(str(e) for e in report.errors))
+        self.stdout.write(self.style.SUCCESS(report.summary()))

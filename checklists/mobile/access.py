@@ -1,0 +1,88 @@
+"""Who reaches a community's phone pages: anonymous users go to login and back, other communities' workers
+get a clear 403 page, and JSON callers get the same answers as JSON so the page can keep its queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from communities.models import CommunityPage
+from communities.selectors import communities_for
+
+from ..models import Round
+from ..selectors.mobile import community_by_code, may_edit_checklist, may_view_checklist
+from ..standard import open_round
+
+NOT_YOURS = "不是您负责的社区"
+
+
+@dataclass
+class Access:
+    community: CommunityPage
+    round: Round | None
+    can_edit: bool
+
+
+def wants_json(request) -> bool:
+    """Whether the caller is the page's JavaScript (it asks for JSON) rather than a plain form."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def json_error(message: str, status: int, **extra) -> JsonResponse:
+    """Return a Chinese error message for the page's JavaScript."""
+    return JsonResponse({"ok": False, "message": message, **extra}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def not_yours(request, community: CommunityPage):
+    """Render the 403 page a worker sees after scanning another community's code."""
+    mine = communities_for(request.user).order_by("code")[:20]
+    return render(request, "checklists/mobile/not_yours.html", {"community": community, "mine": mine}, status=403)
+
+
+def _resolve(request, code: str, *, edit: bool):
+    """Return (Access, None) or (None, response) for the community with this code."""
+    community = community_by_code(code)
+    if community is None:
+        raise Http404("没有这个社区代码")
+    if not may_view_checklist(request.user, community):
+        if wants_json(request):
+            return None, json_error(NOT_YOURS, 403)
+        return None, not_yours(request, community)
+    can_edit = may_edit_checklist(request.user, community)
+    if edit and not can_edit:
+        message = "您只能查看该社区的填报，不能修改"
+        return None, json_error(message, 403) if wants_json(request) else render(
+            request, "checklists/mobile/message.html", {"community": community, "message": message}, status=403
+        )
+    return Access(community, open_round(), can_edit), None
+
+
+def community_view(edit: bool = False):
+    """Decorate a view taking (request, access, ...) for /c/<code>/...; `edit` demands a worker's rights."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, code: str, *args, **kwargs):
+            if not request.user.is_authenticated:
+                if wants_json(request):
+                    return json_error("登录已失效，请重新登录（未同步的内容保存在本机）", 401, login=reverse("login"))
+                return redirect_to_login(request.get_full_path())
+            access, refusal = _resolve(request, code, edit=edit)
+            return refusal or view(request, access, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def item_or_404(access: Access, number: int) -> dict:
+    """Return the open round's definition of item `number`, or 404."""
+    if access.round is None or number not in access.round.standard.item_numbers:
+        raise Http404("没有这个指标")
+    return access.round.standard.item(number)

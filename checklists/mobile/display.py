@@ -1,0 +1,92 @@
+"""Turn items, photos and versions into what the page's JavaScript receives (and the conflict table shows)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from ..evaluation import clean_values
+from ..models import ItemResult, Status
+from ..selectors.mobile import ItemView, PhotoView
+
+BLANK = "（未填写）"
+
+
+def photo_json(code: str, number: int, photo: PhotoView) -> dict:
+    """Return one photo's links and flags."""
+    return {
+        "id": photo.id,
+        "name": photo.name,
+        "thumb": reverse("mobile:evidence", args=[code, photo.id, "thumb"]),
+        "display": reverse("mobile:evidence", args=[code, photo.id, "display"]),
+        "remove": reverse("mobile:photo_remove", args=[code, number, photo.id]),
+        "old": photo.flag_old,
+        "duplicate": photo.flag_duplicate,
+        "taken_at": timezone.localtime(photo.taken_at).strftime("%Y-%m-%d %H:%M") if photo.taken_at else "",
+    }
+
+
+def item_state(code: str, view: ItemView, counts: dict) -> dict:
+    """Return an item as the server now sees it: the verdict that wins over the page's live one."""
+    photos = [photo_json(code, view.number, p) for p in view.photos]
+    return {
+        "number": view.number,
+        "revision": view.revision,
+        "status": view.status,
+        "status_label": view.status_label,
+        "return_reason": view.return_reason,
+        "evaluation": view.evaluation,
+        "complete": view.complete,
+        "photos": photos,
+        "counts": counts,
+    }
+
+
+def _value_text(field: dict, raw, cleaned) -> str:
+    if raw in (None, "", []):
+        return BLANK
+    if field["kind"] == "bool" and cleaned is not None:
+        return "是" if cleaned else "否"
+    if field["kind"] == "choices":
+        labels = {o["key"]: o["label"] for o in field.get("options", ())}
+        picked = raw if isinstance(raw, list) else [raw]
+        return "、".join(labels.get(k, str(k)) for k in picked)
+    unit = field.get("unit", "")
+    return f"{raw} {unit}".strip() if field["kind"] in ("count", "decimal") else str(raw)
+
+
+def _marks_text(field: dict, marks: dict) -> str:
+    labels = {o["key"]: o["label"] for o in field.get("options", ())}
+    return "；".join(f"{labels.get(k, k)}：本社区无此设施（{note or '未填说明'}）" for k, note in marks.items())
+
+
+def version_rows(item: dict, mine: dict, theirs: dict) -> list[dict]:
+    """Return the two versions of an item side by side, field by field, marking what differs."""
+    mine_clean, _ = clean_values(item, mine["values"])
+    theirs_clean, _ = clean_values(item, theirs["values"])
+    rows = []
+    for field in item["fields"]:
+        key = field["key"]
+        a = _value_text(field, mine["values"].get(key), mine_clean.get(key))
+        b = _value_text(field, theirs["values"].get(key), theirs_clean.get(key))
+        a_marks = _marks_text(field, mine["not_applicable"].get(key) or {})
+        b_marks = _marks_text(field, theirs["not_applicable"].get(key) or {})
+        a, b = "；".join(filter(None, [a, a_marks])), "；".join(filter(None, [b, b_marks]))
+        rows.append({"label": field["label"], "mine": a, "theirs": b, "differs": a != b})
+    a, b = mine["note"] or BLANK, theirs["note"] or BLANK
+    rows.append({"label": "备注", "mine": a, "theirs": b, "differs": a != b})
+    return rows
+
+
+def result_version(result: ItemResult) -> dict:
+    """Return the stored version of an item for the conflict view."""
+    return {
+        "revision": result.revision,
+        "values": result.values,
+        "not_applicable": result.not_applicable,
+        "note": result.note,
+        "status": result.status,
+        "status_label": Status(result.status).label,
+        "updated_by": str(result.updated_by or ""),
+        "updated_at": timezone.localtime(result.updated_at).strftime("%Y-%m-%d %H:%M:%S"),
+    }

@@ -1,0 +1,135 @@
+"""Read a worker's answer to one item from the plain HTML form or the page's JSON, checking its shape only:
+whether the figures meet the standard is the evaluation engine's business, and bad figures are still kept."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.http import QueryDict
+
+TEXT_MAX = 5000
+NUMBER_MAX = 40  # characters in a count or decimal box; anything longer is a paste accident
+CHOICES_MAX = 50
+TOO_LONG = "内容过长"
+BAD_FORMAT = "格式有误"
+
+
+@dataclass
+class Answer:
+    values: dict
+    not_applicable: dict
+    note: str
+    base_revision: int
+    request_id: uuid.UUID
+    round_code: str
+
+    def differs_from(self, values: dict, not_applicable: dict, note: str) -> bool:
+        """Whether saving this answer would change the stored one (the plain form re-posts unchanged items)."""
+        mine = {k: v for k, v in self.values.items() if v not in (None, "", [])}
+        return mine != values or self.not_applicable != (not_applicable or {}) or self.note != note
+
+
+class EnvelopeForm(forms.Form):
+    request_id = forms.UUIDField(error_messages={"required": "缺少请求号", "invalid": "请求号格式有误"})
+    base_revision = forms.IntegerField(
+        min_value=0,
+        error_messages={"required": "缺少修订号", "invalid": "修订号格式有误", "min_value": "修订号格式有误"},
+    )
+    round = forms.CharField(max_length=32, required=False)
+    note = forms.CharField(max_length=TEXT_MAX, required=False, strip=False,
+                           error_messages={"max_length": f"备注不能超过{TEXT_MAX}字"})
+
+
+def _check_value(field: dict, raw) -> tuple[object, str]:
+    """Return (value, problem) for one field's raw entry."""
+    kind = field["kind"]
+    if raw is None:
+        return None, ""
+    if kind == "choices":
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or len(raw) > CHOICES_MAX or not all(isinstance(k, str) for k in raw):
+            return None, BAD_FORMAT
+        return (raw or None), ""
+    if isinstance(raw, bool) and kind == "bool":
+        return raw, ""
+    if isinstance(raw, int | Decimal) and not isinstance(raw, bool) and kind in ("count", "decimal"):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        return None, BAD_FORMAT
+    limit = TEXT_MAX if kind == "text" else NUMBER_MAX
+    return (raw, "") if len(raw) <= limit else (None, TOO_LONG)
+
+
+def _check_marks(item: dict, raw) -> tuple[dict, dict[str, list[str]]]:
+    if raw in (None, ""):
+        return {}, {}
+    if not isinstance(raw, dict):
+        return {}, {"not_applicable": [BAD_FORMAT]}
+    keys = {f["key"] for f in item["fields"]}
+    marks, errors = {}, {}
+    for key, options in raw.items():
+        if key not in keys:
+            continue  # the engine names fields it does not know; nothing to keep
+        ok = isinstance(options, dict) and all(
+            isinstance(o, str) and isinstance(n, str) and len(n) <= TEXT_MAX for o, n in options.items()
+        )
+        if not ok:
+            errors[key] = [BAD_FORMAT]
+        elif options:
+            marks[key] = dict(options)
+    return marks, errors
+
+
+def _answer(item: dict, envelope: dict, raw_values: dict, raw_marks) -> tuple[Answer | None, dict[str, list[str]]]:
+    form = EnvelopeForm(envelope)
+    errors: dict[str, list[str]] = {} if form.is_valid() else {k: list(v) for k, v in form.errors.items()}
+    values = {}
+    for field in item["fields"]:
+        value, problem = _check_value(field, raw_values.get(field["key"]))
+        if problem:
+            errors[field["key"]] = [f"{field['label']}：{problem}"]
+        elif value is not None:
+            values[field["key"]] = value
+    marks, mark_errors = _check_marks(item, raw_marks)
+    errors.update(mark_errors)
+    if errors:
+        return None, errors
+    data = form.cleaned_data
+    answer = Answer(values, marks, data["note"], data["base_revision"], data["request_id"], data["round"])
+    return answer, {}
+
+
+def answer_from_post(item: dict, post: QueryDict) -> tuple[Answer | None, dict[str, list[str]]]:
+    """Read the plain form: `v.<field>` values, `na.<field>` options marked 本社区无此设施, `nn.<field>.<option>` notes.
+    """
+    values: dict = {}
+    marks: dict = {}
+    for field in item["fields"]:
+        key = field["key"]
+        if field["kind"] == "choices":
+            values[key] = post.getlist(f"v.{key}") or None
+            picked = post.getlist(f"na.{key}")
+            if picked:
+                marks[key] = {option: post.get(f"nn.{key}.{option}", "") for option in picked}
+        else:
+            values[key] = post.get(f"v.{key}") or None
+    envelope = {k: post.get(k) for k in ("request_id", "base_revision", "round", "note") if k in post}
+    return _answer(item, envelope, values, marks)
+
+
+def answer_from_json(item: dict, body: bytes) -> tuple[Answer | None, dict[str, list[str]]]:
+    """Read the page's JSON: {request_id, base_revision, round, values, not_applicable, note}."""
+    try:
+        # Decimals stay exact: a JSON number never becomes a float on the way to the engine.
+        data = json.loads(body or b"{}", parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError):
+        return None, {"__all__": ["请求内容不是有效的 JSON"]}
+    if not isinstance(data, dict) or not isinstance(data.get("values", {}), dict):
+        return None, {"__all__": ["请求内容格式有误"]}
+    envelope = {k: data[k] for k in ("request_id", "base_revision", "round", "note") if data.get(k) is not None}
+    return _answer(item, envelope, data.get("values") or {}, data.get("not_applicable"))

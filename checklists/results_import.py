@@ -1,0 +1,294 @@
+"""Results import (interfaces.md "Results import"): JSONL from districts that collected results on paper.
+
+Every line goes through the same services as the phone and the review screens (answer_save, evidence_add,
+item_submit / item_approve / item_return) with via="import", so values, photos and decisions are checked
+exactly as they are online and every change is on the audit trail as done by the importing user. The file
+is applied atomically: any bad line and nothing is kept, and every bad line is reported with its number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from communities.models import CommunityPage
+
+from . import audit
+from .evidence import PhotoError, evidence_add
+from .models import Evidence, ItemResult, Round, Status
+from .services import IncompleteError, answer_save, item_approve, item_reopen, item_return, item_submit, result_for
+from .workflow import TransitionError
+
+KEYS = {"community", "round", "item", "values", "not_applicable", "photos", "status", "note"}
+REQUIRED = ("community", "round", "item", "status")
+REIMPORT_REASON = "导入结果覆盖已审核的填报"
+# Photos with the same bytes on the same item are one photo: a re-imported file does not attach them twice.
+PHOTO_NAMESPACE = uuid.UUID("6f1f4a3e-3b0b-4d53-9a51-7d7d2c0e5a10")
+
+
+class ResultsFileError(ValueError):
+    """The file as a whole cannot be read."""
+
+
+class LineProblem(Exception):
+    """One line cannot be imported; the message says why, in Chinese."""
+
+
+@dataclass
+class LineError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.line}行：{self.message}"
+
+
+@dataclass
+class Line:
+    number: int
+    round: Round
+    community: CommunityPage
+    item: int
+    values: dict
+    not_applicable: dict
+    photos: list[Path]
+    status: str
+    note: str | None  # None: the line has no note, keep the item's own
+
+
+@dataclass
+class ImportReport:
+    lines: int = 0
+    imported: int = 0
+    photos: int = 0
+    errors: list[LineError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        done = f"共{self.lines}行；导入指标{self.imported}项，照片{self.photos}张"
+        return done + ("（试运行，未写入）" if self.dry_run else "")
+
+
+def read_lines(path: Path) -> list[tuple[int, str]]:
+    """Return (line number, text) of the file's non-blank lines."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise ResultsFileError(f"无法读取文件 {path}：{exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ResultsFileError("文件不是 UTF-8 编码的 JSONL") from exc
+    return [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+
+
+def _text(record: dict, key: str) -> str:
+    value = record.get(key)
+    return "" if value is None else str(value).strip()
+
+
+def _shape_problems(record) -> list[str]:
+    """Check one decoded line on its own, before looking anything up."""
+    if not isinstance(record, dict):
+        return ["每行必须是一个 JSON 对象"]
+    problems = [f"缺少 {key}" for key in REQUIRED if record.get(key) in (None, "")]
+    unknown = sorted(set(record) - KEYS)
+    if unknown:
+        problems.append(f"未知字段：{', '.join(unknown)}")
+    status = record.get("status")
+    if status not in (None, "") and status not in Status.values:
+        problems.append(f"status 未知：“{status}”（应为 {', '.join(Status.values)}）")
+    if status == Status.RETURNED and not _text(record, "note"):
+        problems.append("status 为 returned 时必须在 note 中填写退回理由")
+    if not isinstance(record.get("values", {}), dict):
+        problems.append("values 必须是对象")
+    if not isinstance(record.get("not_applicable", {}), dict):
+        problems.append("not_applicable 必须是对象")
+    photos = record.get("photos", [])
+    if not isinstance(photos, list) or not all(isinstance(p, str) and p.strip() for p in photos):
+        problems.append("photos 必须是文件路径的列表")
+    item = record.get("item")
+    if item not in (None, "") and (isinstance(item, bool) or not str(item).isdigit()):
+        problems.append(f"item 必须是指标序号（现为“{item}”）")
+    return problems
+
+
+class _Lookups:
+    """Rounds and communities named in the file, fetched once."""
+
+    def __init__(self, records: list[dict]):
+        codes = {_text(r, "community") for r in records}
+        self.communities = {c.code: c for c in CommunityPage.objects.filter(code__in=codes)}
+        rounds = {_text(r, "round") for r in records}
+        self.rounds = {r.code: r for r in Round.objects.filter(code__in=rounds).select_related("standard")}
+
+
+def _resolve(number: int, record: dict, lookups: _Lookups, base: Path) -> tuple[Line | None, list[str]]:
+    """Turn a well-shaped record into a Line, or say what it refers to that does not exist."""
+    problems = []
+    community = lookups.communities.get(_text(record, "community"))
+    if community is None:
+        problems.append(f"社区代码 {_text(record, 'community')} 不存在")
+    round_ = lookups.rounds.get(_text(record, "round"))
+    item = int(record["item"])
+    if round_ is None:
+        problems.append(f"轮次 {_text(record, 'round')} 不存在")
+    elif not round_.is_open:
+        problems.append(f"轮次 {round_.code} 已关闭，不能导入")
+    elif item not in round_.standard.item_numbers:
+        problems.append(f"标准中没有第{item}项")
+    else:
+        fields = {f["key"] for f in round_.standard.item(item)["fields"]}
+        unknown = sorted(set(record.get("values", {})) - fields)
+        if unknown:
+            problems.append(f"第{item}项没有字段：{', '.join(unknown)}")
+    photos = []
+    for name in record.get("photos", []):
+        path = Path(name)
+        if path.is_absolute():
+            problems.append(f"照片路径必须相对于导入文件：{name}")
+        elif not (base / path).is_file():
+            problems.append(f"找不到照片文件：{name}")
+        else:
+            photos.append(base / path)
+    if problems:
+        return None, problems
+    return Line(
+        number, round_, community, item, record.get("values", {}), record.get("not_applicable", {}), photos,
+        record["status"], _text(record, "note") if "note" in record else None,
+    ), []
+
+
+def parse(path: Path) -> tuple[list[Line], list[LineError], int]:
+    """Decode and check every line; return the usable lines, the bad ones and the number of lines."""
+    decoded: list[tuple[int, dict]] = []
+    errors: list[LineError] = []
+    raw_lines = read_lines(path)
+    for number, text in raw_lines:
+        try:
+            # Decimals stay exact: 1000.1 must not become a binary float on its way to the engine.
+            record = json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as exc:
+            errors.append(LineError(number, f"不是有效的 JSON（第{exc.colno}列：{exc.msg}）"))
+            continue
+        problems = _shape_problems(record)
+        errors.extend(LineError(number, p) for p in problems)
+        if not problems:
+            decoded.append((number, record))
+    lookups = _Lookups([r for _, r in decoded])
+    lines: list[Line] = []
+    seen: dict[tuple, int] = {}
+    for number, record in decoded:
+        line, problems = _resolve(number, record, lookups, path.parent)
+        errors.extend(LineError(number, p) for p in problems)
+        if line is None:
+            continue
+        key = (line.round.pk, line.community.pk, line.item)
+        if key in seen:
+            errors.append(LineError(number, f"与第{seen[key]}行是同一社区同一指标"))
+            continue
+        seen[key] = number
+        lines.append(line)
+    return lines, errors, len(raw_lines)
+
+
+def _attach_photos(line: Line, result: ItemResult, user, created: list[Evidence]) -> int:
+    for path in line.photos:
+        data = path.read_bytes()
+        client_id = uuid.uuid5(PHOTO_NAMESPACE, f"{result.pk}/{hashlib.sha256(data).hexdigest()}")
+        if Evidence.objects.filter(client_id=client_id).exists():
+            continue  # already attached by an earlier import of the same photo
+        try:
+            created.append(evidence_add(
+                result=result, user=user, data=data, filename=path.name, client_id=client_id, via="import",
+                check_permission=False,
+            ))
+        except PhotoError as exc:
+            raise LineProblem(f"照片 {path.name}：{exc.message}") from exc
+    return len(line.photos)
+
+
+def _drive(result: ItemResult, line: Line, user) -> ItemResult:
+    """Move the saved item to the requested status through the workflow services."""
+    common = {"user": user, "via": "import", "check_permission": False}
+    if line.status == Status.DRAFT:
+        if result.status != Status.DRAFT:
+            raise LineProblem(f"该指标当前为“{Status(result.status).label}”，不能导入为草稿")
+        return result
+    # A verifier may have returned an item because it was incomplete; only that path skips the check.
+    result = item_submit(result=result, require_complete=line.status != Status.RETURNED, **common)
+    if line.status == Status.APPROVED:
+        return item_approve(result=result, **common)
+    if line.status == Status.RETURNED:
+        return item_return(result=result, reason=line.note, **common)
+    return result
+
+
+def apply_line(line: Line, user, created: list[Evidence]) -> int:
+    """Import one line (values, photos, status) and log it; return the number of photos in it."""
+    result = result_for(round_=line.round, community=line.community, item_number=line.item)
+    before = result.status
+    common = {"user": user, "via": "import", "check_permission": False}
+    if result.status == Status.APPROVED:
+        result = item_reopen(result=result, reason=REIMPORT_REASON, **common)
+    outcome = answer_save(
+        round_=line.round, community=line.community, item_number=line.item, values=line.values,
+        # For "returned" the note is the verifier's reason to the worker, not the worker's own remark.
+        not_applicable=line.not_applicable, note=None if line.status == Status.RETURNED else line.note, **common,
+    )
+    if outcome.evaluation.errors:
+        raise LineProblem("；".join(issue.message for issue in outcome.evaluation.errors))
+    photos = _attach_photos(line, outcome.result, user, created)
+    result = _drive(ItemResult.objects.get(pk=outcome.result.pk), line, user)
+    audit.record(
+        result, "imported", user=user, from_status=before, to_status=result.status, via="import",
+        reason=line.note if line.status == Status.RETURNED else "",
+        data={"line": line.number, "photos": photos, "values": result.values},
+    )
+    return photos
+
+
+def import_results(path: Path | str, *, user, dry_run: bool = False) -> ImportReport:
+    """Import a results JSONL file atomically as `user`; with dry_run, check everything and keep nothing."""
+    path = Path(path)
+    lines, errors, count = parse(path)
+    report = ImportReport(lines=count, errors=errors, dry_run=dry_run)
+    created: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            for line in lines:
+                try:
+                    with transaction.atomic():
+                        report.photos += apply_line(line, user, created)
+                        report.imported += 1
+                except (LineProblem, IncompleteError, TransitionError, ValueError) as exc:
+                    report.errors.append(LineError(line.number, _message(exc)))
+            if report.errors or dry_run:
+                transaction.set_rollback(True)
+    finally:
+        if report.errors or dry_run:
+            _discard_files(created)
+    report.errors.sort(key=lambda e: e.line)
+    return report
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, IncompleteError):
+        return "不能提交：" + "；".join(exc.reasons)
+    return getattr(exc, "message", None) or str(exc)
+
+
+def _discard_files(created: list[Evidence]) -> None:
+    """Delete the files of photos whose rows were rolled back, so a failed import leaves nothing behind."""
+    for evidence in created:
+        for file in (evidence.original, evidence.display, evidence.thumbnail):
+            if file and file.name:
+                file.storage.delete(file.name)

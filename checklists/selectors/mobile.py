@@ -1,0 +1,298 @@
+"""Reads for the phone checklist: a community's items, answers and photos in a fixed number of queries
+(one for the results, one for the live photos), whatever the number of photos or items."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Q
+
+from communities.models import CommunityPage, Role
+from communities.selectors import may_access_community, region_paths
+
+from ..evaluation import clean_values, describe_rule, evaluate_item
+from ..models import Evidence, ItemResult, Round, SaveReceipt, Status
+from ..services import evaluation_summary
+
+VIEW_ROLES = (Role.WORKER, Role.VERIFIER)
+# Item 24's evidence (特殊人群) is never shown outside the community's own workers and its verifiers.
+SENSITIVE_ROLES = (Role.WORKER, Role.VERIFIER)
+HOUSEHOLDS = "households"
+# The same words as site/static/mobile/eval.js, so the live verdict and the server's read alike.
+VERDICT_LABELS = {"pass": "达标", "fail": "未达标", "incomplete": "未填完", "invalid": "有误"}
+OUTCOME_LABELS = {"pass": "达标", "fail": "未达标", "incomplete": "待填", "invalid": "有误"}
+
+
+@dataclass(frozen=True)
+class PhotoView:
+    id: int
+    name: str
+    flag_old: bool
+    flag_duplicate: bool
+    taken_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OptionView:
+    key: str
+    label: str
+    ticked: bool
+    na: bool
+    na_note: str
+
+
+@dataclass(frozen=True)
+class FieldView:
+    key: str
+    kind: str
+    label: str
+    unit: str
+    value: str  # text inputs: the raw entry as typed; bool: "true", "false" or ""
+    options: tuple[OptionView, ...]
+    prefilled: bool
+    required: bool
+    hint: str  # what the standard asks of a choices field
+    na_allowed: bool  # options may be marked 本社区无此设施 (only where every option is required)
+
+
+@dataclass
+class ItemView:
+    number: int
+    name: str
+    description: str
+    category: str
+    fields: list[FieldView]
+    rules: list[tuple[str, str]]  # (label, formula)
+    status: str
+    return_reason: str
+    revision: int
+    note: str
+    photos: list[PhotoView]
+    evaluation: dict
+    sensitive: bool
+    values: dict = field(default_factory=dict)
+    not_applicable: dict = field(default_factory=dict)
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def complete(self) -> bool:
+        """Mirror ItemResult.complete: nothing missing and no input errors."""
+        outcomes = (*self.evaluation["rules"], *self.evaluation["requirements"])
+        return not self.evaluation["errors"] and all(o["verdict"] != "incomplete" for o in outcomes)
+
+
+@dataclass
+class CategoryView:
+    key: str
+    label: str
+    items: list[ItemView]
+    done: int
+    total: int
+
+
+@dataclass
+class ChecklistView:
+    community: CommunityPage
+    round: Round
+    items: list[ItemView]
+    categories: list[CategoryView]
+    returned: list[ItemView]
+    counts: dict
+
+
+def community_by_code(code: str) -> CommunityPage | None:
+    """Return the community with this 12-digit code."""
+    return CommunityPage.objects.filter(code=code).first()
+
+
+def may_view_checklist(user, community: CommunityPage) -> bool:
+    """Whether the user may open the community's checklist: its workers, its verifiers, administrators."""
+    return may_access_community(user, community, VIEW_ROLES)
+
+
+def may_edit_checklist(user, community: CommunityPage) -> bool:
+    """Whether the user fills this community's checklist (its workers and administrators)."""
+    return may_access_community(user, community, (Role.WORKER,))
+
+
+def may_see_sensitive(user, community: CommunityPage) -> bool:
+    """Whether the user holds a worker or verifier assignment over the community (admins are no exception)."""
+    if not user.is_authenticated:
+        return False
+    return any(community.path.startswith(p) for p in region_paths(user, SENSITIVE_ROLES))
+
+
+def _field_value(field_def: dict, raw, cleaned) -> str:
+    if field_def["kind"] == "bool":
+        return "" if cleaned is None else ("true" if cleaned else "false")
+    if field_def["kind"] == "choices" or raw is None:
+        return ""
+    return str(raw)
+
+
+def _hint(field_def: dict) -> str:
+    if field_def.get("rule") == "all":
+        return "须全部具备；没有的请勾选“本社区无此设施”并说明"
+    if field_def.get("min") is not None:
+        return f"至少选择{field_def['min']}项"
+    if field_def.get("required"):
+        return "须为“是”"
+    return ""
+
+
+def with_labels(summary: dict) -> dict:
+    """Add the Chinese verdict words the page shows next to the item and to each rule and requirement."""
+    summary["label"] = VERDICT_LABELS[summary["verdict"]]
+    for outcome in (*summary["rules"], *summary["requirements"]):
+        outcome["label_verdict"] = OUTCOME_LABELS[outcome["verdict"]]
+    return summary
+
+
+def _fields(item: dict, values: dict, marks: dict, households: int | None) -> tuple[list[FieldView], dict]:
+    values = dict(values)
+    prefilled = set()
+    keys = {f["key"] for f in item["fields"]}
+    if HOUSEHOLDS in keys and values.get(HOUSEHOLDS) in (None, "") and households is not None:
+        values[HOUSEHOLDS] = str(households)
+        prefilled.add(HOUSEHOLDS)
+    cleaned, _ = clean_values(item, values)
+    views = []
+    for f in item["fields"]:
+        ticked = cleaned.get(f["key"]) or () if f["kind"] == "choices" else ()
+        field_marks = marks.get(f["key"]) if isinstance(marks.get(f["key"]), dict) else {}
+        options = tuple(
+            OptionView(o["key"], o["label"], o["key"] in ticked, o["key"] in field_marks,
+                       str(field_marks.get(o["key"]) or ""))
+            for o in f.get("options", ())
+        )
+        required = bool(f.get("required") or f.get("required_if") or f.get("rule") or f.get("min"))
+        value = _field_value(f, values.get(f["key"]), cleaned.get(f["key"]))
+        views.append(FieldView(
+            f["key"], f["kind"], f["label"], f.get("unit", ""), value, options, f["key"] in prefilled, required,
+            _hint(f), f.get("rule") == "all",
+        ))
+    return views, values
+
+
+def _item_view(item: dict, category: str, result: ItemResult | None, photos: list[PhotoView],
+               households: int | None, min_photos: int, override: tuple | None = None) -> ItemView:
+    stored = result.values if result else {}
+    marks = result.not_applicable if result else {}
+    note = result.note if result else ""
+    if override is not None:
+        stored, marks, note = override
+    fields, values = _fields(item, stored, marks, households)
+    evaluation = evaluate_item(item, values, marks, photo_count=len(photos), min_photos=min_photos)
+    return ItemView(
+        number=item["number"], name=item["name"], description=item.get("description", ""), category=category,
+        fields=fields,
+        rules=[(r["label"], describe_rule(r, item["fields"])) for r in item.get("rules", ())],
+        status=result.status if result else Status.DRAFT,
+        return_reason=result.return_reason if result else "",
+        revision=result.revision if result else 0,
+        note=note,
+        photos=photos,
+        evaluation=with_labels(evaluation_summary(evaluation)),
+        sensitive=bool(item.get("sensitive")),
+        values=values,
+        not_applicable=marks,
+    )
+
+
+def _photos_by_result(round_: Round, community: CommunityPage, numbers: list[int] | None) -> dict[int, list[PhotoView]]:
+    rows = Evidence.objects.filter(result__round=round_, result__community=community, removed_at__isnull=True)
+    if numbers is not None:
+        rows = rows.filter(result__item_number__in=numbers)
+    photos: dict[int, list[PhotoView]] = {}
+    fields = ("pk", "result_id", "original_name", "flag_old", "flag_duplicate", "taken_at")
+    for pk, result_id, name, old, duplicate, taken_at in rows.order_by("uploaded_at", "pk").values_list(*fields):
+        photos.setdefault(result_id, []).append(PhotoView(pk, name, old, duplicate, taken_at))
+    return photos
+
+
+def counts_of(items: list[ItemView]) -> dict:
+    """Return the progress figures shown at the top of the checklist."""
+    statuses = Counter(item.status for item in items)
+    return {
+        "total": len(items),
+        "done": sum(item.complete for item in items),
+        "submitted": statuses[Status.SUBMITTED],
+        "approved": statuses[Status.APPROVED],
+        "returned": statuses[Status.RETURNED],
+    }
+
+
+def checklist(
+    *, round_: Round, community: CommunityPage, numbers: list[int] | None = None, overrides: dict | None = None
+) -> ChecklistView:
+    """Return the community's checklist for the round (all items, or only `numbers`), returned items first.
+
+    `overrides` maps an item number to (values, not_applicable, note) to show instead of the stored answer,
+    for re-showing what a worker posted next to a conflicting version.
+    """
+    standard = round_.standard
+    results = ItemResult.objects.filter(round=round_, community=community)
+    if numbers is not None:
+        results = results.filter(item_number__in=numbers)
+    results = {r.item_number: r for r in results}
+    photos = _photos_by_result(round_, community, numbers)
+    categories = {n: c for c in standard.data.get("categories", []) for n in c.get("items", [])}
+    items = []
+    for item in standard.items:
+        if numbers is not None and item["number"] not in numbers:
+            continue
+        result = results.get(item["number"])
+        category = categories.get(item["number"], {}).get("label", "")
+        item_photos = photos.get(result.pk, []) if result else []
+        view = _item_view(item, category, result, item_photos, community.households, standard.min_photos,
+                          (overrides or {}).get(item["number"]))
+        items.append(view)
+    returned = [i for i in items if i.status == Status.RETURNED]
+    groups = []
+    for c in standard.data.get("categories", []):
+        members = [i for i in items if i.number in c.get("items", [])]
+        if members:
+            groups.append(CategoryView(
+                c["key"], c["label"], [i for i in members if i.status != Status.RETURNED],
+                sum(i.complete for i in members), len(members),
+            ))
+    return ChecklistView(community, round_, items, groups, returned, counts_of(items))
+
+
+def progress(*, round_: Round, community: CommunityPage, total: int) -> dict:
+    """Return the progress figures in one aggregate query (for JSON answers after a change)."""
+    agg = ItemResult.objects.filter(round=round_, community=community).aggregate(
+        done=Count("pk", filter=Q(complete=True)),
+        submitted=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        approved=Count("pk", filter=Q(status=Status.APPROVED)),
+        returned=Count("pk", filter=Q(status=Status.RETURNED)),
+    )
+    return {"total": total, **agg}
+
+
+def evidence_for(*, code: str, pk: int) -> Evidence | None:
+    """Return a live photo of the community with this code, or None."""
+    return (
+        Evidence.objects.filter(pk=pk, result__community__code=code, removed_at__isnull=True)
+        .select_related("result__community", "result__round__standard")
+        .first()
+    )
+
+
+def may_see_evidence(user, evidence: Evidence) -> bool:
+    """Whether the user may see this photo: the community's workers and verifiers (and admins, except item 24)."""
+    community = evidence.result.community
+    item = evidence.result.round.standard.item(evidence.result.item_number)
+    if item.get("sensitive"):
+        return may_see_sensitive(user, community)
+    return may_view_checklist(user, community)
+
+
+def receipt_revision(request_id) -> tuple[int, int] | None:
+    """Return (result id, revision) that an already-applied save request produced."""
+    return SaveReceipt.objects.filter(request_id=request_id).values_list("result_id", "revision").first()

@@ -1,0 +1,338 @@
+/* Live evaluation of one item of the standard, mirroring checklists/evaluation.py: the same parsing, verdicts
+   and Chinese messages, so what the worker sees while typing is what the server will decide (the server's
+   verdict still wins after each save). Exact arithmetic only: BigInt fractions; a float never meets a
+   threshold. tests/browser/test_eval_parity.py runs this file against the Python engine case by case. */
+((root) => {
+  "use strict";
+  const NA_NOTE_REQUIRED = "请填写“本社区无此设施”的说明";
+  const BLOCKED = "输入有误，无法判断";
+  const MAX_DIGITS = 15;
+  const TRUE_WORDS = ["true", "on", "1", "yes", "y", "是"];
+  const FALSE_WORDS = ["false", "off", "0", "no", "n", "否"];
+  // op -> [holds(comparison sign), verb when it holds, verb when it does not]
+  const OPS = { ge: [(c) => c >= 0, "达到", "未达到"], gt: [(c) => c > 0, "超过", "未超过"], le: [(c) => c <= 0, "未超过", "超过"] };
+  const OPERANDS = { ratio: ["numerator", "denominator"], reduction: ["baseline", "actual"], value: ["field"] };
+  // Python's str.isspace() set, which str.strip() removes (JS trim() differs at the edges).
+  const WS = "\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+  const STRIP = new RegExp(`^[${WS}]+|[${WS}]+$`, "g");
+  const DECIMAL = /^([+-]?)(?:(\d+)(?:\.(\d*))?(?:e([+-]?\d+))?|\.(\d+)(?:e([+-]?\d+))?|(inf(?:inity)?)|(s?nan\d*))$/i;
+  const ND = /\p{Nd}/u;
+  // The exponent range CPython's decimal accepts when reading a string (MAX_EMAX, MIN_ETINY).
+  const MAX_EMAX = 999999999999999999n;
+  const MIN_ETINY = -1999999999999999997n;
+
+  class InputError { constructor(message) { this.message = message; } }
+
+  // ---- exact fractions over BigInt ----
+  const gcd = (a, b) => {
+    a = a < 0n ? -a : a;
+    b = b < 0n ? -b : b;
+    while (b) [a, b] = [b, a % b];
+    return a;
+  };
+  const frac = (n, d = 1n) => {
+    if (d < 0n) [n, d] = [-n, -d];
+    const g = gcd(n, d) || 1n;
+    return { n: n / g, d: d / g };
+  };
+  const isFrac = (x) => x !== null && typeof x === "object" && typeof x.n === "bigint";
+  const sub = (a, b) => frac(a.n * b.d - b.n * a.d, a.d * b.d);
+  const mul = (a, b) => frac(a.n * b.n, a.d * b.d);
+  const div = (a, b) => frac(a.n * b.d, a.d * b.n);
+  const cmp = (a, b) => { const x = a.n * b.d - b.n * a.d; return x > 0n ? 1 : x < 0n ? -1 : 0; };
+  const HUNDRED = frac(100n);
+
+  // ---- text, as Python sees it ----
+  const pyStrip = (s) => s.replace(STRIP, "");
+  const normalize = (s) => pyStrip(s.normalize("NFKC"));
+  const pyStr = (raw) => {
+    if (raw === true || raw === false) return raw ? "True" : "False";
+    if (raw === null || raw === undefined) return "None";
+    return isFrac(raw) ? plain(raw) : String(raw);
+  };
+  const isBlank = (raw) => raw === null || raw === undefined || (typeof raw === "string" && !pyStrip(raw));
+  const has = (obj, key) => obj !== null && typeof obj === "object" && Object.prototype.hasOwnProperty.call(obj, key);
+  const isMapping = (x) => x !== null && typeof x === "object" && !Array.isArray(x) && !isFrac(x);
+
+  // Decimal(text) as CPython reads it: underscores dropped, any Unicode decimal digit, inf/nan words.
+  const asciiDigits = (s) => Array.from(s, (ch) => {
+    if ((ch >= "0" && ch <= "9") || !ND.test(ch)) return ch;
+    const cp = ch.codePointAt(0);
+    let start = cp;  // Unicode digits come in runs of ten starting at zero
+    while (ND.test(String.fromCodePoint(start - 1))) start--;
+    return String((cp - start) % 10);
+  }).join("");
+  const readDecimal = (text) => {
+    const m = DECIMAL.exec(asciiDigits(text.replace(/_/g, "")));
+    if (!m) return null;
+    const negative = m[1] === "-";
+    if (m[7] || m[8]) return { special: true, negative };
+    const whole = m[2] ?? "", fraction = m[2] !== undefined ? (m[3] || "") : m[5];
+    const exp = BigInt(m[4] || m[6] || "0") - BigInt(fraction.length);
+    const coef = BigInt(whole + fraction || "0");
+    const digits = coef === 0n ? 1 : coef.toString().length;
+    if (exp + BigInt(digits) - 1n > MAX_EMAX || exp < MIN_ETINY) return null;
+    return { special: false, negative, coef, exp, digits };
+  };
+  const decimalFrac = (d) => {
+    if (d.coef === 0n) return frac(0n);
+    const n = d.negative ? -d.coef : d.coef;
+    return d.exp >= 0n ? frac(n * 10n ** d.exp) : frac(n, 10n ** -d.exp);
+  };
+
+  // ---- parsers (evaluation._PARSERS) ----
+  const parseCount = (raw) => {
+    const text = normalize(pyStr(raw));
+    if (!/^[0-9]+$/.test(text)) throw new InputError("请输入非负整数");
+    const digits = text.replace(/^0+/, "") || "0";
+    if (digits.length > MAX_DIGITS) throw new InputError("数值过大");
+    return BigInt(digits);
+  };
+  const parseDecimal = (raw) => {
+    if (isFrac(raw)) return raw;  // already exact and checked
+    const d = ["string", "number", "bigint"].includes(typeof raw) ? readDecimal(normalize(pyStr(raw))) : null;
+    if (d === null || d.special) throw new InputError("请输入数字");
+    if (d.negative && d.coef !== 0n) throw new InputError("不能为负数");
+    if (d.coef !== 0n && d.exp + BigInt(d.digits) - 1n >= BigInt(MAX_DIGITS)) throw new InputError("数值过大");
+    if (d.coef !== 0n && d.exp < -2n && d.coef % 10n ** (-2n - d.exp) !== 0n) throw new InputError("最多保留两位小数");
+    const value = decimalFrac(d);
+    return value.n < 0n ? frac(-value.n, value.d) : value;
+  };
+  const parseBool = (raw) => {
+    let word = null;
+    if (typeof raw === "string") word = normalize(raw).toLowerCase();
+    else if (typeof raw === "boolean") word = String(raw);
+    else if (typeof raw === "bigint" || Number.isInteger(raw)) word = String(raw);
+    if (TRUE_WORDS.includes(word)) return true;
+    if (FALSE_WORDS.includes(word)) return false;
+    throw new InputError("请选择“是”或“否”");
+  };
+  const optionLabels = (field) => new Map((field.options || []).map((o) => [o.key, o.label]));
+  const parseChoices = (raw, field) => {
+    const picked = typeof raw === "string" ? [raw] : raw;
+    if (!Array.isArray(picked)) throw new InputError("格式有误，应为选项列表");
+    const options = optionLabels(field);
+    const unknown = picked.filter((k) => typeof k !== "string" || !options.has(k)).map(pyStr);
+    if (unknown.length) throw new InputError(`未知选项：${unknown.join("、")}`);
+    return [...options.keys()].filter((k) => picked.includes(k));
+  };
+  const parseText = (raw) => {
+    if (typeof raw !== "string") throw new InputError("请输入文字");
+    return pyStrip(raw);
+  };
+  const PARSERS = { count: parseCount, decimal: parseDecimal, bool: parseBool, choices: parseChoices, text: parseText };
+
+  const byKey = (fields) => new Map((fields || []).map((f) => [f.key, f]));
+  const labelOf = (fields, key) => (fields.has(key) ? fields.get(key).label : key);
+
+  const cleanValues = (item, raw) => {
+    const cleaned = {}, issues = [];
+    for (const field of item.fields || []) {
+      if (!PARSERS[field.kind]) throw new Error(`unknown field kind ${field.kind}`);
+      cleaned[field.key] = null;
+      const value = has(raw, field.key) ? raw[field.key] : null;
+      if (isBlank(value)) continue;
+      try {
+        cleaned[field.key] = PARSERS[field.kind](value, field);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        issues.push({ field: field.key, message: `${field.label}：${e.message}` });
+      }
+    }
+    return [cleaned, issues];
+  };
+
+  const cleanMarks = (field, marks, ticked) => {
+    const { key, label } = field;
+    if (!isMapping(marks)) return [{}, [{ field: key, message: `${label}：“本社区无此设施”格式有误` }]];
+    const options = optionLabels(field), cleaned = {}, issues = [];
+    for (const option of Object.keys(marks)) {
+      const note = marks[option];
+      const where = `${label}（${options.has(option) ? options.get(option) : option}）`;
+      if (!options.has(option)) issues.push({ field: key, message: `${label}：未知选项：${option}` });
+      else if (typeof note !== "string" || !pyStrip(note)) issues.push({ field: key, message: `${where}：${NA_NOTE_REQUIRED}` });
+      else if (ticked.includes(option)) {
+        issues.push({ field: key, message: `${where}：已勾选的选项不能同时标记为“本社区无此设施”` });
+      } else cleaned[option] = pyStrip(note);
+    }
+    return [cleaned, issues];
+  };
+
+  const cleanNotApplicable = (item, raw, values) => {
+    const fields = byKey(item.fields), cleaned = {};
+    let issues = [];
+    for (const key of Object.keys(raw)) {
+      const field = fields.get(key);
+      if (!field || field.kind !== "choices") {
+        issues.push({ field: key, message: `${labelOf(fields, key)}：不能标记为“本社区无此设施”` });
+        continue;
+      }
+      const [marks, problems] = cleanMarks(field, raw[key], values[key] || []);
+      cleaned[key] = marks;
+      issues = issues.concat(problems);
+    }
+    return [cleaned, issues];
+  };
+
+  // ---- numbers shown in messages ----
+  const roundHalfUp = (value, places) => {
+    const units = (2n * (value.n < 0n ? -value.n : value.n) * 10n ** BigInt(places) + value.d) / (2n * value.d);
+    return value.n < 0n && units ? -units : units;
+  };
+  const unitsText = (units, places) => {
+    const digits = (units < 0n ? -units : units).toString().padStart(places + 1, "0");
+    return `${units < 0n ? "-" : ""}${digits.slice(0, -places)}.${digits.slice(-places)}`;
+  };
+  const formatPercent = (p, places = 2) => `${unitsText(roundHalfUp(p, places), places)}%`;
+  const plain = (value) => {
+    if (value.d === 1n) return value.n.toString();
+    const text = unitsText(roundHalfUp(value, 2), 2).replace(/\.?0+$/, "");
+    return text === "-0" ? "0" : text;
+  };
+  const definitionNumber = (raw) => {
+    if (isFrac(raw)) return raw;
+    if (typeof raw === "bigint" || Number.isInteger(raw)) return frac(BigInt(raw));
+    const d = typeof raw === "boolean" ? null : readDecimal(pyStr(raw).trim());
+    if (d === null || d.special) throw new Error(`bad threshold ${raw}`);
+    return decimalFrac(d);
+  };
+
+  // ---- rules ----
+  const operands = (rule) => {
+    if (!OPERANDS[rule.kind]) throw new Error(`unknown rule kind ${rule.kind}`);
+    return OPERANDS[rule.kind].map((name) => rule[name]);
+  };
+  const exact = (raw) => {
+    if (isBlank(raw)) return null;
+    if (typeof raw === "bigint" && raw >= 0n) return frac(raw);
+    if (typeof raw === "boolean" || Array.isArray(raw)) throw new InputError("请输入数字");
+    return parseDecimal(raw);
+  };
+  const limit = (rule) => definitionNumber(rule.kind === "value" ? rule.value : rule.percent);
+  const limitText = (rule, fields) => {
+    if (rule.kind !== "value") return `${plain(limit(rule))}%`;
+    const unit = (fields.get(rule.field) || {}).unit || "", number = plain(limit(rule));
+    return unit && /^[\x00-\x7f]*$/.test(unit) ? `${number} ${unit}` : number + unit;
+  };
+  const outcome = (rule, verdict, message, percent = null) => ({ key: rule.key, label: rule.label, verdict, percent, message });
+  const judge = (rule, fields, measured, shown) => {
+    const op = OPS[rule.op];
+    if (!op) throw new Error(`unknown op ${rule.op}`);
+    const holds = op[0](cmp(measured, limit(rule)));
+    return [holds ? "pass" : "fail", `${rule.label}：${shown} ${holds ? op[1] : op[2]} ${limitText(rule, fields)}`];
+  };
+  const ratio = (rule, fields, [num, den]) => {
+    const [numLabel, denLabel] = operands(rule).map((k) => labelOf(fields, k));
+    if (den.n === 0n) return outcome(rule, "invalid", `${rule.label}：${denLabel}为0，分母不能为0`);
+    if (cmp(num, den) > 0) {
+      return outcome(rule, "invalid", `${rule.label}：${numLabel}（${plain(num)}）不能大于${denLabel}（${plain(den)}）`);
+    }
+    const percent = mul(div(num, den), HUNDRED);
+    return outcome(rule, ...judge(rule, fields, percent, formatPercent(percent)), percent);
+  };
+  const reduction = (rule, fields, [baseline, actual]) => {
+    if (baseline.n === 0n) return outcome(rule, "invalid", `${rule.label}：${labelOf(fields, rule.baseline)}必须大于0`);
+    const percent = mul(div(sub(baseline, actual), baseline), HUNDRED);
+    return outcome(rule, ...judge(rule, fields, percent, formatPercent(percent)), percent);
+  };
+  const valueRule = (rule, fields, [value]) => {
+    const shown = limitText({ ...rule, value }, fields);
+    return outcome(rule, ...judge(rule, fields, value, `${labelOf(fields, rule.field)} ${shown}`));
+  };
+  const KINDS = { ratio, reduction, value: valueRule };
+
+  const evaluateRule = (rule, values, fieldList) => {
+    const fields = byKey(fieldList), keys = operands(rule), numbers = [];
+    for (const key of keys) {
+      try {
+        numbers.push(exact(has(values, key) ? values[key] : null));
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        return outcome(rule, "invalid", `${rule.label}：${labelOf(fields, key)}${e.message}`);
+      }
+    }
+    const missing = keys.filter((k, i) => numbers[i] === null).map((k) => labelOf(fields, k));
+    if (missing.length) return outcome(rule, "incomplete", `未填写：${missing.join("、")}`);
+    return KINDS[rule.kind](rule, fields, numbers);
+  };
+
+  // ---- requirements ----
+  const unset = (v) => v === null || v === undefined;
+  const requireTrue = (field, value) => {
+    if (unset(value)) return ["incomplete", `未填写：${field.label}`];
+    return value ? ["pass", `${field.label}：是`] : ["fail", `${field.label}：未满足（须为“是”）`];
+  };
+  const requireTrueIf = (field, condition, values) => {
+    const state = values[condition.key];
+    if (unset(state)) return ["incomplete", `未填写：${condition.label}`];
+    if (!state) return ["pass", `${field.label}：不适用（${condition.label}：否）`];
+    return requireTrue(field, values[field.key]);
+  };
+  const requireAll = (field, ticked, marks) => {
+    if (unset(ticked) && !Object.keys(marks).length) return ["incomplete", `未填写：${field.label}`];
+    const covered = (ticked || []).concat(Object.keys(marks));
+    const lacking = [...optionLabels(field)].filter(([key]) => !covered.includes(key)).map(([, name]) => name);
+    if (lacking.length) return ["fail", `${field.label}：未覆盖${lacking.join("、")}`];
+    return ["pass", `${field.label}：已全部覆盖`];
+  };
+  const requireMin = (field, ticked) => {
+    const needed = parseInt(field.min, 10);
+    if (unset(ticked)) return ["incomplete", `未填写：${field.label}`];
+    if (ticked.length >= needed) return ["pass", `${field.label}：已选择${ticked.length}项`];
+    return ["fail", `${field.label}：至少选择${needed}项（已选择${ticked.length}项）`];
+  };
+  const requireText = (field, text) => (text ? ["pass", `${field.label}：已填写`] : ["incomplete", `未填写：${field.label}`]);
+  const fieldChecks = (field, fields, values, marks) => {
+    const { key, kind } = field, value = values[key], checks = [];
+    if (kind === "bool" && field.required) checks.push([[key], requireTrue(field, value)]);
+    else if (kind === "bool" && field.required_if) {
+      const condition = fields.get(field.required_if);
+      checks.push([[key, condition.key], requireTrueIf(field, condition, values)]);
+    }
+    if (kind === "choices" && field.rule === "all") checks.push([[key], requireAll(field, value, marks[key] || {})]);
+    if (kind === "choices" && !unset(field.min)) checks.push([[key], requireMin(field, value)]);
+    if (kind === "text" && field.required) checks.push([[key], requireText(field, value)]);
+    return checks;
+  };
+  const requirements = (item, values, marks, invalid) => {
+    const fields = byKey(item.fields), out = [];
+    for (const field of item.fields || []) {
+      for (const [keys, [verdict, message]] of fieldChecks(field, fields, values, marks)) {
+        const blocked = keys.some((k) => invalid.has(k));
+        out.push({ field: field.key, label: field.label, verdict: blocked ? "invalid" : verdict,
+                   message: blocked ? `${field.label}：${BLOCKED}` : message });
+      }
+    }
+    return out;
+  };
+  const photoRequirement = (count, minPhotos) => {
+    const enough = count >= minPhotos;
+    return { field: "photos", label: "照片佐证", verdict: enough ? "pass" : "incomplete",
+             message: enough ? `已上传${count}张照片` : `至少上传${minPhotos}张照片作为佐证` };
+  };
+  const overall = (errors, outcomes) => {
+    const seen = new Set(outcomes.map((o) => o.verdict));
+    if (errors.length) seen.add("invalid");
+    return ["invalid", "incomplete", "fail"].find((v) => seen.has(v)) || "pass";
+  };
+
+  const evaluateItem = (item, rawValues, notApplicable, photoCount, minPhotos = 1) => {
+    const [values, valueErrors] = cleanValues(item, rawValues || {});
+    const [marks, markErrors] = cleanNotApplicable(item, notApplicable || {}, values);
+    const errors = valueErrors.concat(markErrors);
+    const invalid = new Set(errors.map((e) => e.field));
+    const rules = (item.rules || []).map((rule) => (operands(rule).some((k) => invalid.has(k))
+      ? outcome(rule, "invalid", `${rule.label}：${BLOCKED}`)
+      : evaluateRule(rule, values, item.fields || [])));
+    const reqs = requirements(item, values, marks, invalid);
+    if (!unset(photoCount)) reqs.push(photoRequirement(photoCount, minPhotos));
+    const all = rules.concat(reqs), verdict = overall(errors, all);
+    return {
+      number: parseInt(item.number, 10), verdict, rules, requirements: reqs, errors, values, passed: verdict === "pass",
+      complete: !all.some((o) => o.verdict === "incomplete"),
+      reasons: errors.map((e) => e.message).concat(all.filter((o) => o.verdict !== "pass").map((o) => o.message)),
+    };
+  };
+
+  root.ZHSQEval = { evaluateItem, evaluateRule, cleanValues, formatPercent, plain, frac };
+})(typeof window !== "undefined" ? window : globalThis);

@@ -1,0 +1,126 @@
+"""site/static/mobile/eval.js against checklists/evaluation.py: the same verdicts, messages and exact percentages
+for every item of the standard over awkward inputs (full-width digits, exponents, underscores, negative zero,
+15-digit limits, not-applicable marks), plus the boundaries the phone test walks through."""
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from checklists.evaluation import evaluate_item
+from checklists.standard import BUNDLED, parse
+
+pytestmark = pytest.mark.browser
+EVAL_JS = Path(settings.BASE_DIR) / "site" / "static" / "mobile" / "eval.js"
+
+COUNT = ["", "0", "1", "59", "60", "100", "007", "12.0", "-1", "１２", " 5 ", "1e3", "abc", "1234567890123456",
+         "123456789012345", True, 5, "٣", "000000000000000000001"]
+DECIMAL = ["", "0", "1000.1", "800.08", "800.09", "1.005", "-0", "-0.00", "-1", "1e2", "1E-2", "1e-3", "0e-99999",
+           "1_000.5", "inf", "NaN", "-inf", "1e15", "999999999999999.99", "１２.５", ".5", "5.", "abc", "1,5", "15",
+           "15.01", "14.99", 12, "1e999999999999999999", "0.10", "١٢.٥", "1e-1999999999999999998", "_", "1.2.3",
+           "  7.50  ", "0.001e3", "12e-1", True, "1000000000000000000000e-20"]
+BOOL = ["", "true", "false", "是", "否", "on", "0", "1", "yes", "maybe", True, False, 1, 0, 2, "  TRUE ", "Ｙ"]
+TEXT = ["", "  ", "创新应用", " x ", 5]
+# A made-up item exercising what the bundled standard does not: value rules with units, thresholds with
+# decimals given as strings and floats, ratios whose denominator is a decimal.
+EXTRA = {
+    "number": 90,
+    "fields": [
+        {"key": "a", "kind": "decimal", "label": "甲", "unit": "分钟"},
+        {"key": "b", "kind": "count", "label": "乙"},
+    ],
+    "rules": [
+        {"key": "v", "kind": "value", "field": "a", "op": "le", "value": "15.5", "label": "值"},
+        {"key": "w", "kind": "ratio", "numerator": "b", "denominator": "a", "op": "gt", "percent": 33.33,
+         "label": "比"},
+        {"key": "x", "kind": "reduction", "baseline": "a", "actual": "b", "op": "ge", "percent": "12.5", "label": "降"},
+    ],
+}
+BOUNDARIES = [  # item 8 as the browser test types it
+    {"smart_lights": "59", "public_lights": "100"},
+    {"smart_lights": "60", "public_lights": "100", "kwh_without_smart": "1000.1", "kwh_with_smart": "800.08"},
+    {"smart_lights": "60", "public_lights": "100", "kwh_without_smart": "1000.1", "kwh_with_smart": "800.09"},
+    {"smart_lights": "101", "public_lights": "100", "kwh_without_smart": "0", "kwh_with_smart": "1"},
+]
+
+
+def _choices(field):
+    keys = [o["key"] for o in field["options"]]
+    return [None, [], keys[:1], keys, keys[:2], ["bogus"], keys[0], [1], keys[::-1]]
+
+
+def _marks(field):
+    keys = [o["key"] for o in field["options"]]
+    return [None, {}, {keys[0]: "本社区无"}, {keys[-1]: ""}, {keys[1]: "  "}, {"bogus": "x"}, "notamapping",
+            {keys[0]: 5}, {k: "无" for k in keys[1:]}]
+
+
+def _random_answer(rng, item):
+    values, marks = {}, {}
+    for field in item["fields"]:
+        pool = {"count": COUNT, "decimal": DECIMAL, "bool": BOOL, "text": TEXT}.get(field["kind"]) or _choices(field)
+        value = rng.choice(pool)
+        if value is not None and rng.random() < 0.9:
+            values[field["key"]] = value
+        if field["kind"] == "choices" and rng.random() < 0.5 and (mark := rng.choice(_marks(field))) is not None:
+            marks[field["key"]] = mark
+    if rng.random() < 0.05:
+        marks[item["fields"][0]["key"]] = {"x": "y"}  # marking a field that has no options
+    return values, marks
+
+
+def _summary(evaluation) -> dict:
+    def fraction(p):
+        return None if p is None else f"{p.numerator}/{p.denominator}"
+
+    return {
+        "verdict": evaluation.verdict.value, "complete": evaluation.complete, "passed": evaluation.passed,
+        "reasons": evaluation.reasons,
+        "rules": [[r.key, r.verdict.value, r.message, fraction(r.percent)] for r in evaluation.rules],
+        "requirements": [[r.field, r.verdict.value, r.message] for r in evaluation.requirements],
+        "errors": [[e.field, e.message] for e in evaluation.errors],
+    }
+
+
+def cases(per_item: int = 60, seed: int = 2026) -> list[dict]:
+    """Return inputs with the Python engine's answers, reproducibly."""
+    items = parse(BUNDLED.read_text(encoding="utf-8"))["items"] + [EXTRA]
+    rng = random.Random(seed)
+    answers = [(items[7], values, {}) for values in BOUNDARIES]
+    answers += [(item, *_random_answer(rng, item)) for item in items for _ in range(per_item)]
+    out = []
+    for item, values, marks in answers:
+        photos, minimum = rng.choice([None, 0, 1, 2]), rng.choice([1, 2])
+        expected = _summary(evaluate_item(item, values, marks, photo_count=photos, min_photos=minimum))
+        out.append({"item": item, "values": values, "na": marks, "photos": photos, "min": minimum,
+                    "expected": expected})
+    return out
+
+
+RUN = """cases => cases.map(c => {
+  const ev = ZHSQEval.evaluateItem(c.item, c.values, c.na, c.photos, c.min);
+  const fraction = p => p === null ? null : `${p.n}/${p.d}`;
+  return {verdict: ev.verdict, complete: ev.complete, passed: ev.passed, reasons: ev.reasons,
+    rules: ev.rules.map(r => [r.key, r.verdict, r.message, fraction(r.percent)]),
+    requirements: ev.requirements.map(r => [r.field, r.verdict, r.message]),
+    errors: ev.errors.map(e => [e.field, e.message])};
+})"""
+
+
+def test_javascript_engine_matches_python(browser):
+    page = browser.new_page()
+    page.set_content("<!doctype html><meta charset=utf-8><title>parity</title>")
+    page.add_script_tag(path=str(EVAL_JS))
+    expected = cases()
+    got = page.evaluate(RUN, json.loads(json.dumps(expected, ensure_ascii=False)))
+    page.close()
+    mismatches = [(c["item"]["number"], c["values"], c["na"], g, c["expected"])
+                  for c, g in zip(expected, got, strict=True) if g != c["expected"]]
+    assert len(expected) > 1500
+    assert not mismatches, mismatches[:3]
+    # The phone test's boundaries, spelled out: 59/100 fails, 60/100 passes, 1000.1 → 800.08 is exactly 20%.
+    assert got[0]["rules"][0][1:3] == ["fail", "智能照明设备安装率达到60%以上：59.00% 未达到 60%"]
+    assert got[1]["rules"][1][1:] == ["pass", "社区路灯、景观灯节能20%以上：20.00% 达到 20%", "20/1"]
+    assert got[2]["rules"][1][1] == "fail"
