@@ -2,10 +2,13 @@
 
 Every view looks its object up through checklists.selectors.review, so a verifier of another unit gets
 a 404 on a direct URL, not just a shorter listing; the services then check the verifier role itself
-(a bureau in scope may look but gets a 403 on any decision).
+(a bureau in scope may look, but any decision is refused with PermissionDenied).
 """
 
 from __future__ import annotations
+
+import operator
+from functools import reduce
 
 import django_filters
 from django import forms
@@ -31,7 +34,7 @@ from communities.selectors import communities_for, is_admin, may_access_communit
 
 from . import audit, services
 from .evaluation import clean_values
-from .models import Evidence, ItemResult, Round, RoundStatus, Status
+from .models import Evidence, ItemResult, Round, RoundStatus, StandardVersion, Status
 from .selectors import review as selectors
 from .selectors.mobile import may_see_sensitive, may_view_checklist
 from .workflow import Action, TransitionError, allowed_actions
@@ -120,12 +123,9 @@ class ReviewFilterSet(WagtailFilterSet):
         )
 
     def filter_flags(self, queryset, name, value):
-        condition = None
-        for flag in value:
-            condition = selectors.flag_condition(flag) if condition is None else condition | selectors.flag_condition(
-                flag
-            )
-        return queryset.filter(condition) if condition is not None else queryset
+        if not value:
+            return queryset
+        return queryset.filter(reduce(operator.or_, (selectors.flag_condition(flag) for flag in value)))
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -160,6 +160,15 @@ def _item_name(result: ItemResult) -> str:
         return str(result.item_number)
 
 
+def _item_names() -> dict[tuple[int, int], str]:
+    """Return "n. name" for every item of every standard version, keyed by (version id, item number)."""
+    return {
+        (version.pk, item["number"]): f"{item['number']}. {item['name']}"
+        for version in StandardVersion.objects.filter(round__isnull=False).distinct()
+        for item in version.items
+    }
+
+
 def _local_time(value):
     """Show export times in local time (Asia/Shanghai), as people read them, not UTC."""
     return timezone.localtime(value).replace(tzinfo=None) if value else None
@@ -174,6 +183,11 @@ class ReviewIndexView(IndexView):
         return selectors.review_queue(self.request.user)
 
     @cached_property
+    def item_names(self) -> dict[tuple[int, int], str]:
+        # Names come from the few standard versions, not from each row (a version's JSON is large).
+        return _item_names()
+
+    @cached_property
     def columns(self):
         return [
             TitleColumn(
@@ -181,7 +195,8 @@ class ReviewIndexView(IndexView):
                 get_url=lambda r: reverse(self.inspect_url_name, args=[r.pk]), sort_key="community__code",
             ),
             Column("street", label="街道/乡镇", accessor=lambda r: getattr(r.community.street, "title", "")),
-            Column("item", label="指标", accessor=_item_name, sort_key="item_number"),
+            Column("item", label="指标", sort_key="item_number",
+                   accessor=lambda r: self.item_names.get((r.round.standard_id, r.item_number), r.item_number)),
             StatusTagColumn(
                 "status", label="状态", accessor="get_status_display", sort_key="status",
                 primary=lambda r: r.status == Status.SUBMITTED,
@@ -276,7 +291,6 @@ class ReviewDetailView(InspectView):
         context.update(
             result=result, item=item, rows=field_rows(item, result.values, result.not_applicable),
             evaluation=evaluation, verdict_label=VERDICT_LABELS.get(evaluation.get("verdict"), ""),
-            verdict_labels=VERDICT_LABELS,
             photos_visible=photos_visible(user, result.community, item),
             photos=[(p, evidence_url(code, p, "thumb"), evidence_url(code, p, "display"))
                     for p in selectors.live_photos(result)],

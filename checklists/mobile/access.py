@@ -11,7 +11,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from communities.models import CommunityPage
+from communities.models import CommunityPage, Role
 from communities.selectors import communities_for
 
 from ..models import Round
@@ -41,7 +41,7 @@ def json_error(message: str, status: int, **extra) -> JsonResponse:
 
 def not_yours(request, community: CommunityPage):
     """Render the 403 page a worker sees after scanning another community's code."""
-    mine = communities_for(request.user).order_by("code")[:20]
+    mine = communities_for(request.user, (Role.WORKER,)).order_by("code")[:20]
     return render(request, "checklists/mobile/not_yours.html", {"community": community, "mine": mine}, status=403)
 
 

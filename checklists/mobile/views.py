@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from .. import services
 from ..evidence import evidence_remove
 from ..models import Evidence
-from ..selectors.mobile import checklist, may_see_sensitive
+from ..selectors.mobile import checklist, may_see_sensitive, progress
 from .access import Access, community_view, item_or_404
 from .display import result_version, version_rows
 from .forms import Answer, answer_from_post
@@ -48,6 +48,9 @@ def _standard_json(round_) -> str:
 
 
 def _page(request, access: Access, template: str, view, status: int = 200, **extra):
+    if "counts" not in extra:  # one item shown: the progress line still speaks for the whole community
+        total = len(access.round.standard.item_numbers)
+        extra["counts"] = progress(round_=access.round, community=access.community, total=total)
     context = {
         "access": access, "community": access.community, "round": access.round, "checklist": view,
         "fresh_id": FreshId(), "standard_json": _standard_json(access.round),
@@ -72,7 +75,7 @@ def checklist_page(request, access: Access):
     if access.round is None:
         return _no_round(request, access)
     view = checklist(round_=access.round, community=access.community)
-    return _page(request, access, "checklists/mobile/checklist.html", view, base="")
+    return _page(request, access, "checklists/mobile/checklist.html", view, base="", counts=view.counts)
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,9 +129,11 @@ def _post(request, access: Access, item: dict):
     except services.ConflictError as exc:
         mine = {"values": answer.values, "not_applicable": answer.not_applicable, "note": answer.note}
         theirs = result_version(exc.current)
+        # The form comes back with the worker's entry and the server's revision: saving again is a choice
+        # made after seeing both versions, never a silent overwrite.
         return _rerender(request, access, number, answer, 409, conflict={
             "message": exc.message, "rows": version_rows(item, mine, theirs), "theirs": theirs,
-        }, base_revision=exc.current.revision)
+        })
     except services.TransitionError as exc:
         return _rerender(request, access, number, answer, 422, error=exc.message)
     _post_photos(request, access, number, answer.request_id)

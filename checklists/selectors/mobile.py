@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from communities.models import CommunityPage, Role
 from communities.selectors import may_access_community, region_paths
 
 from ..evaluation import clean_values, describe_rule, evaluate_item
-from ..models import Evidence, ItemResult, Round, SaveReceipt, Status
+from ..models import Evidence, ItemResult, Round, SaveReceipt, StandardVersion, Status
 from ..services import evaluation_summary
 
 VIEW_ROLES = (Role.WORKER, Role.VERIFIER)
@@ -279,16 +280,27 @@ def evidence_for(*, code: str, pk: int) -> Evidence | None:
     """Return a live photo of the community with this code, or None."""
     return (
         Evidence.objects.filter(pk=pk, result__community__code=code, removed_at__isnull=True)
-        .select_related("result__community", "result__round__standard")
+        .select_related("result__community", "result__round")
+        .annotate(standard_checksum=F("result__round__standard__checksum"))
         .first()
     )
+
+
+@lru_cache(maxsize=32)
+def sensitive_items(standard_id: int, checksum: str) -> frozenset[int]:
+    """Return the numbers of a standard version's items marked sensitive.
+
+    Cached per process: a version never changes in place, and the checksum in the key makes that certain.
+    """
+    data = StandardVersion.objects.values_list("data", flat=True).get(pk=standard_id)
+    return frozenset(item["number"] for item in data["items"] if item.get("sensitive"))
 
 
 def may_see_evidence(user, evidence: Evidence) -> bool:
     """Whether the user may see this photo: the community's workers and verifiers (and admins, except item 24)."""
     community = evidence.result.community
-    item = evidence.result.round.standard.item(evidence.result.item_number)
-    if item.get("sensitive"):
+    standard = (evidence.result.round.standard_id, evidence.standard_checksum)
+    if evidence.result.item_number in sensitive_items(*standard):
         return may_see_sensitive(user, community)
     return may_view_checklist(user, community)
 

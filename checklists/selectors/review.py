@@ -68,7 +68,7 @@ def review_queue(user) -> QuerySet[ItemResult]:
     """Return the user's review queue: flagged, ranked (waiting first), with what the listing shows."""
     return (
         with_flags(reviewable_results(user))
-        .select_related("community", "community__street", "community__unit", "round__standard", "updated_by")
+        .select_related("community", "community__street", "round")
         .annotate(queue_rank=QUEUE_RANK)
         .order_by("queue_rank", F("submitted_at").asc(nulls_last=True), "community__code", "item_number")
     )

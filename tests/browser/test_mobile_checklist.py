@@ -114,11 +114,18 @@ def test_offline_edit_waits_and_syncs(live_server, phone, round_, community):
         };
     })""")
     assert queued == ["61"]
+    page.set_input_files("#item-8 input[type=file]", files=[  # a photo taken while offline waits too
+        {"name": "cabinet.jpg", "mimeType": "image/jpeg", "buffer": make_jpeg(800, 600, pattern_seed=81)},
+    ])
+    page.wait_for_function("document.getElementById('sync').textContent.startsWith('2 项待同步')")
+    assert page.locator("#item-8 .th li.pend").count() == 1
 
     context.set_offline(False)
     wait_for(lambda: result(community).values.get("smart_lights") == "61", message="sync after reconnect")
+    wait_for(lambda: result(community).photos.count() == 1, message="queued photo uploaded")
     sync.wait_for(state="hidden")
     assert result(community).revision == 2
+    assert page.locator('#item-8 .th img[src*="/evidence/"]').count() == 1
 
 
 def test_second_phone_gets_the_conflict(live_server, phone, round_, community):

@@ -151,3 +151,20 @@ def test_bad_input_fails_clearly(trail, args, message):
 def test_an_unknown_format_is_refused(demo):
     with pytest.raises(CommandError):
         run("--format", "xml")
+
+
+def test_the_results_import_shows_up_by_the_importing_user(tmp_path, round_, community, make_user):
+    """Done-when of issue 4: `audit_log --community CODE` shows imported results and returned reasons."""
+    make_user("district-importer")
+    (tmp_path / "ap.jpg").write_bytes(make_jpeg(640, 480, pattern_seed=11))
+    record = {"community": community.code, "round": "2026", "item": 2, "values": WIRELESS, "photos": ["ap.jpg"],
+              "status": "returned", "note": "纸质核查：接入点照片缺失编号"}
+    (tmp_path / "results.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    call_command("import_results", str(tmp_path / "results.jsonl"), "--user", "district-importer", stdout=io.StringIO())
+
+    rows = events("--community", community.code)
+    assert rows and {(r["user"], r["via"]) for r in rows} == {("district-importer", "import")}
+    assert rows[-1]["action"] == "imported" and rows[-1]["to_status"] == "returned"
+    returned = [r for r in rows if r["action"] == "returned"]
+    assert [r["reason"] for r in returned] == ["纸质核查：接入点照片缺失编号"]
+    assert "photo_added" in [r["action"] for r in rows]

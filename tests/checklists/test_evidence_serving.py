@@ -108,3 +108,32 @@ def test_x_sendfile_names_the_local_path(client, photo, settings):
     client.force_login(User.objects.get(username="worker"))
     response = client.get(link(photo, "original"))
     assert response["X-Sendfile"] == photo.original.path and response.content == b""
+
+
+def test_outsiders_open_nothing_whatever_url_they_guess(client, photo, sensitive_photo, make_user,
+                                                        other_unit_community):
+    """Anonymous users and another community's worker: no form, no item page, no file, by any address."""
+    code = photo.result.community.code
+    files = [f for e in (photo, sensitive_photo) for f in (e.original, e.display, e.thumbnail)]
+    secrets = []
+    for file in files:
+        file.open("rb")
+        secrets.append(file.read())
+    paths = [f"/c/{code}/", f"/c/{code}/items/8/", f"/c/{code}/items/24/", f"/c/{code}/qr-sheet/",
+             f"/c/{code}/evidence/{photo.pk}/", "/media/", "/media/evidence/", f"/media/evidence/2026/{code}/"]
+    paths += [link(e, variant) for e in (photo, sensitive_photo) for variant in ("thumb", "display", "original")]
+    paths += [f"/c/{other_unit_community.code}/evidence/{photo.pk}/thumb/"]
+    for file in files:
+        paths += [f"/media/{file.name}", f"/{file.name}", f"/c/{code}/{file.name}", f"/static/{file.name}"]
+    stranger = make_user("stranger", "worker", other_unit_community)
+    for user in (None, stranger):
+        client.logout()
+        if user:
+            client.force_login(user)
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code in (302, 403, 404), (user, path, response.status_code)
+            if response.status_code == 302:
+                assert response["Location"].startswith("/login/?next="), path
+            content = body(response)
+            assert b'name="v.' not in content and not any(secret in content for secret in secrets), path

@@ -138,7 +138,7 @@ def test_checklist_groups_items_by_category_with_progress(worker_client, round_,
     for label in ("基础设施", "社区服务", "社区安全", "服务创新"):
         assert label in body
     assert body.count('<details class="item') == 25
-    assert "已完成 <b data-count=\"done\">0</b>/25" in body
+    assert '已完成 <b data-count="done">0</b>/<b data-count="total">25</b>' in body
     assert 'accept="image/*" capture="environment" multiple' in body
     assert "提交全部已完成项" in body and 'inputmode="decimal"' in body
 
@@ -172,6 +172,7 @@ def test_item_page_shows_the_standard_wording_and_live_rules(worker_client, roun
     assert "（社区内未采用智能照明的公共照明年度耗电量 − 社区内采用了智慧照明的公共照明年度耗电量）" in body
     assert body.count('<details class="item') == 1
     assert 'id="zhsq-standard"' in body and "mobile/eval.js" in body
+    assert '/<b data-count="total">25</b>' in body  # progress is the community's, not this one item's
 
 
 def test_choices_offer_not_applicable_only_where_every_option_counts(worker_client, round_, community):

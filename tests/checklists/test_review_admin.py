@@ -388,3 +388,21 @@ def test_sensitive_item_photos_are_hidden_even_from_admins(client, round_, demo)
 def test_the_site_history_report_sees_only_the_users_communities(queue, county_verifier):
     visible = ChecklistLogEntry.objects.viewable_by_user(county_verifier)
     assert {e.community_code for e in visible} == {"379921001001"}
+
+
+def test_the_queue_costs_the_same_queries_for_3_or_15_rows(client, round_, demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(user("verifier"))
+    codes = list(CommunityPage.objects.filter(unit__code="379902").order_by("code").values_list("code", flat=True))
+    counts = []
+    for batch in (codes[:1], codes[1:5]):
+        for code in batch:
+            for item in (2, 3, 4):
+                answer(round_, code, item, {"wireless_on_demand": True})
+        with CaptureQueriesContext(connection) as queries:
+            rows = len(client.get("/admin/review/").context["object_list"])
+        counts.append((rows, len(queries)))
+    (few, few_queries), (many, many_queries) = counts
+    assert (few, many) == (3, 15) and many_queries == few_queries

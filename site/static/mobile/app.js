@@ -4,7 +4,10 @@
 (() => {
   "use strict";
   const app = document.getElementById("app"), dataNode = document.getElementById("zhsq-standard");
-  if (!app || !dataNode || !window.fetch || !window.ZHSQEval) return;
+  if (!app || !dataNode || !window.fetch || !window.ZHSQEval) {
+    document.documentElement.classList.remove("js");  // the plain forms must show every box again
+    return;
+  }
   document.documentElement.classList.add("js");
 
   const STD = JSON.parse(dataNode.textContent);
@@ -148,6 +151,8 @@
     setRevision(form, state.revision);
     form._details.className = `item s-${state.status}`;
     form._details.querySelector(".chip.s").textContent = state.status_label;
+    const reason = form._details.querySelector("summary .reason");
+    if (reason && state.status !== "returned") reason.remove();  // resubmitted: the verifier's reason is answered
     form.querySelector(".fs").disabled = state.status === "approved";
     renderEval(form, state.evaluation, false);
     setCounts(state.counts);
