@@ -39,7 +39,7 @@ bench: setup
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # Production-style serving: static files collected for WhiteNoise, migrations, gunicorn on $(HOST).
-# Needs SECRET_KEY (and usually DATABASE_URL, ALLOWED_HOSTS) in the environment; see ops/README-scale.md.
+# Needs SECRET_KEY (and usually DATABASE_URL, ALLOWED_HOSTS) in the environment; see README.md, "Production".
 prod: setup
 	DJANGO_SETTINGS_MODULE=smartsite.settings.production $(MANAGE) collectstatic --noinput -v 0
 	DJANGO_SETTINGS_MODULE=smartsite.settings.production $(MANAGE) migrate --noinput

@@ -8,6 +8,7 @@ from django.db import transaction
 from wagtail.models import Page
 
 from .models import ADMIN_GROUP, ROLE_GROUPS, ROLE_REGION_MODELS, Assignment, Role
+from .selectors import forget_scope
 
 # Model permissions each role group carries (app_label.codename); scope comes from Assignment.
 GROUP_PERMISSIONS = {
@@ -75,4 +76,5 @@ def assign(user, role: str, region: Page) -> Assignment:
     validate_assignment(role, region)
     assignment, _ = Assignment.objects.get_or_create(user=user, role=role, region=region)
     user.groups.add(Group.objects.get_or_create(name=ROLE_GROUPS[Role(role)])[0])
+    forget_scope(user)
     return assignment

@@ -41,6 +41,18 @@ def make_user(db):
 
 
 @pytest.fixture
+def worker(demo):
+    """The demo worker (communities 379902001001 and 379902001002)."""
+    return get_user_model().objects.get(username="worker")
+
+
+@pytest.fixture
+def verifier(demo):
+    """The demo verifier (units 379902 and 379903)."""
+    return get_user_model().objects.get(username="verifier")
+
+
+@pytest.fixture
 def community(demo) -> CommunityPage:
     return CommunityPage.objects.get(code="379902001001")
 
@@ -86,4 +98,9 @@ def wagtail_initial_data(request):
     transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
     if transactional or {"live_server", "transactional_db"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
+        # A live-server request still running during the previous flush can leave stale ids in ContentType's
+        # process-wide cache, which Wagtail's reference index would then write.
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()
         _restore_wagtail_data()

@@ -3,8 +3,10 @@ a phone-sized context (360×640, touch, zh-CN), and a live Django server. Under 
 start fails the test instead of skipping it."""
 
 import os
+import time
 
 import pytest
+from django.db import OperationalError
 
 # Playwright's sync API runs an event loop in this thread; Django must still let the test touch the database.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -73,3 +75,16 @@ def login(page, base_url: str, target: str, username: str = "worker", password: 
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(base_url + target)
+
+
+def wait_for(condition, timeout=15.0, message="condition"):
+    """Poll the database (the live server writes from another thread) until `condition()` holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if value := condition():
+                return value
+        except OperationalError:  # SQLite's shared in-memory test database: the server thread is mid-write
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {message}")

@@ -11,24 +11,11 @@ from checklists import qr
 from checklists.evidence import evidence_add
 from checklists.models import ItemResult
 from checklists.services import answer_save
-from tests.browser.conftest import login
+from tests.browser.conftest import login, wait_for
 from tests.checklists.photo_factory import make_jpeg
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAGE_BUDGET = 150 * 1024
-
-
-def wait_for(condition, timeout=15.0, message="condition"):
-    """Poll the database (the live server writes from another thread) until `condition()` holds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if value := condition():
-                return value
-        except OperationalError:  # SQLite's shared in-memory test database: the server thread is mid-write
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {message}")
 
 
 def result(community, number=8):

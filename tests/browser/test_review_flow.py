@@ -4,42 +4,20 @@ community's pass count (the coverage contract's items_passed, and the phone's �
 
 import io
 import json
-import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
 from checklists import services
 from checklists.evidence import evidence_add
 from checklists.models import ChecklistLogEntry, ItemResult, Status
-from tests.browser.conftest import login
+from tests.browser.conftest import login, wait_for
 from tests.checklists.photo_factory import make_jpeg
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 REASON = "光纤入户数与机房照片不一致，请核实"
-
-
-@pytest.fixture(autouse=True)
-def fresh_content_types():
-    """Forget content types cached before the previous live-server test's flush.
-
-    A request still running in the live server thread while that test's database is flushed can put the
-    old rows back into ContentType's process-wide cache; Wagtail's reference index then writes stale ids.
-    """
-    ContentType.objects.clear_cache()
-
-
-def wait_for(condition, timeout=15.0, message="condition"):
-    """Poll the database (the live server writes from another thread) until `condition()` holds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {message}")
 
 
 def items_passed(community) -> int:

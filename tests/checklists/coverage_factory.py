@@ -71,3 +71,15 @@ def passing_values(item: dict) -> dict[str, Any]:
         else:
             values[rule["field"]] = str(rule["value"] + 1 if rule["op"] == "gt" else rule["value"])
     return values
+
+
+# The coverage JSON contract (shared/spec/interfaces.md, "Coverage"): the keys each entry must carry.
+TOP_KEYS = {"round", "standard", "generated_at", "cities", "units", "communities"}
+CITY_KEYS = {"code", "name", "communities", "smart_communities", "coverage_percent", "points", "star", "next_tier"}
+NEXT_KEYS = {"star", "points", "smart_communities_needed"}
+COUNTY_KEYS = {"code", "name", "kind", "city_code", "assessed_as", "communities", "smart_communities",
+               "coverage_percent", "points", "star", "next_tier"}
+MAIN_URBAN_KEYS = {"code", "name", "kind", "city_code", "assessed_as", "communities", "smart_communities",
+                   "coverage_percent"}
+COMMUNITY_KEYS = {"code", "name", "unit_code", "in_scope", "items_passed", "items_total", "pass_rate_percent",
+                  "smart"}

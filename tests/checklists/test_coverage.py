@@ -13,17 +13,17 @@ from checklists.evidence import evidence_add
 from checklists.models import CoverageSnapshot, ItemResult, Status
 from checklists.selectors.coverage import ALL, Scope, coverage_scope, item_cells
 from communities.models import CommunityPage, Role
-from tests.checklists.coverage_factory import build_region, make_smart, set_results
+from tests.checklists.coverage_factory import (
+    CITY_KEYS,
+    COMMUNITY_KEYS,
+    COUNTY_KEYS,
+    MAIN_URBAN_KEYS,
+    TOP_KEYS,
+    build_region,
+    make_smart,
+    set_results,
+)
 from tests.checklists.photo_factory import make_jpeg
-
-TOP_KEYS = {"round", "standard", "generated_at", "cities", "units", "communities"}
-CITY_KEYS = {"code", "name", "communities", "smart_communities", "coverage_percent", "points", "star", "next_tier"}
-COUNTY_KEYS = {"code", "name", "kind", "city_code", "assessed_as", "communities", "smart_communities",
-               "coverage_percent", "points", "star", "next_tier"}
-MAIN_URBAN_KEYS = {"code", "name", "kind", "city_code", "assessed_as", "communities", "smart_communities",
-                   "coverage_percent"}
-COMMUNITY_KEYS = {"code", "name", "unit_code", "in_scope", "items_passed", "items_total", "pass_rate_percent",
-                  "smart"}
 
 
 def by_code(entries: list[dict]) -> dict[str, dict]:

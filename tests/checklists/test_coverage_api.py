@@ -5,17 +5,16 @@ from django.contrib.auth import get_user_model
 
 from checklists.standard import round_open
 from communities.models import CityPage, ProvincePage, Role
-from tests.checklists.coverage_factory import build_region, make_smart
-
-TOP_KEYS = {"round", "standard", "generated_at", "cities", "units", "communities"}
-CITY_KEYS = {"code", "name", "communities", "smart_communities", "coverage_percent", "points", "star", "next_tier"}
-NEXT_KEYS = {"star", "points", "smart_communities_needed"}
-COUNTY_KEYS = {"code", "name", "kind", "city_code", "assessed_as", "communities", "smart_communities",
-               "coverage_percent", "points", "star", "next_tier"}
-MAIN_URBAN_KEYS = {"code", "name", "kind", "city_code", "assessed_as", "communities", "smart_communities",
-                   "coverage_percent"}
-COMMUNITY_KEYS = {"code", "name", "unit_code", "in_scope", "items_passed", "items_total", "pass_rate_percent",
-                  "smart"}
+from tests.checklists.coverage_factory import (
+    CITY_KEYS,
+    COMMUNITY_KEYS,
+    COUNTY_KEYS,
+    MAIN_URBAN_KEYS,
+    NEXT_KEYS,
+    TOP_KEYS,
+    build_region,
+    make_smart,
+)
 
 
 def login(client, username):

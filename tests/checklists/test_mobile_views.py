@@ -18,16 +18,6 @@ LIGHTS = {"smart_lights": "60", "public_lights": "100", "kwh_without_smart": "10
 
 
 @pytest.fixture
-def worker(demo):
-    return get_user_model().objects.get(username="worker")
-
-
-@pytest.fixture
-def verifier(demo):
-    return get_user_model().objects.get(username="verifier")
-
-
-@pytest.fixture
 def worker_client(client, worker):
     client.force_login(worker)
     return client

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from PIL import Image
 
@@ -24,16 +23,6 @@ from checklists.services import (
 from tests.checklists.photo_factory import make_jpeg
 
 LIGHTS = {"smart_lights": "60", "public_lights": "100", "kwh_without_smart": "1000.1", "kwh_with_smart": "800.08"}
-
-
-@pytest.fixture
-def worker(demo):
-    return get_user_model().objects.get(username="worker")
-
-
-@pytest.fixture
-def verifier(demo):
-    return get_user_model().objects.get(username="verifier")
 
 
 def reencoded(data: bytes) -> bytes:
