@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from communities.models import CommunityPage
 from communities.selectors import is_admin, may_access_community
@@ -174,10 +175,7 @@ def answer_save(
 def _check_complete(result: ItemResult) -> ItemEvaluation:
     evaluation = refresh_verdict(result)
     if evaluation.errors or not evaluation.complete:
-        raise IncompleteError(
-            [r for r in evaluation.reasons if r]
-            or ["请先填写完整"]
-        )
+        raise IncompleteError([r for r in evaluation.reasons if r] or ["请先填写完整"])
     return evaluation
 
 
@@ -275,8 +273,6 @@ def round_set_status(*, round_: Round, user, status: str, reason: str = "") -> R
     round_.status = status
     round_.closed_at = timezone.now() if status == RoundStatus.CLOSED else None
     round_.save()
-    from wagtail.log_actions import log
-
     action = "round_closed" if status == RoundStatus.CLOSED else "round_reopened"
     log(round_, audit.PREFIX + action, user=user, data={"round": round_.code, "reason": reason})
     return round_

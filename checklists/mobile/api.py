@@ -4,6 +4,7 @@ is a 409 carrying both versions; a malformed answer is a 400 with field errors (
 from __future__ import annotations
 
 import uuid
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -23,6 +24,20 @@ from .uploads import add_photo
 NO_ROUND = "当前没有进行中的核查轮次"
 
 
+def posted(view):
+    """Decorate a write endpoint: POST only, by the community's worker, while a round is open."""
+
+    @require_POST
+    @community_view(edit=True)
+    @wraps(view)
+    def wrapper(request, access: Access, *args, **kwargs):
+        if access.round is None:
+            return json_error(NO_ROUND, 409, code="round")
+        return view(request, access, *args, **kwargs)
+
+    return wrapper
+
+
 def _ok(payload: dict, status: int = 200) -> JsonResponse:
     return JsonResponse({"ok": True, **payload}, status=status, json_dumps_params={"ensure_ascii": False})
 
@@ -34,12 +49,9 @@ def _state(access: Access, number: int) -> dict:
     return item_state(access.community.code, view.items[0], counts)
 
 
-@require_POST
-@community_view(edit=True)
+@posted
 def save(request, access: Access, number: int):
     """Save one item's answer; idempotent per request id, 409 with both versions when the base is stale."""
-    if access.round is None:
-        return json_error(NO_ROUND, 409, code="round")
     item = item_or_404(access, number)
     if request.content_type == "application/json":
         answer, errors = answer_from_json(item, request.body)
@@ -72,12 +84,9 @@ def save(request, access: Access, number: int):
     return _ok({"replayed": outcome.replayed, "item": state})
 
 
-@require_POST
-@community_view(edit=True)
+@posted
 def upload(request, access: Access, number: int):
     """Attach one photo (field `photo`, optional `client_id` making a retry harmless)."""
-    if access.round is None:
-        return json_error(NO_ROUND, 409, code="round")
     item_or_404(access, number)
     upload = request.FILES.get("photo")
     if upload is None:
@@ -97,12 +106,9 @@ def upload(request, access: Access, number: int):
     return _ok({"photo": photo, "item": state}, status=201)
 
 
-@require_POST
-@community_view(edit=True)
+@posted
 def photo_remove(request, access: Access, number: int, pk: int):
     """Take a photo off the item (it stays on record for the audit trail)."""
-    if access.round is None:
-        return json_error(NO_ROUND, 409, code="round")
     item_or_404(access, number)
     evidence = Evidence.objects.filter(
         pk=pk, result__community=access.community, result__round=access.round, result__item_number=number,
@@ -117,12 +123,9 @@ def photo_remove(request, access: Access, number: int, pk: int):
     return _ok({"item": _state(access, number)})
 
 
-@require_POST
-@community_view(edit=True)
+@posted
 def submit(request, access: Access, number: int):
     """Submit one item for district review (JSON, or a plain form that comes back to the item)."""
-    if access.round is None:
-        return json_error(NO_ROUND, 409, code="round")
     item_or_404(access, number)
     result = services.result_for(round_=access.round, community=access.community, item_number=number)
     try:
@@ -144,12 +147,9 @@ def _refused(request, access: Access, number: int, message: str, **extra):
     return redirect("mobile:item", access.community.code, number)
 
 
-@require_POST
-@community_view(edit=True)
+@posted
 def submit_all(request, access: Access):
     """Submit every complete draft or returned item of the community."""
-    if access.round is None:
-        return json_error(NO_ROUND, 409, code="round")
     try:
         submitted = services.items_submit_all(round_=access.round, community=access.community, user=request.user)
     except PermissionDenied as exc:

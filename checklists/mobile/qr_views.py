@@ -86,21 +86,22 @@ def _batch(request, region, communities):
                   {"sheets": sheets, "title": region.title, "region": region, "page": page})
 
 
+def _region_batch(request, model, code: str, missing: str, link: str):
+    region = pages_in_scope(request.user, model, BATCH_ROLES).filter(code=code).first()
+    if region is None:
+        raise Http404(missing)
+    return _batch(request, region, CommunityPage.objects.filter(**{link: region}))
+
+
 @require_GET
 @login_required
 def street_sheets(request, code: str):
     """Show the A4 sheets of every community of a street (街道/镇/乡), for the district to print."""
-    street = pages_in_scope(request.user, StreetPage, BATCH_ROLES).filter(code=code).first()
-    if street is None:
-        raise Http404("没有这个街道或无权查看")
-    return _batch(request, street, CommunityPage.objects.filter(street=street))
+    return _region_batch(request, StreetPage, code, "没有这个街道或无权查看", "street")
 
 
 @require_GET
 @login_required
 def unit_sheets(request, code: str):
     """Show the A4 sheets of every community of a unit (区/县/县级市), a page of sheets at a time."""
-    unit = pages_in_scope(request.user, UnitPage, BATCH_ROLES).filter(code=code).first()
-    if unit is None:
-        raise Http404("没有这个区县或无权查看")
-    return _batch(request, unit, CommunityPage.objects.filter(unit=unit))
+    return _region_batch(request, UnitPage, code, "没有这个区县或无权查看", "unit")
