@@ -45,7 +45,7 @@ prod: setup
 	DJANGO_SETTINGS_MODULE=smartsite.settings.production $(MANAGE) collectstatic --noinput -v 0
 	DJANGO_SETTINGS_MODULE=smartsite.settings.production $(MANAGE) migrate --noinput
 	DJANGO_SETTINGS_MODULE=smartsite.settings.production GUNICORN_BIND=$(HOST) \
-		$(BIN)/gunicorn -c ops/gunicorn.conf.py smartsite.wsgi
+		$(BIN)/gunicorn -c deploy/gunicorn.conf.py smartsite.wsgi
 
 # 50 simulated workers for 60 s against gunicorn + PostgreSQL on 127.0.0.1 (bench/loadtest/README.md).
 loadtest: setup

@@ -26,11 +26,11 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from checklists.coverage import coverage_for_round  # noqa: E402
 from checklists.models import ItemResult, Status  # noqa: E402
-from checklists.standard import open_round  # noqa: E402
 from communities.models import CommunityPage, Role, StreetKind, StreetPage, UnitPage  # noqa: E402
 from communities.roles import assign  # noqa: E402
+from coverage.rollup import coverage_for_round  # noqa: E402
+from standards.rounds import open_round  # noqa: E402
 
 REPEATS = 7
 FORM_COMMUNITIES = 5

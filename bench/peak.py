@@ -40,10 +40,10 @@ def export(out: str) -> dict:
     import django
 
     django.setup()
-    from checklists.coverage import report_for
-    from checklists.exports import write_xlsx
-    from checklists.selectors.coverage import ALL
-    from checklists.standard import open_round
+    from coverage.exports import write_xlsx
+    from coverage.rollup import report_for
+    from coverage.selectors import ALL
+    from standards.rounds import open_round
 
     started = time.perf_counter()
     write_xlsx(report_for(open_round(), ALL), out)

@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("DEVTOOLS", "1")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production")
 
 from smartsite.settings.base import *  # noqa: E402,F403

@@ -1,4 +1,4 @@
-"""The standard as versioned data, assessment rounds, item results, photo evidence and coverage snapshots."""
+"""Item results (a community's answer to one item in one round), their photo evidence, save receipts and audit trail."""
 
 import uuid
 
@@ -8,75 +8,8 @@ from django.db import models
 from wagtail.models import BaseLogEntry, BaseLogEntryManager
 
 from communities.models import CommunityPage
-
-
-class StandardVersion(models.Model):
-    """One version of a standard (e.g. SD-ZHSQ-2019 v1); never edited in place, a revision is a new row."""
-
-    code = models.CharField("标准编号", max_length=32)
-    version = models.PositiveIntegerField("版本")
-    title = models.CharField("标准名称", max_length=200)
-    data = models.JSONField("标准内容")
-    checksum = models.CharField("内容摘要", max_length=64, editable=False)
-    note = models.TextField("修订说明", blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = "标准版本"
-        verbose_name_plural = "标准版本"
-        ordering = ["code", "-version"]
-        constraints = [models.UniqueConstraint(fields=["code", "version"], name="unique_standard_version")]
-
-    def __str__(self) -> str:
-        return f"{self.code} 第{self.version}版"
-
-    @property
-    def items(self) -> list[dict]:
-        return self.data["items"]
-
-    def item(self, number: int) -> dict:
-        """Return the item definition with this number."""
-        return next(item for item in self.items if item["number"] == number)
-
-    @property
-    def item_numbers(self) -> list[int]:
-        return [item["number"] for item in self.items]
-
-    @property
-    def min_photos(self) -> int:
-        return int(self.data.get("min_photos", 1))
-
-
-class RoundStatus(models.TextChoices):
-    OPEN = "open", "进行中"
-    CLOSED = "closed", "已关闭"
-
-
-class Round(models.Model):
-    """An assessment round (e.g. 2026年度), pinned to the standard version it was opened with."""
-
-    code = models.CharField("轮次代码", max_length=32, unique=True)
-    name = models.CharField("名称", max_length=100)
-    standard = models.ForeignKey(StandardVersion, verbose_name="标准版本", on_delete=models.PROTECT)
-    status = models.CharField("状态", max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN)
-    opened_at = models.DateTimeField("开始时间")
-    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "核查轮次"
-        verbose_name_plural = "核查轮次"
-        ordering = ["-opened_at"]
-
-    def __str__(self) -> str:
-        return self.name or self.code
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == RoundStatus.OPEN
+from communities.selectors import communities_for, is_admin
+from standards.models import Round
 
 
 class Status(models.TextChoices):
@@ -193,27 +126,6 @@ class SaveReceipt(models.Model):
         return str(self.request_id)
 
 
-class CoverageSnapshot(models.Model):
-    """A round's coverage figures frozen at a moment, so an application's numbers never drift."""
-
-    round = models.ForeignKey(Round, verbose_name="轮次", on_delete=models.PROTECT, related_name="snapshots")
-    data = models.JSONField("覆盖率数据")
-    note = models.CharField("说明", max_length=200, blank=True)
-    created_at = models.DateTimeField("生成时间", auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="生成人", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = "覆盖率快照"
-        verbose_name_plural = "覆盖率快照"
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.round} · {self.created_at:%Y-%m-%d %H:%M}"
-
-
 class ChecklistLogEntryManager(BaseLogEntryManager):
     def log_action(self, instance, action, **kwargs):
         kwargs.update(object_id=str(instance.pk))
@@ -224,9 +136,10 @@ class ChecklistLogEntryManager(BaseLogEntryManager):
 
     def viewable_by_user(self, user):
         # Wagtail's site-wide history report lists entries through this; scope them like everything else.
-        from .selectors.review import visible_log_entries
-
-        return visible_log_entries(user, super().viewable_by_user(user))
+        entries = super().viewable_by_user(user)
+        if is_admin(user):
+            return entries
+        return entries.filter(community_code__in=communities_for(user).values("code"))
 
 
 class ChecklistLogEntry(BaseLogEntry):

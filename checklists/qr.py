@@ -12,8 +12,7 @@ from django.urls import reverse
 from qrcode.constants import ERROR_CORRECT_M
 
 from communities.models import CommunityPage
-
-from .models import StandardVersion
+from standards.models import StandardVersion
 
 BORDER = 4  # the quiet zone the QR specification asks for, in modules
 

@@ -18,10 +18,11 @@ from pathlib import Path
 from django.db import transaction
 
 from communities.models import CommunityPage
+from standards.models import Round
 
 from . import audit
 from .evidence import PhotoError, evidence_add
-from .models import Evidence, ItemResult, Round, Status
+from .models import Evidence, ItemResult, Status
 from .services import IncompleteError, answer_save, item_approve, item_reopen, item_return, item_submit, result_for
 from .workflow import TransitionError
 

@@ -14,10 +14,11 @@ from wagtail.log_actions import log
 
 from communities.models import CommunityPage
 from communities.selectors import is_admin, may_access_community
+from standards.evaluation import ItemEvaluation, Verdict, evaluate_item
+from standards.models import Round, RoundStatus
 
 from . import audit
-from .evaluation import ItemEvaluation, Verdict, evaluate_item
-from .models import ItemResult, Round, RoundStatus, SaveReceipt, Status
+from .models import ItemResult, SaveReceipt, Status
 from .workflow import ACTORS, Action, TransitionError, next_status
 
 
@@ -265,7 +266,7 @@ def items_approve_all(*, round_: Round, community: CommunityPage, user) -> list[
 @transaction.atomic
 def round_set_status(*, round_: Round, user, status: str, reason: str = "") -> Round:
     """Close a round (figures frozen, no more edits or decisions) or reopen it; both are logged."""
-    if not (is_admin(user) or user.has_perm("checklists.change_round")):
+    if not (is_admin(user) or user.has_perm("standards.change_round")):
         raise PermissionDenied("只有大数据局或管理员可以关闭或重新开放轮次")
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status == status:

@@ -18,15 +18,15 @@ GROUP_PERMISSIONS = {
         "checklists.view_itemresult",
         "checklists.change_itemresult",
         "checklists.view_evidence",
-        "checklists.view_round",
+        "standards.view_round",
     ],
     Role.BUREAU: [
         "wagtailadmin.access_admin",
         "checklists.view_itemresult",
-        "checklists.view_round",
-        "checklists.change_round",
-        "checklists.view_coveragesnapshot",
-        "checklists.add_coveragesnapshot",
+        "standards.view_round",
+        "standards.change_round",
+        "coverage.view_coveragesnapshot",
+        "coverage.add_coveragesnapshot",
     ],
 }
 
@@ -49,7 +49,8 @@ def ensure_role_groups() -> dict[str, Group]:
         group.permissions.add(*_permissions(GROUP_PERMISSIONS[role]))
         groups[role] = group
     admin, _ = Group.objects.get_or_create(name=ADMIN_GROUP)
-    admin.permissions.add(*Permission.objects.filter(content_type__app_label__in=["checklists", "communities"]))
+    project_apps = ["communities", "standards", "checklists", "coverage", "jobs"]
+    admin.permissions.add(*Permission.objects.filter(content_type__app_label__in=project_apps))
     admin.permissions.add(*_permissions(["wagtailadmin.access_admin"]))
     groups["admin"] = admin
     return groups

@@ -3,10 +3,11 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from checklists.standard import load_file, round_open
-from communities.demo import seed_demo
 from communities.models import CommunityPage, UnitPage
 from communities.roles import assign
+from devtools.demo import seed_demo
+from standards.rounds import round_open
+from standards.versions import load_file
 
 
 @pytest.fixture

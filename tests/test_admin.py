@@ -5,8 +5,8 @@ import yaml
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from checklists.models import StandardVersion
 from communities.models import CommunityPage
+from standards.models import StandardVersion
 from tests.communities.test_register import ROWS, csv_bytes
 
 

@@ -48,7 +48,7 @@ def database_url() -> str:
 
 def server_env(url: str, secret: str, port: int, workers: int) -> dict[str, str]:
     return {
-        **os.environ, "DJANGO_SETTINGS_MODULE": "smartsite.settings.production", "DATABASE_URL": url,
+        **os.environ, "DJANGO_SETTINGS_MODULE": "smartsite.settings.production", "DEVTOOLS": "1", "DATABASE_URL": url,
         "SECRET_KEY": secret, "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_COOKIES": "0",
         "MEDIA_ROOT": str(OUT / "media"), "STATIC_ROOT": str(OUT / "static"), "PYTHONPATH": str(ROOT),
         "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers), "GUNICORN_ACCESS_LOG": "",
@@ -76,7 +76,7 @@ def prepare(env: dict[str, str], communities: int, workers: int) -> None:
 
 def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
     log = open(OUT / "gunicorn.log", "w")  # noqa: SIM115 (closed with the process)
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "ops/gunicorn.conf.py", "smartsite.wsgi"],
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "smartsite.wsgi"],
                               env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

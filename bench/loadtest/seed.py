@@ -30,10 +30,10 @@ from django.utils import timezone  # noqa: E402
 
 from bench.phone_photo import phone_jpeg  # noqa: E402
 from checklists.models import ItemResult, Status  # noqa: E402
-from checklists.standard import open_round  # noqa: E402
 from communities.models import CommunityPage, Role, StreetKind  # noqa: E402
 from communities.roles import assign  # noqa: E402
-from ops.province_values import propose  # noqa: E402
+from devtools.province_values import propose  # noqa: E402
+from standards.rounds import open_round  # noqa: E402
 
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 MIN_EDITABLE = 6

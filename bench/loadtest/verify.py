@@ -1,6 +1,6 @@
 """After the load test: is every acknowledged save and photo in the database, once?
 
-`check(acks, since)` is plain Django code (tested in tests/ops/test_loadtest_verify.py); `main` runs it on the
+`check(acks, since)` is plain Django code (tested in tests/devtools/test_loadtest_verify.py); `main` runs it on the
 load-test database and prints one JSON line.
 """
 

@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from communities.models import CommunityPage, Role
 from communities.selectors import communities_for
+from standards.models import Round
+from standards.rounds import open_round
 
-from ..models import Round
 from ..selectors.mobile import community_by_code, may_edit_checklist, may_view_checklist
-from ..standard import open_round
 
 NOT_YOURS = "不是您负责的社区"
 

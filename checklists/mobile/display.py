@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from ..evaluation import clean_values
+from standards.evaluation import clean_values
+
 from ..models import ItemResult, Status
 from ..selectors.mobile import ItemView, PhotoView
 

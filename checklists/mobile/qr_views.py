@@ -10,10 +10,11 @@ from django.views.decorators.http import require_GET
 
 from communities.models import CommunityPage, Role, StreetPage, UnitPage
 from communities.selectors import may_access_community, pages_in_scope
+from standards.rounds import open_round
+from standards.versions import latest
 
 from .. import qr
 from ..selectors.mobile import community_by_code
-from ..standard import latest, open_round
 from .access import not_yours
 
 SHEETS_PER_PAGE = 30  # a unit can hold hundreds of communities; each page is one print job of 30 sheets

@@ -10,8 +10,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from standards.models import Round, RoundStatus
+
 from ..audit import PREFIX
-from ..models import ChecklistLogEntry, Round, RoundStatus
+from ..models import ChecklistLogEntry
 
 COLUMNS = ["at", "user", "action", "community", "round", "item", "from_status", "to_status", "reason", "via"]
 ROUND_ACTIONS = {

@@ -12,9 +12,10 @@ from django.db.models import Count, F, Q
 
 from communities.models import CommunityPage, Role
 from communities.selectors import may_access_community, region_paths
+from standards.evaluation import clean_values, describe_rule, evaluate_item
+from standards.models import Round, StandardVersion
 
-from ..evaluation import clean_values, describe_rule, evaluate_item
-from ..models import Evidence, ItemResult, Round, SaveReceipt, StandardVersion, Status
+from ..models import Evidence, ItemResult, SaveReceipt, Status
 from ..services import evaluation_summary
 
 VIEW_ROLES = (Role.WORKER, Role.VERIFIER)

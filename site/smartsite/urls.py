@@ -10,5 +10,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", include(wagtailadmin_urls)),
     path("c/", include("checklists.mobile.urls")),
-    path("api/", include("checklists.coverage_api")),
+    path("api/", include("coverage.api")),
 ]

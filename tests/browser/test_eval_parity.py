@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from checklists.evaluation import evaluate_item
-from checklists.standard import BUNDLED, parse
+from standards.evaluation import evaluate_item
+from standards.versions import BUNDLED, parse
 
 pytestmark = pytest.mark.browser
 EVAL_JS = Path(settings.BASE_DIR) / "site" / "static" / "mobile" / "eval.js"

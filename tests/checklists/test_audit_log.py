@@ -13,8 +13,9 @@ from wagtail.models import ModelLogEntry
 
 from checklists import audit, services
 from checklists.evidence import evidence_add, evidence_remove
-from checklists.models import ChecklistLogEntry, RoundStatus
+from checklists.models import ChecklistLogEntry
 from checklists.selectors.audit import COLUMNS
+from standards.models import RoundStatus
 from tests.checklists.photo_factory import make_jpeg
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -127,7 +128,7 @@ def test_since_keeps_later_events(trail, community):
 
 
 def test_round_filter(trail, round_, standard):
-    from checklists.standard import round_open
+    from standards.rounds import round_open
 
     round_open("2027")
     assert events("--round", "2027") == []

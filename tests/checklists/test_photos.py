@@ -13,14 +13,7 @@ import photo_factory as pf
 import pytest
 from PIL import ExifTags, Image, ImageDraw, ImageFile, TiffImagePlugin
 
-from checklists.photos import (
-    DISPLAY_MAX,
-    THUMB_MAX,
-    PhotoError,
-    hamming,
-    is_near_duplicate,
-    process_photo,
-)
+from checklists.photos import DISPLAY_MAX, THUMB_MAX, PhotoError, hamming, is_near_duplicate, process_photo
 
 RED = (255, 0, 0)
 

@@ -12,9 +12,9 @@ from django.core.management.base import CommandError
 
 from checklists.models import ChecklistLogEntry, Evidence, ItemResult, Status
 from checklists.results_import import import_results
-from checklists.standard import latest
-from tests.checklists.coverage_factory import build_region, passing_values
+from standards.versions import latest
 from tests.checklists.photo_factory import make_jpeg
+from tests.coverage.coverage_factory import build_region, passing_values
 
 LIGHTS = {"smart_lights": 60, "public_lights": 100, "kwh_without_smart": "1000.1", "kwh_with_smart": "800.08"}
 

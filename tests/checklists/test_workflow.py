@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 
 from checklists import services
 from checklists.evidence import evidence_add
-from checklists.models import ChecklistLogEntry, Evidence, ItemResult, RoundStatus, Status
+from checklists.models import ChecklistLogEntry, Evidence, ItemResult, Status
 from checklists.workflow import TRANSITIONS, TransitionError, allowed_actions
 from communities.models import Role, UnitPage
+from standards.models import RoundStatus
 from tests.checklists.photo_factory import make_jpeg
 
 # The workflow as the issue states it, written out independently of checklists.workflow:

@@ -6,9 +6,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from checklists.models import ChecklistLogEntry, Round
-from checklists.selectors.audit import COLUMNS, audit_events
 from communities.models import CommunityPage
+from standards.models import Round
+
+from ...models import ChecklistLogEntry
+from ...selectors.audit import COLUMNS, audit_events
 
 
 def parse_since(text: str) -> datetime:

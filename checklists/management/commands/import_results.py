@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from checklists.results_import import ResultsFileError, import_results
+from ...results_import import ResultsFileError, import_results
 
 
 class Command(BaseCommand):

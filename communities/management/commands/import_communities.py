@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from communities.register import RegisterFileError, import_register
+from ...register import RegisterFileError, import_register
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from smartsite.object_storage import s3_storage
+from ..object_storage import s3_storage
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent.parent
@@ -34,9 +34,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "smartsite",
+    # The project's apps, lowest first: each may import only those above it in this list.
     "communities",
+    "standards",
     "checklists",
-    "ops",
+    "review",
+    "coverage",
+    "jobs",
     "wagtail.contrib.settings",
     "wagtail.users",
     "wagtail.snippets",
@@ -58,6 +62,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
 ]
+# Development-only tools (demo data, the synthetic province): never part of a production deployment unless asked.
+if env_bool("DEVTOOLS", DEBUG):
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("jobs") + 1, "devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

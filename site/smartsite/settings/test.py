@@ -4,6 +4,7 @@ import os
 import tempfile
 
 os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("DEVTOOLS", "1")
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 
 from .base import *  # noqa: E402,F403

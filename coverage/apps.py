@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoverageConfig(AppConfig):
+    name = "coverage"
+    verbose_name = "智慧社区覆盖率"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,241 @@
+"""The 智慧社区覆盖率 roll-up for the city (附件1) and county (附件2) applications, and its frozen snapshots.
+
+`coverage_for_round(round_)` returns the contract JSON of interfaces.md "Coverage". The arithmetic (exact
+fractions, tiers, next tier) is checklists.scoring; the queries are checklists.selectors.coverage.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from communities.models import COUNTY_KINDS, StreetKind, UnitKind
+from standards.models import Round, StandardVersion
+
+from . import scoring
+from . import selectors as q
+from .models import CoverageSnapshot
+
+CITY, COUNTY = "city", "county"
+ASSESSED_AS_CITY = "city_main_urban"
+# The standard's data carries the indicator's name; its definition is only in the policy text.
+DEFINITION = "辖区内智慧社区数量/社区总数量"
+SCOPE_NOTE = "数据统计范围不含乡镇：只统计街道下辖社区"
+DETAIL = "detail"  # extra key of a snapshot's data: streets and the item matrix, not part of the contract JSON
+
+
+def rollup_of(standard: StandardVersion, level: str) -> dict:
+    """Return the standard's roll-up section for "city" or "county" (indicator and tiers)."""
+    return standard.data.get("rollup", {}).get(level, {"indicator": "", "tiers": []})
+
+
+def number(value: Decimal) -> float:
+    """Return a display percentage as a JSON number (50.00 -> 50.0); never used for comparisons."""
+    return float(value)
+
+
+@lru_cache(maxsize=4096)
+def _percent(smart: int, total: int) -> float:
+    return number(scoring.percent_display(scoring.coverage_fraction(smart, total)))
+
+
+def _score(tiers: list[dict], smart: int, total: int) -> dict:
+    figures = scoring.score(tiers, smart, total)
+    return {
+        "coverage_percent": number(figures["coverage_percent"]),
+        "points": figures["points"],
+        "star": figures["star"],
+        "next_tier": figures["next_tier"],
+    }
+
+
+@dataclass
+class Computation:
+    """The contract JSON plus what the dashboard needs to drill down (streets of each community)."""
+
+    data: dict
+    streets: dict[str, dict] = field(default_factory=dict)  # street code -> name, kind, unit code and tallies
+    community_streets: dict[str, str] = field(default_factory=dict)  # community code -> street code
+    community_ids: dict[str, int] = field(default_factory=dict)
+    unit_ids: list[int] | None = None  # the scope's units, None for the whole province
+
+
+def compute(round_: Round, scope: q.Scope = q.ALL, *, detail: bool = False) -> Computation:
+    """Compute the round's coverage over `scope` in five queries whatever its size (one more for detail)."""
+    standard = round_.standard
+    numbers = standard.item_numbers
+    total_items = len(numbers)
+    cities = q.city_rows(scope)
+    units = q.unit_rows(scope)
+    unit_ids = None if scope.unit_codes is None else [u[0] for u in units]
+    passed_by = q.passed_counts(round_, numbers, unit_ids)
+    rows = q.community_rows(unit_ids)
+
+    # The hot loop of the province-wide roll-up (10,000+ rows): plain lists, no per-row function calls.
+    unit_codes = {u[0]: u[1] for u in units}
+    tallies = {u[0]: [0, 0] for u in units}  # unit id -> [in-scope communities, smart ones]
+    street_tallies: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    rates = [_percent(n, total_items) for n in range(total_items + 1)]
+    subdistrict = StreetKind.SUBDISTRICT.value
+    communities = []
+    for pk, code, name, unit_id, street_id, street_kind, *_ in rows:
+        passed = passed_by.get(pk, 0)  # at most total_items: one result per item, only the standard's items
+        smart = total_items > 0 and passed == total_items
+        in_scope = street_kind == subdistrict
+        communities.append({
+            "code": code, "name": name, "unit_code": unit_codes.get(unit_id), "in_scope": in_scope,
+            "items_passed": passed, "items_total": total_items, "pass_rate_percent": rates[passed], "smart": smart,
+        })
+        if in_scope and unit_id in tallies:
+            tally = tallies[unit_id]
+            tally[0] += 1
+            tally[1] += smart
+            if detail:
+                street_tally = street_tallies[street_id]
+                street_tally[0] += 1
+                street_tally[1] += smart
+
+    data = {
+        "round": round_.code,
+        "standard": {"code": standard.code, "version": standard.version},
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+        "cities": [_city_entry(city, standard, units, tallies) for city in cities],
+        "units": [_unit_entry(unit, standard, tallies[unit[0]]) for unit in units],
+        "communities": communities,
+    }
+    computation = Computation(data, unit_ids=unit_ids)
+    if detail:
+        _add_detail(computation, rows, unit_codes, street_tallies)
+    return computation
+
+
+def _add_detail(computation: Computation, rows: list[tuple], unit_codes: dict, street_tallies: dict) -> None:
+    """Attach the streets and each community's street and id, for drilling down."""
+    streets = {s[0]: s for s in q.street_rows(computation.unit_ids)}
+    computation.streets = {
+        code: {"name": name, "kind": kind, "unit_code": unit_codes.get(unit_id),
+               "communities": street_tallies[pk][0], "smart_communities": street_tallies[pk][1]}
+        for pk, code, name, kind, unit_id in streets.values()
+    }
+    computation.community_streets = {r[1]: streets[r[4]][1] for r in rows if r[4] in streets}
+    computation.community_ids = {r[1]: r[0] for r in rows}
+
+
+def _unit_entry(unit: tuple, standard: StandardVersion, tally: list[int]) -> dict:
+    pk, code, name, kind, city_id, city_code = unit
+    communities, smart = tally
+    entry = {
+        "code": code, "name": name, "kind": kind, "city_code": city_code,
+        "assessed_as": ASSESSED_AS_CITY if kind == UnitKind.MAIN_URBAN_DISTRICT else COUNTY,
+        "communities": communities, "smart_communities": smart,
+    }
+    if kind in COUNTY_KINDS:
+        entry.update(_score(rollup_of(standard, COUNTY)["tiers"], smart, communities))
+    else:
+        entry["coverage_percent"] = _percent(smart, communities)
+    return entry
+
+
+def _city_entry(city: tuple, standard: StandardVersion, units: list[tuple], tallies: dict[int, list[int]]) -> dict:
+    pk, code, name = city
+    main_urban = [u[0] for u in units if u[4] == pk and u[3] == UnitKind.MAIN_URBAN_DISTRICT]
+    communities = sum(tallies[u][0] for u in main_urban)
+    smart = sum(tallies[u][1] for u in main_urban)
+    return {
+        "code": code, "name": name, "communities": communities, "smart_communities": smart,
+        **_score(rollup_of(standard, CITY)["tiers"], smart, communities),
+    }
+
+
+def coverage_for_round(round_: Round, scope: q.Scope = q.ALL) -> dict:
+    """Return the round's coverage as the contract JSON (interfaces.md, "Coverage")."""
+    return compute(round_, scope).data
+
+
+def restrict(data: dict, scope: q.Scope) -> dict:
+    """Return the contract JSON cut down to the cities and units of `scope` (for frozen snapshots)."""
+    if scope.everything:
+        return data
+    units = [u for u in data["units"] if scope.has_unit(u["code"])]
+    unit_codes = {u["code"] for u in units}
+    return {
+        **data,
+        "cities": [c for c in data["cities"] if scope.city_codes is None or c["code"] in scope.city_codes],
+        "units": units,
+        "communities": [c for c in data["communities"] if c["unit_code"] in unit_codes],
+    }
+
+
+def contract(data: dict) -> dict:
+    """Return a snapshot's data without its drill-down detail: exactly the contract JSON."""
+    return {key: value for key, value in data.items() if key != DETAIL}
+
+
+@transaction.atomic
+def snapshot_create(*, round_: Round, user, note: str = "") -> CoverageSnapshot:
+    """Freeze the round's whole coverage, with the item matrix and streets, into an immutable snapshot."""
+    if not q.may_snapshot(user):
+        raise PermissionDenied("只有大数据局或管理员可以生成覆盖率快照")
+    computation = compute(round_, detail=True)
+    numbers = round_.standard.item_numbers
+    cells = q.item_cells(round_, numbers)
+    empty = q.EMPTY * len(numbers)
+    data = dict(computation.data)
+    data[DETAIL] = {
+        "items": numbers,
+        "matrix": {code: cells.get(pk, empty) for code, pk in computation.community_ids.items()},
+        "streets": computation.streets,
+        "community_streets": computation.community_streets,
+    }
+    return CoverageSnapshot.objects.create(round=round_, data=data, note=note.strip()[:200], created_by=user)
+
+
+@dataclass
+class Report:
+    """Coverage figures for one user's scope, live or from a snapshot, with drill-down helpers."""
+
+    round: Round
+    data: dict
+    streets: dict[str, dict]
+    community_streets: dict[str, str]
+    snapshot: CoverageSnapshot | None = None
+    community_ids: dict[str, int] = field(default_factory=dict)
+    unit_ids: list[int] | None = None
+
+    @property
+    def items(self) -> list[int]:
+        return self.round.standard.item_numbers
+
+    def matrix(self, community_codes: list[str] | None = None) -> dict[str, str]:
+        """Return one status letter per item (see selectors CELL_LABELS) for these communities, or all of them."""
+        codes = [c["code"] for c in self.data["communities"]] if community_codes is None else community_codes
+        empty = q.EMPTY * len(self.items)
+        if self.snapshot is not None:
+            frozen = self.snapshot.data.get(DETAIL, {}).get("matrix", {})
+            return {code: frozen.get(code, empty) for code in codes}
+        if community_codes is None:
+            cells = q.item_cells(self.round, self.items, unit_ids=self.unit_ids)
+        else:
+            ids = [self.community_ids[code] for code in codes if code in self.community_ids]
+            cells = q.item_cells(self.round, self.items, community_ids=ids)
+        return {code: cells.get(self.community_ids.get(code), empty) for code in codes}
+
+
+def report_for(round_: Round, scope: q.Scope, snapshot: CoverageSnapshot | None = None) -> Report:
+    """Return the live figures for `scope`, or the snapshot's frozen ones cut down to it."""
+    if snapshot is None:
+        c = compute(round_, scope, detail=True)
+        return Report(round_, c.data, c.streets, c.community_streets, community_ids=c.community_ids,
+                      unit_ids=c.unit_ids)
+    detail = snapshot.data.get(DETAIL, {})
+    data = restrict(contract(snapshot.data), scope)
+    units = {u["code"] for u in data["units"]}
+    streets = {code: s for code, s in detail.get("streets", {}).items() if s.get("unit_code") in units}
+    return Report(round_, data, streets, detail.get("community_streets", {}), snapshot=snapshot)
+

@@ -1,0 +1,21 @@
+from django.urls import reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from .views import admin_urls, may_view
+
+
+# Coverage dashboard (issue 5): bars, drill-down, application sheets, exports and snapshots under /admin/coverage/.
+@hooks.register("register_admin_urls")
+def register_coverage_urls():
+    return admin_urls()
+
+
+class CoverageMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_view(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_coverage_menu_item():
+    return CoverageMenuItem("覆盖率统计", reverse("coverage:index"), icon_name="table", order=330)

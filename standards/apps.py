@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class StandardsConfig(AppConfig):
+    name = "standards"
+    verbose_name = "标准与核查轮次"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,75 @@
+"""The standards as versioned data and the assessment rounds pinned to one of their versions."""
+
+from django.conf import settings
+from django.db import models
+
+
+class StandardVersion(models.Model):
+    """One version of a standard (e.g. SD-ZHSQ-2019 v1); never edited in place, a revision is a new row."""
+
+    code = models.CharField("标准编号", max_length=32)
+    version = models.PositiveIntegerField("版本")
+    title = models.CharField("标准名称", max_length=200)
+    data = models.JSONField("标准内容")
+    checksum = models.CharField("内容摘要", max_length=64, editable=False)
+    note = models.TextField("修订说明", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        db_table = "checklists_standardversion"  # kept from before the app was split out (issue 9)
+        verbose_name = "标准版本"
+        verbose_name_plural = "标准版本"
+        ordering = ["code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="unique_standard_version")]
+
+    def __str__(self) -> str:
+        return f"{self.code} 第{self.version}版"
+
+    @property
+    def items(self) -> list[dict]:
+        return self.data["items"]
+
+    def item(self, number: int) -> dict:
+        """Return the item definition with this number."""
+        return next(item for item in self.items if item["number"] == number)
+
+    @property
+    def item_numbers(self) -> list[int]:
+        return [item["number"] for item in self.items]
+
+    @property
+    def min_photos(self) -> int:
+        return int(self.data.get("min_photos", 1))
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", "进行中"
+    CLOSED = "closed", "已关闭"
+
+
+class Round(models.Model):
+    """An assessment round (e.g. 2026年度), pinned to the standard version it was opened with."""
+
+    code = models.CharField("轮次代码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100)
+    standard = models.ForeignKey(StandardVersion, verbose_name="标准版本", on_delete=models.PROTECT)
+    status = models.CharField("状态", max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    opened_at = models.DateTimeField("开始时间")
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+
+    class Meta:
+        db_table = "checklists_round"
+        verbose_name = "核查轮次"
+        verbose_name_plural = "核查轮次"
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return self.name or self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RoundStatus.OPEN
