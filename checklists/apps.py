@@ -5,3 +5,8 @@ class ChecklistsConfig(AppConfig):
     name = "checklists"
     verbose_name = "智慧社区核查"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .permissions import register
+
+        register()

@@ -16,8 +16,7 @@ ACTIONS = {
     "photo_added": "添加照片",
     "photo_removed": "移除照片",
     "imported": "导入结果",
-    "round_closed": "关闭轮次",
-    "round_reopened": "重新开放轮次",
+    "withdrawn": "撤回修改",
 }
 PREFIX = "checklists."
 

@@ -10,11 +10,13 @@ from django.db.models import Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from communities.policy import Action
+
 from . import audit
 from .models import Evidence, ItemResult
 from .photos import PhotoError, ProcessedPhoto, hamming, process_photo
-from .services import authorize, refresh_verdict
-from .workflow import Action, next_status
+from .services import authorize, locked, refresh_verdict
+from .workflow import next_status
 
 NEAR_DUPLICATE_BITS = 6
 
@@ -74,15 +76,13 @@ def evidence_add(
     filename: str = "",
     client_id: uuid.UUID | None = None,
     via: str = "web",
-    check_permission: bool = True,
 ) -> Evidence:
     """Check, process and attach one photo; a retried upload with the same client id is not added twice.
 
     Raises PhotoError (with a Chinese message) for anything that is not an acceptable photo.
     """
-    result = ItemResult.objects.select_for_update().select_related("round__standard", "community").get(pk=result.pk)
-    if check_permission:
-        authorize(user, result.community, Action.SAVE)
+    result = locked(result)
+    authorize(user, result.community, Action.SAVE, via)
     if client_id and (existing := Evidence.objects.filter(client_id=client_id, result=result).first()):
         return existing
     next_status(Action.SAVE, result.status, round_open=result.round.is_open)
@@ -94,14 +94,13 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_remove(*, evidence: Evidence, user, via: str = "web", check_permission: bool = True) -> Evidence:
+def evidence_remove(*, evidence: Evidence, user, via: str = "web") -> Evidence:
     """Take a photo off an item; the file and its record are kept for the audit trail."""
     evidence = Evidence.objects.select_for_update().select_related("result__round__standard", "result__community").get(
         pk=evidence.pk
     )
     result = evidence.result
-    if check_permission:
-        authorize(user, result.community, Action.SAVE)
+    authorize(user, result.community, Action.SAVE, via)
     if evidence.removed_at:
         return evidence
     next_status(Action.SAVE, result.status, round_open=result.round.is_open)

@@ -7,8 +7,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from wagtail.models import BaseLogEntry, BaseLogEntryManager
 
+from communities import policy
 from communities.models import CommunityPage
-from communities.selectors import communities_for, is_admin
+from communities.policy import Action
 from standards.models import Round
 
 
@@ -64,7 +65,12 @@ class ItemResult(models.Model):
 
     @property
     def passes(self) -> bool:
+        """Whether the item counts toward coverage: approved, with every rule and requirement holding."""
         return self.status == Status.APPROVED and self.rules_pass
+
+    @property
+    def policy_region(self) -> CommunityPage:
+        return self.community
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:
@@ -109,6 +115,10 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.original_name or self.sha256[:12]
 
+    @property
+    def policy_region(self) -> CommunityPage:
+        return self.result.community
+
 
 class SaveReceipt(models.Model):
     """A client request id already applied, so a retried or double-tapped save is not applied twice."""
@@ -136,10 +146,11 @@ class ChecklistLogEntryManager(BaseLogEntryManager):
 
     def viewable_by_user(self, user):
         # Wagtail's site-wide history report lists entries through this; scope them like everything else.
-        entries = super().viewable_by_user(user)
-        if is_admin(user):
-            return entries
-        return entries.filter(community_code__in=communities_for(user).values("code"))
+        paths = policy.scope_paths(user, Action.VIEW_AUDIT)
+        if paths is None:
+            return self.all()
+        communities = policy.in_scope(user, Action.VIEW_AUDIT, CommunityPage.objects.all())
+        return self.filter(community_code__in=communities.values("code"))
 
 
 class ChecklistLogEntry(BaseLogEntry):

@@ -15,15 +15,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from communities import policy
 from communities.models import CommunityPage
+from communities.policy import Action
 from standards.models import Round
 
 from . import audit
+from .decisions import item_approve, item_reopen, item_return
 from .evidence import PhotoError, evidence_add
 from .models import Evidence, ItemResult, Status
-from .services import IncompleteError, answer_save, item_approve, item_reopen, item_return, item_submit, result_for
+from .services import IncompleteError, answer_save, item_submit, result_for
 from .workflow import TransitionError
 
 KEYS = {"community", "round", "item", "values", "not_applicable", "photos", "status", "note"}
@@ -210,7 +214,6 @@ def _attach_photos(line: Line, result: ItemResult, user, created: list[Evidence]
         try:
             created.append(evidence_add(
                 result=result, user=user, data=data, filename=path.name, client_id=client_id, via="import",
-                check_permission=False,
             ))
         except PhotoError as exc:
             raise LineProblem(f"照片 {path.name}：{exc.message}") from exc
@@ -219,7 +222,7 @@ def _attach_photos(line: Line, result: ItemResult, user, created: list[Evidence]
 
 def _drive(result: ItemResult, line: Line, user) -> ItemResult:
     """Move the saved item to the requested status through the workflow services."""
-    common = {"user": user, "via": "import", "check_permission": False}
+    common = {"user": user, "via": "import"}
     if line.status == Status.DRAFT:
         if result.status != Status.DRAFT:
             raise LineProblem(f"该指标当前为“{Status(result.status).label}”，不能导入为草稿")
@@ -237,7 +240,7 @@ def apply_line(line: Line, user, created: list[Evidence]) -> int:
     """Import one line (values, photos, status) and log it; return the number of photos in it."""
     result = result_for(round_=line.round, community=line.community, item_number=line.item)
     before = result.status
-    common = {"user": user, "via": "import", "check_permission": False}
+    common = {"user": user, "via": "import"}
     if result.status == Status.APPROVED:
         result = item_reopen(result=result, reason=REIMPORT_REASON, **common)
     outcome = answer_save(
@@ -261,6 +264,9 @@ def import_results(path: Path | str, *, user, dry_run: bool = False) -> ImportRe
     """Import a results JSONL file atomically as `user`; with dry_run, check everything and keep nothing."""
     path = Path(path)
     lines, errors, count = parse(path)
+    errors += [LineError(line.number, f"用户 {user.get_username()} 无权导入社区 {line.community.code} 的结果（"
+                         + policy.refusal(Action.IMPORT_RESULTS) + "）")
+               for line in lines if not policy.may(user, Action.IMPORT_RESULTS, line.community)]
     report = ImportReport(lines=count, errors=errors, dry_run=dry_run)
     created: list[Evidence] = []
     try:
@@ -270,7 +276,7 @@ def import_results(path: Path | str, *, user, dry_run: bool = False) -> ImportRe
                     with transaction.atomic():
                         report.photos += apply_line(line, user, created)
                         report.imported += 1
-                except (LineProblem, IncompleteError, TransitionError, ValueError) as exc:
+                except (LineProblem, IncompleteError, TransitionError, PermissionDenied, ValueError) as exc:
                     report.errors.append(LineError(line.number, _message(exc)))
             if report.errors or dry_run:
                 transaction.set_rollback(True)

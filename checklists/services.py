@@ -1,5 +1,5 @@
-"""Writes on item results: save, submit, approve, return, reopen, close a round. Each is one transaction,
-checks who may do it, moves the status only through checklists.workflow and leaves an audit entry."""
+"""Writes on a community's answers: save, submit, submit all. Each is one transaction, asks the policy who may
+do it, moves the status only through checklists.workflow and leaves an audit entry."""
 
 from __future__ import annotations
 
@@ -7,19 +7,21 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from wagtail.log_actions import log
 
+from communities import policy
 from communities.models import CommunityPage
-from communities.selectors import is_admin, may_access_community
-from standards.evaluation import ItemEvaluation, Verdict, evaluate_item
-from standards.models import Round, RoundStatus
+from communities.policy import Action
+from standards.evaluation import ItemEvaluation, evaluate_item, summary
+from standards.models import Round
 
 from . import audit
 from .models import ItemResult, SaveReceipt, Status
-from .workflow import ACTORS, Action, TransitionError, next_status
+from .workflow import PAST, TransitionError, next_status
+
+__all__ = ["ConflictError", "IncompleteError", "SaveOutcome", "TransitionError", "answer_save", "item_submit",
+           "items_submit_all", "result_for", "refresh_verdict", "evaluate", "locked", "authorize"]
 
 
 class ConflictError(Exception):
@@ -49,12 +51,13 @@ class SaveOutcome:
     replayed: bool = False  # the same client request had already been applied
 
 
-def authorize(user, community: CommunityPage, action: Action) -> None:
-    """Raise PermissionDenied unless `user` holds the role that takes `action` on this community."""
-    if is_admin(user):
-        return
-    if not may_access_community(user, community, (ACTORS[action],)):
-        raise PermissionDenied("您没有权限对该社区执行此操作")
+def authorize(user, community: CommunityPage, action: Action, via: str = "web") -> None:
+    """Raise PermissionDenied unless the policy lets `user` take `action` on this community.
+
+    An import replays what was decided on paper, so it needs the right to import there rather than the role
+    that took each step (a district verifier imports its workers' answers and its own decisions).
+    """
+    policy.require(user, Action.IMPORT_RESULTS if via == "import" else action, community)
 
 
 def item_definition(round_: Round, item_number: int) -> dict:
@@ -68,11 +71,12 @@ def result_for(*, round_: Round, community: CommunityPage, item_number: int, loc
     """Return the community's result for the item, creating an empty draft the first time."""
     item_definition(round_, item_number)
     result, _ = ItemResult.objects.get_or_create(round=round_, community=community, item_number=item_number)
-    if lock:
-        result = ItemResult.objects.select_for_update().select_related("round__standard", "community").get(
-            pk=result.pk
-        )
-    return result
+    return locked(result) if lock else result
+
+
+def locked(result: ItemResult) -> ItemResult:
+    """Return the result re-read under a row lock (call inside a transaction): writers on one item take turns."""
+    return ItemResult.objects.select_for_update().select_related("round__standard", "community").get(pk=result.pk)
 
 
 def evaluate(result: ItemResult, *, photo_count: int | None = None) -> ItemEvaluation:
@@ -86,30 +90,12 @@ def evaluate(result: ItemResult, *, photo_count: int | None = None) -> ItemEvalu
     )
 
 
-def evaluation_summary(evaluation: ItemEvaluation) -> dict:
-    """Return the engine's verdict as JSON for storage and display."""
-    return {
-        "verdict": evaluation.verdict.value,
-        "reasons": evaluation.reasons,
-        "rules": [
-            {"key": r.key, "label": r.label, "verdict": r.verdict.value, "message": r.message,
-             "percent": None if r.percent is None else str(Decimal(r.percent.numerator) / r.percent.denominator)}
-            for r in evaluation.rules
-        ],
-        "requirements": [
-            {"field": r.field, "label": r.label, "verdict": r.verdict.value, "message": r.message}
-            for r in evaluation.requirements
-        ],
-        "errors": [{"field": e.field, "message": e.message} for e in evaluation.errors],
-    }
-
-
 def refresh_verdict(result: ItemResult, evaluation: ItemEvaluation | None = None) -> ItemEvaluation:
     """Store the engine's verdict on the result (call after values or photos change)."""
     evaluation = evaluation or evaluate(result)
     result.rules_pass = evaluation.passed
-    result.complete = evaluation.complete and not evaluation.errors
-    result.evaluation = evaluation_summary(evaluation)
+    result.complete = evaluation.complete
+    result.evaluation = summary(evaluation)
     return evaluation
 
 
@@ -142,11 +128,9 @@ def answer_save(
     base_revision: int | None = None,
     request_id: uuid.UUID | None = None,
     via: str = "web",
-    check_permission: bool = True,
 ) -> SaveOutcome:
     """Save a worker's answer to one item; idempotent per request id, refusing stale revisions."""
-    if check_permission:
-        authorize(user, community, Action.SAVE)
+    authorize(user, community, Action.SAVE, via)
     result = result_for(round_=round_, community=community, item_number=item_number, lock=True)
     if request_id and (receipt := SaveReceipt.objects.filter(request_id=request_id).first()):
         return SaveOutcome(receipt.result, evaluate(receipt.result), replayed=True)
@@ -167,7 +151,7 @@ def answer_save(
     if request_id:
         SaveReceipt.objects.create(request_id=request_id, result=result, revision=result.revision)
     audit.record(
-        result, "saved", user=user, from_status=old_status, via=via,
+        result, PAST[Action.SAVE], user=user, from_status=old_status, via=via,
         data={"revision": result.revision, "values": result.values, "not_applicable": result.not_applicable},
     )
     return SaveOutcome(result, evaluation)
@@ -182,16 +166,15 @@ def _check_complete(result: ItemResult) -> ItemEvaluation:
 
 @transaction.atomic
 def item_submit(
-    *, result: ItemResult, user, via: str = "web", check_permission: bool = True, require_complete: bool = True
+    *, result: ItemResult, user, via: str = "web", require_complete: bool = True
 ) -> ItemResult:
     """Submit a complete item for district review (a failing but honest answer may be submitted).
 
     `require_complete=False` is for a results import replaying a verifier's paper decision to return an
     incomplete item: it only passes through "submitted" on its way to "returned".
     """
-    result = ItemResult.objects.select_for_update().select_related("round__standard", "community").get(pk=result.pk)
-    if check_permission:
-        authorize(user, result.community, Action.SUBMIT)
+    result = locked(result)
+    authorize(user, result.community, Action.SUBMIT, via)
     if result.status == Status.SUBMITTED:
         return result  # a double tap: already done
     old_status = result.status
@@ -202,7 +185,7 @@ def item_submit(
         refresh_verdict(result)
     result.status, result.submitted_at, result.updated_by = new_status, timezone.now(), user
     result.save()
-    audit.record(result, "submitted", user=user, from_status=old_status, via=via)
+    audit.record(result, PAST[Action.SUBMIT], user=user, from_status=old_status, via=via)
     return result
 
 
@@ -219,68 +202,3 @@ def items_submit_all(*, round_: Round, community: CommunityPage, user) -> list[I
         except (IncompleteError, TransitionError):
             continue
     return submitted
-
-
-@transaction.atomic
-def _decide(result: ItemResult, user, action: Action, reason: str, via: str, check_permission: bool) -> ItemResult:
-    result = ItemResult.objects.select_for_update().select_related("round__standard", "community").get(pk=result.pk)
-    if check_permission:
-        authorize(user, result.community, action)
-    old_status = result.status
-    result.status = _transition(result, action, reason)
-    if action == Action.APPROVE:
-        refresh_verdict(result)
-    result.return_reason = reason.strip() if action in (Action.RETURN, Action.REOPEN) else ""
-    result.decided_at, result.decided_by = timezone.now(), user
-    result.save()
-    audit.record(result, action.value, user=user, from_status=old_status, reason=reason.strip(), via=via)
-    return result
-
-
-def item_approve(*, result: ItemResult, user, via: str = "web", check_permission: bool = True) -> ItemResult:
-    """Approve a submitted item: it now counts toward coverage if its rules hold, and is locked."""
-    return _decide(result, user, Action.APPROVE, "", via, check_permission)
-
-
-def item_return(
-    *, result: ItemResult, user, reason: str, via: str = "web", check_permission: bool = True
-) -> ItemResult:
-    """Return a submitted item to the worker with a reason."""
-    return _decide(result, user, Action.RETURN, reason, via, check_permission)
-
-
-def item_reopen(
-    *, result: ItemResult, user, reason: str, via: str = "web", check_permission: bool = True
-) -> ItemResult:
-    """Unlock an approved item for the worker again, with a reason."""
-    return _decide(result, user, Action.REOPEN, reason, via, check_permission)
-
-
-def items_approve_all(*, round_: Round, community: CommunityPage, user) -> list[ItemResult]:
-    """Approve every submitted item of a community at once."""
-    authorize(user, community, Action.APPROVE)
-    pending = ItemResult.objects.filter(round=round_, community=community, status=Status.SUBMITTED)
-    return [item_approve(result=r, user=user) for r in pending]
-
-
-@transaction.atomic
-def round_set_status(*, round_: Round, user, status: str, reason: str = "") -> Round:
-    """Close a round (figures frozen, no more edits or decisions) or reopen it; both are logged."""
-    if not (is_admin(user) or user.has_perm("standards.change_round")):
-        raise PermissionDenied("只有大数据局或管理员可以关闭或重新开放轮次")
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    if round_.status == status:
-        return round_
-    round_.status = status
-    round_.closed_at = timezone.now() if status == RoundStatus.CLOSED else None
-    round_.save()
-    action = "round_closed" if status == RoundStatus.CLOSED else "round_reopened"
-    log(round_, audit.PREFIX + action, user=user, data={"round": round_.code, "reason": reason})
-    return round_
-
-
-__all__ = [
-    "ConflictError", "IncompleteError", "SaveOutcome", "TransitionError", "Verdict",
-    "answer_save", "item_submit", "items_submit_all", "item_approve", "item_return", "item_reopen",
-    "items_approve_all", "round_set_status", "result_for", "refresh_verdict", "evaluate",
-]

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-from communities.models import Role
+from communities.policy import Action
 
 from .models import Status
 
-
-class Action(StrEnum):
-    SAVE = "saved"
-    SUBMIT = "submitted"
-    APPROVE = "approved"
-    RETURN = "returned"
-    REOPEN = "reopened"
+# What each action is called on the audit trail (interfaces.md, "Audit trail").
+PAST: dict[Action, str] = {
+    Action.SAVE: "saved",
+    Action.SUBMIT: "submitted",
+    Action.WITHDRAW: "withdrawn",
+    Action.APPROVE: "approved",
+    Action.RETURN: "returned",
+    Action.REOPEN: "reopened",
+}
 
 
 # (action, current status) -> new status. Anything not listed is forbidden.
@@ -31,14 +31,6 @@ TRANSITIONS: dict[tuple[Action, str], str] = {
     (Action.REOPEN, Status.APPROVED): Status.RETURNED,
 }
 
-# Which role may take each action (administrators may take any).
-ACTORS: dict[Action, str] = {
-    Action.SAVE: Role.WORKER,
-    Action.SUBMIT: Role.WORKER,
-    Action.APPROVE: Role.VERIFIER,
-    Action.RETURN: Role.VERIFIER,
-    Action.REOPEN: Role.VERIFIER,
-}
 NEEDS_REASON = {Action.RETURN, Action.REOPEN}
 
 MESSAGES = {
@@ -70,8 +62,8 @@ def next_status(action: Action, status: str, *, round_open: bool = True, reason:
         raise TransitionError(MESSAGES.get((action, status), f"当前状态为“{label}”，不能执行此操作")) from None
 
 
-def allowed_actions(status: str, role: str, *, round_open: bool = True) -> list[Action]:
-    """Return the actions `role` may take on an item in `status` (for buttons and tests)."""
+def possible_actions(status: str, *, round_open: bool = True) -> list[Action]:
+    """Return the actions the workflow allows on an item in `status` (who may take them is the policy's call)."""
     if not round_open:
         return []
-    return [a for (a, s) in TRANSITIONS if s == status and ACTORS[a] == role]
+    return [action for (action, current) in TRANSITIONS if current == status]

@@ -1,7 +1,8 @@
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
+from . import policy
+from .policy import Action
 from .register import RegisterFileError, import_register
 
 
@@ -12,14 +13,14 @@ class RegisterImportForm(forms.Form):
 
 def register_import(request):
     """Upload the community register in the admin; the same service as `import_communities`."""
-    if not (request.user.is_superuser or request.user.has_perm("communities.add_communitypage")):
-        raise PermissionDenied
+    policy.require(request.user, Action.EDIT_REGISTER)
     report, error = None, None
     form = RegisterImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = import_register(upload.read(), upload.name, dry_run=form.cleaned_data["dry_run"])
+            report = import_register(upload.read(), upload.name, dry_run=form.cleaned_data["dry_run"],
+                                     user=request.user)
         except RegisterFileError as exc:
             error = str(exc)
     return TemplateResponse(

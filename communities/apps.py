@@ -14,5 +14,13 @@ class CommunitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from .models import Role
+        from .permissions import register
+        from .roles import ADMIN, grant
+
+        register()
+        # Verifiers, bureaus and administrators work in the Wagtail admin; workers only on their phones.
+        for role in (Role.VERIFIER, Role.BUREAU, ADMIN):
+            grant(role, "wagtailadmin.access_admin")
         # Permissions exist only after migrate has run, so the role groups are (re)built then.
         post_migrate.connect(_ensure_groups, dispatch_uid="communities.ensure_role_groups")

@@ -183,8 +183,6 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.region.title}"
 
-    def clean(self):
-        from .roles import validate_assignment
-
-        if self.role and self.region_id:
-            validate_assignment(self.role, self.region)
+    @property
+    def policy_region(self) -> Page:
+        return self.region

@@ -9,8 +9,11 @@ from pathlib import Path
 import tablib
 from django.db import transaction
 from import_export.formats.base_formats import CSV, XLSX
+from wagtail.log_actions import log
 
+from . import policy
 from .models import CityPage, CommunityPage, StreetKind, StreetPage, UnitKind, UnitPage
+from .policy import Action
 from .tree import province_for, upsert_child
 
 COLUMNS = (
@@ -198,12 +201,27 @@ def _apply(rows: list[RegisterRow], report: ImportReport) -> None:
         )
 
 
-def import_register(content: bytes, filename: str, *, dry_run: bool = False) -> ImportReport:
-    """Import the register atomically: nothing is written unless every row is valid."""
+REGISTER_IMPORTED = "communities.register_imported"
+LOG_ACTIONS = {REGISTER_IMPORTED: "导入社区名册"}
+
+
+def import_register(content: bytes, filename: str, *, dry_run: bool = False, user=None) -> ImportReport:
+    """Import the register atomically: nothing is written unless every row is valid.
+
+    `user` is who imports in the admin (None for the `import_communities` command); the import is logged on
+    the province with what it created and updated.
+    """
+    if user is not None:
+        policy.require(user, Action.EDIT_REGISTER)
     rows, errors = validate(read_dataset(content, filename))
     report = ImportReport(rows=len(rows) + len({e.row for e in errors}), errors=errors, dry_run=dry_run)
     if errors or dry_run:
         return report
     with transaction.atomic():
         _apply(rows, report)
+        province = province_for(rows[0].city_code) if rows else None
+        if province is not None:
+            log(province, REGISTER_IMPORTED, user=user, data={
+                "file": filename, "rows": report.rows, "created": report.created, "updated": report.updated,
+            })
     return report

@@ -1,39 +1,44 @@
-"""Role groups and assignments: the only place that grants a user a role over a region."""
+"""Role groups and assignments: the only place that grants a user a role over a region.
+
+Roles are Django groups (so Wagtail's admin lets verifiers and bureaus in) and Assignments (user, role,
+region) give the scope; `communities.policy` reads both. Each app grants its role groups the Django
+permissions its screens need through `grant()`, called from its AppConfig.ready(); `ensure_role_groups`
+(run after every migrate) applies them.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from wagtail.models import Page
+from wagtail.log_actions import log
+from wagtail.models import GroupPagePermission, Page
 
+from . import policy
 from .models import ADMIN_GROUP, ROLE_GROUPS, ROLE_REGION_MODELS, Assignment, Role
+from .policy import EVERYWHERE, Action
 from .selectors import forget_scope
 
-# Model permissions each role group carries (app_label.codename); scope comes from Assignment.
-GROUP_PERMISSIONS = {
-    Role.WORKER: [],
-    Role.VERIFIER: [
-        "wagtailadmin.access_admin",
-        "checklists.view_itemresult",
-        "checklists.change_itemresult",
-        "checklists.view_evidence",
-        "standards.view_round",
-    ],
-    Role.BUREAU: [
-        "wagtailadmin.access_admin",
-        "checklists.view_itemresult",
-        "standards.view_round",
-        "standards.change_round",
-        "coverage.view_coveragesnapshot",
-        "coverage.add_coveragesnapshot",
-    ],
-}
+ADMIN = "admin"
+ASSIGNED, UNASSIGNED = "communities.role_assigned", "communities.role_unassigned"
+REASSIGNED = "communities.role_changed"
+LOG_ACTIONS = {ASSIGNED: "分配角色", UNASSIGNED: "取消角色", REASSIGNED: "修改角色分配"}
+
+# role (or ADMIN) -> "app_label.codename" permissions its group carries; filled by each app's ready().
+_GRANTS: dict[str, set[str]] = defaultdict(set)
 
 
-def _permissions(names: list[str]) -> list[Permission]:
+def grant(role: str, *permissions: str) -> None:
+    """Give a role's group (Role value, or ADMIN for 管理员) these Django permissions at the next migrate."""
+    _GRANTS[role].update(permissions)
+
+
+def _permissions(names: set[str]) -> list[Permission]:
     perms = []
-    for name in names:
+    for name in sorted(names):
         app_label, codename = name.split(".")
         perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
         if perm:
@@ -42,40 +47,97 @@ def _permissions(names: list[str]) -> list[Permission]:
 
 
 def ensure_role_groups() -> dict[str, Group]:
-    """Create the role groups with their permissions (idempotent; run after every migrate)."""
+    """Create the role groups with the permissions the apps granted (idempotent; run after every migrate)."""
     groups = {}
-    for role, name in ROLE_GROUPS.items():
+    for role, name in [*ROLE_GROUPS.items(), (ADMIN, ADMIN_GROUP)]:
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*_permissions(GROUP_PERMISSIONS[role]))
+        group.permissions.add(*_permissions(_GRANTS[role]))
         groups[role] = group
-    admin, _ = Group.objects.get_or_create(name=ADMIN_GROUP)
-    project_apps = ["communities", "standards", "checklists", "coverage", "jobs"]
-    admin.permissions.add(*Permission.objects.filter(content_type__app_label__in=project_apps))
-    admin.permissions.add(*_permissions(["wagtailadmin.access_admin"]))
-    groups["admin"] = admin
+    # Administrators keep the register: Wagtail's page explorer asks its own page permissions for that.
+    root = Page.get_first_root_node()
+    if root is not None:
+        for codename in ("add_page", "change_page", "publish_page"):
+            permission = Permission.objects.filter(content_type__app_label="wagtailcore", codename=codename).first()
+            if permission:
+                GroupPagePermission.objects.get_or_create(group=groups[ADMIN], page=root, permission=permission)
     return groups
 
 
-def validate_assignment(role: str, region: Page) -> None:
-    """Raise ValidationError when `region` is not a level the role may be assigned to."""
+def assignment_problems(role: str, region: Page | None) -> dict[str, str]:
+    """Return what is wrong with giving `role` over `region`, by field (empty when nothing)."""
+    if not role or role not in Role.values:
+        return {"role": "请选择角色"}
+    if region is None:
+        return {"region": "请选择辖区"}
     allowed = ROLE_REGION_MODELS[Role(role)]
     if region.specific_class is None or region.specific_class._meta.model_name not in allowed:
-        raise ValidationError(
-            {"region": f"{Role(role).label}只能分配到：{'、'.join(_level_names(allowed))}"}
-        )
+        levels = "、".join(str(apps.get_model("communities", n)._meta.verbose_name) for n in allowed)
+        return {"region": f"{Role(role).label}只能分配到：{levels}"}
+    return {}
 
 
-def _level_names(model_names: tuple[str, ...]) -> list[str]:
-    from django.apps import apps
+def _described(assignment: Assignment) -> dict:
+    return {"user": assignment.user.get_username(), "role": assignment.role, "role_label": Role(assignment.role).label,
+            "region": assignment.region.title, "region_id": assignment.region_id}
 
-    return [str(apps.get_model("communities", n)._meta.verbose_name) for n in model_names]
+
+def _sync_group(user, role: str) -> None:
+    """Keep the user in the role's group exactly while they hold that role somewhere."""
+    group = Group.objects.get_or_create(name=ROLE_GROUPS[Role(role)])[0]
+    if Assignment.objects.filter(user=user, role=role).exists():
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    forget_scope(user)
 
 
 @transaction.atomic
-def assign(user, role: str, region: Page) -> Assignment:
-    """Give `user` the role over `region` and put them in the role's group."""
-    validate_assignment(role, region)
-    assignment, _ = Assignment.objects.get_or_create(user=user, role=role, region=region)
-    user.groups.add(Group.objects.get_or_create(name=ROLE_GROUPS[Role(role)])[0])
-    forget_scope(user)
+def assignment_create(*, by, user, role: str, region: Page) -> Assignment:
+    """Give `user` the role over `region` and put them in the role's group; logged as done by `by`.
+
+    `by` is None for an operator's command or the demo data, trusted by having the shell.
+    """
+    if by is not None:
+        policy.require(by, Action.ASSIGN_ROLES, EVERYWHERE)
+    if problems := assignment_problems(role, region):
+        raise ValidationError(problems)
+    assignment, created = Assignment.objects.get_or_create(user=user, role=role, region=region)
+    _sync_group(user, role)
+    if created:
+        log(assignment, ASSIGNED, user=by, data=_described(assignment))
     return assignment
+
+
+@transaction.atomic
+def assignment_update(*, by, assignment: Assignment, user, role: str, region: Page) -> Assignment:
+    """Change who holds an assignment, the role or the region; logged with what it was before."""
+    policy.require(by, Action.ASSIGN_ROLES, EVERYWHERE)
+    if problems := assignment_problems(role, region):
+        raise ValidationError(problems)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    before = _described(assignment)
+    old_user, old_role = assignment.user, assignment.role
+    if Assignment.objects.filter(user=user, role=role, region=region).exclude(pk=assignment.pk).exists():
+        raise ValidationError({"region": "该用户已有这一角色分配"})
+    assignment.user, assignment.role, assignment.region = user, role, region
+    assignment.save()
+    _sync_group(old_user, old_role)
+    _sync_group(user, role)
+    log(assignment, REASSIGNED, user=by, data={"before": before, "after": _described(assignment)})
+    return assignment
+
+
+@transaction.atomic
+def assignment_delete(*, by, assignment: Assignment) -> None:
+    """Take the role away; the user leaves the role's group once they hold it nowhere else."""
+    policy.require(by, Action.ASSIGN_ROLES, EVERYWHERE)
+    described = _described(assignment)
+    log(assignment, UNASSIGNED, user=by, data=described)
+    user, role = assignment.user, assignment.role
+    assignment.delete()
+    _sync_group(user, role)
+
+
+def assign(user, role: str, region: Page) -> Assignment:
+    """Give `user` the role over `region` as the system (commands, demo data, tests)."""
+    return assignment_create(by=None, user=user, role=role, region=region)

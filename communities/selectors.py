@@ -1,12 +1,10 @@
-"""Who may see which part of the region tree: every scoped query goes through here."""
+"""Facts about a user's roles and the regions they are assigned to (communities.policy builds on these)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
-from wagtail.models import Page
 
-from .models import ADMIN_GROUP, Assignment, CommunityPage, Role, UnitPage
+from .models import ADMIN_GROUP, Assignment
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -43,38 +41,3 @@ def forget_scope(user) -> None:
     """Drop the scope cached on a user object (after their assignments change)."""
     user.__dict__.pop("_scope_is_admin", None)
     user.__dict__.pop("_scope_region_paths", None)
-
-
-def _under(paths: list[str]) -> Q:
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return condition
-
-
-def pages_in_scope(user: User, model: type[Page], roles: tuple[str, ...]) -> QuerySet:
-    """Return pages of `model` inside the user's assigned regions for `roles` (all of them for admins)."""
-    if not user.is_authenticated:
-        return model.objects.none()
-    if is_admin(user):
-        return model.objects.all()
-    return model.objects.filter(_under(region_paths(user, roles)))
-
-
-def communities_for(user, roles: tuple[str, ...] = tuple(Role.values)) -> QuerySet[CommunityPage]:
-    """Return the communities the user may see in the given roles."""
-    return pages_in_scope(user, CommunityPage, roles)
-
-
-def units_for(user, roles: tuple[str, ...] = (Role.VERIFIER, Role.BUREAU)) -> QuerySet[UnitPage]:
-    """Return the units the user may see in the given roles."""
-    return pages_in_scope(user, UnitPage, roles)
-
-
-def may_access_community(user, community: CommunityPage, roles: tuple[str, ...] = tuple(Role.values)) -> bool:
-    """Whether the user may see this community's checklist and evidence in one of `roles`."""
-    if not user.is_authenticated:
-        return False
-    if is_admin(user):
-        return True
-    return any(community.path.startswith(p) for p in region_paths(user, roles))

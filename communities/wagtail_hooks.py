@@ -1,23 +1,13 @@
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import admin_views
-from .models import Assignment
+from . import admin_views, policy, region_edits
+from .policy import Action
+from .register import LOG_ACTIONS as REGISTER_ACTIONS
+from .roles import LOG_ACTIONS as ROLE_ACTIONS
 from .tree import sync_region_links
-
-
-class AssignmentViewSet(ModelViewSet):
-    model = Assignment
-    icon = "group"
-    menu_label = "角色分配"
-    add_to_admin_menu = True
-    menu_order = 900
-    form_fields = ["user", "role", "region"]
-    list_display = ["user", "role", "region", "created_at"]
-    list_filter = ["role"]
-    search_fields = ["user__username", "region__title"]
+from .viewsets import AssignmentViewSet
 
 
 @hooks.register("register_admin_viewset")
@@ -30,23 +20,35 @@ def register_import_url():
     return [path("register/import/", admin_views.register_import, name="communities_register_import")]
 
 
-class SuperuserMenuItem(MenuItem):
+class RegisterMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.is_superuser or request.user.has_perm("communities.add_communitypage")
+        return policy.may(request.user, Action.EDIT_REGISTER)
 
 
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
-    return SuperuserMenuItem("导入社区名册", reverse("communities_register_import"), icon_name="upload", order=910)
+    return RegisterMenuItem("导入社区名册", reverse("communities_register_import"), icon_name="upload", order=910)
 
 
-# Keep the ancestor links on communities in step however pages are created or moved in the admin.
+# Keep the ancestor links on communities in step however pages are created, edited or moved in the admin, and
+# put what changed in the register on the audit trail.
+@hooks.register("before_edit_page")
+def remember_region(request, page):
+    request._region_before = region_edits.snapshot(page)
+
+
 @hooks.register("after_create_page")
 @hooks.register("after_edit_page")
-def sync_after_edit(request, page):
-    sync_region_links(page)
+def region_saved(request, page):
+    region_edits.region_saved(page, request.user, getattr(request, "_region_before", {}))
 
 
 @hooks.register("after_move_page")
 def sync_after_move(request, page):
     sync_region_links(page)
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    for key, label in {**ROLE_ACTIONS, **REGISTER_ACTIONS, **region_edits.LOG_ACTIONS}.items():
+        actions.register_action(key, label, label)

@@ -4,7 +4,8 @@ from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from communities.models import Role
+from communities import policy
+from communities.policy import Action
 
 from .rollup import coverage_for_round
 from .selectors import coverage_scope, round_by_code
@@ -18,9 +19,9 @@ def _error(message: str, status: int) -> JsonResponse:
 def coverage(request):
     """Return the round's coverage (the newest open round by default) within the user's bureau scope."""
     # A data platform calls this: answer 403 rather than redirecting to the login page.
-    scope = coverage_scope(request.user, roles=(Role.BUREAU,))
+    scope = coverage_scope(request.user, Action.COVERAGE_API)
     if scope is None:
-        return _error("只有大数据局用户可以查询覆盖率", 403)
+        return _error(policy.refusal(Action.COVERAGE_API), 403)
     round_ = round_by_code(request.GET.get("round"))
     if round_ is None:
         return _error("找不到该轮次" if request.GET.get("round") else "当前没有进行中的轮次", 404)

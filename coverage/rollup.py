@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from communities import policy
 from communities.models import COUNTY_KINDS, StreetKind, UnitKind
+from communities.policy import Action
 from standards.models import Round, StandardVersion
 
 from . import scoring
@@ -180,8 +181,7 @@ def contract(data: dict) -> dict:
 @transaction.atomic
 def snapshot_create(*, round_: Round, user, note: str = "") -> CoverageSnapshot:
     """Freeze the round's whole coverage, with the item matrix and streets, into an immutable snapshot."""
-    if not q.may_snapshot(user):
-        raise PermissionDenied("只有大数据局或管理员可以生成覆盖率快照")
+    policy.require(user, Action.SNAPSHOT)
     computation = compute(round_, detail=True)
     numbers = round_.standard.item_numbers
     cells = q.item_cells(round_, numbers)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 
 from checklists.models import Evidence, ItemResult, Status
-from communities.models import CityPage, CommunityPage, Role, StreetPage, UnitPage
-from communities.selectors import is_admin, pages_in_scope, roles_of
+from communities import policy
+from communities.models import CityPage, CommunityPage, StreetPage, UnitPage
+from communities.policy import Action
 from standards.models import Round, RoundStatus
 
 from .models import CoverageSnapshot
@@ -44,23 +45,14 @@ class Scope:
 ALL = Scope()
 
 
-def coverage_scope(user, roles: Iterable[str] = (Role.BUREAU, Role.VERIFIER)) -> Scope | None:
-    """Return what the user may see of the coverage figures in `roles`, or None when nothing."""
-    if not user.is_authenticated:
-        return None
-    if is_admin(user):
+def coverage_scope(user, action: Action = Action.VIEW_COVERAGE) -> Scope | None:
+    """Return the cities and units whose coverage the user may see for `action`, or None when none."""
+    paths = policy.scope_paths(user, action)
+    if paths is None:
         return ALL
-    held = tuple(role for role in roles if role in roles_of(user))
-    if not held:
-        return None
-    cities = frozenset(pages_in_scope(user, CityPage, held).values_list("code", flat=True))
-    units = frozenset(pages_in_scope(user, UnitPage, held).values_list("code", flat=True))
+    cities = frozenset(policy.in_scope(user, action, CityPage.objects.all()).values_list("code", flat=True))
+    units = frozenset(policy.in_scope(user, action, UnitPage.objects.all()).values_list("code", flat=True))
     return Scope(cities, units) if cities or units else None
-
-
-def may_snapshot(user) -> bool:
-    """Whether the user may freeze a round's figures (bureau staff and administrators)."""
-    return is_admin(user) or (Role.BUREAU in roles_of(user) and user.has_perm("coverage.add_coveragesnapshot"))
 
 
 def round_by_code(code: str | None) -> Round | None:

@@ -22,7 +22,9 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from checklists.models import Status
+from communities import policy
 from communities.models import COUNTY_KINDS, StreetKind, UnitKind
+from communities.policy import Action
 
 from . import rollup as engine
 from . import selectors as q
@@ -87,7 +89,7 @@ class CoverageView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             round=self.round, snapshot=self.snapshot, query=self.query(), rounds=q.rounds_all(),
-            snapshots=q.snapshots_of(self.round), may_snapshot=q.may_snapshot(self.request.user),
+            snapshots=q.snapshots_of(self.round), may_snapshot=policy.may(self.request.user, Action.SNAPSHOT),
             snapshot_form=SnapshotForm(),
         )
         return context
@@ -341,8 +343,7 @@ class SnapshotCreateView(CoverageView):
 
     def post(self, request, *args, **kwargs):
         form = SnapshotForm(request.POST)
-        if not q.may_snapshot(request.user):
-            raise PermissionDenied
+        policy.require(request.user, Action.SNAPSHOT)
         if form.is_valid():
             snapshot = engine.snapshot_create(round_=self.round, user=request.user, note=form.cleaned_data["note"])
             messages.success(request, f"已生成快照 #{snapshot.pk}：此后该快照的数字不再变化")
@@ -371,5 +372,5 @@ def admin_urls() -> list:
 
 def may_view(user) -> bool:
     """Whether the dashboard's menu item is shown to the user."""
-    return q.coverage_scope(user) is not None
+    return policy.may(user, Action.VIEW_COVERAGE)
 

@@ -13,15 +13,15 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from checklists import qr
 from checklists.models import Evidence
 from checklists.renditions import RenditionError, renditions_rebuild
-from communities.models import CommunityPage, Role, StreetPage, UnitPage
-from communities.selectors import is_admin, pages_in_scope
+from communities import policy
+from communities.models import CommunityPage, StreetPage, UnitPage
+from communities.policy import Action
 from coverage.exports import SHEETS, csv_text, write_xlsx
 from coverage.rollup import report_for
 from coverage.selectors import coverage_scope, round_by_code
@@ -32,7 +32,6 @@ from .models import Job, JobKind
 from .services import JobError, Progress
 
 SHEETS_PER_FILE = 30  # one printable HTML file per 30 communities, like the paginated sheet pages
-QR_ROLES = (Role.VERIFIER, Role.BUREAU)
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,7 @@ def _round(params: dict):
 # --- coverage exports ---------------------------------------------------------------------------------------
 
 def _check_export(user, params: dict) -> None:
-    if coverage_scope(user) is None:
-        raise PermissionDenied("您没有查看覆盖率的权限")
+    policy.require(user, Action.EXPORT_COVERAGE)
     if params.get("format", "xlsx") not in ("xlsx", "csv"):
         raise JobError("导出格式只能是 xlsx 或 csv")
     if params.get("format") == "csv" and params.get("sheet", "communities") not in SHEETS:
@@ -68,7 +66,7 @@ def _check_export(user, params: dict) -> None:
 
 def _run_export(job: Job, progress: Progress) -> tuple[str, bytes]:
     round_ = _round(job.params)
-    scope = coverage_scope(_owner(job))
+    scope = coverage_scope(_owner(job), Action.EXPORT_COVERAGE)
     if scope is None:
         raise JobError("提交人已没有查看覆盖率的权限")
     progress(10, "正在汇总覆盖率")
@@ -87,10 +85,10 @@ def _run_export(job: Job, progress: Progress) -> tuple[str, bytes]:
 
 def _qr_region(user, params: dict):
     if params.get("street"):
-        region = pages_in_scope(user, StreetPage, QR_ROLES).filter(code=params["street"]).first()
+        region = policy.in_scope(user, Action.PRINT_QR, StreetPage.objects.filter(code=params["street"])).first()
         communities = CommunityPage.objects.filter(street=region)
     elif params.get("unit"):
-        region = pages_in_scope(user, UnitPage, QR_ROLES).filter(code=params["unit"]).first()
+        region = policy.in_scope(user, Action.PRINT_QR, UnitPage.objects.filter(code=params["unit"])).first()
         communities = CommunityPage.objects.filter(unit=region)
     else:
         raise JobError("请指定街道/乡镇代码或区县代码")
@@ -138,8 +136,7 @@ def _evidence_of(params: dict):
 
 
 def _check_renditions(user, params: dict) -> None:
-    if not is_admin(user):
-        raise PermissionDenied("只有管理员可以重建照片")
+    policy.require(user, Action.REBUILD_PHOTOS)
     if not params.get("evidence"):
         _round(params)
 

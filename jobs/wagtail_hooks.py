@@ -2,8 +2,8 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from communities.models import Role
-from communities.selectors import is_admin, roles_of
+from communities import policy
+from communities.policy import Action
 
 from . import urls as admin_urls
 
@@ -16,8 +16,7 @@ def register_job_urls():
 class JobsMenuItem(MenuItem):
     def is_shown(self, request):
         # Every kind of job is for verifiers, bureaus or administrators; workers have none to run.
-        user = request.user
-        return is_admin(user) or bool(roles_of(user) & {Role.VERIFIER, Role.BUREAU})
+        return policy.may(request.user, Action.RUN_JOBS)
 
 
 @hooks.register("register_admin_menu_item")

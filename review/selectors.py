@@ -5,13 +5,10 @@ from __future__ import annotations
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from checklists.models import ChecklistLogEntry, Evidence, ItemResult, Status
-from communities.models import Role
-from communities.selectors import communities_for, is_admin
+from communities import policy
+from communities.policy import Action
 from standards.models import Round
 from standards.rounds import open_round
-
-# Verifiers decide; bureaus look on (read-only) over their wider region.
-REVIEW_ROLES = (Role.VERIFIER, Role.BUREAU)
 
 # The queue shows what needs a decision first, then what came back, then what is done.
 QUEUE_RANK = Case(
@@ -33,9 +30,7 @@ def review_round() -> Round | None:
 
 def reviewable_results(user) -> QuerySet[ItemResult]:
     """Return the item results in communities the user verifies or oversees (every one for admins)."""
-    if is_admin(user):
-        return ItemResult.objects.all()
-    return ItemResult.objects.filter(community__in=communities_for(user, REVIEW_ROLES))
+    return policy.in_scope(user, Action.REVIEW, ItemResult.objects.all(), "community__path")
 
 
 def _live_photos(**flags) -> QuerySet[Evidence]:
@@ -119,9 +114,10 @@ def live_photos(result: ItemResult) -> QuerySet[Evidence]:
     return result.photos.filter(removed_at__isnull=True).order_by("uploaded_at", "pk")
 
 
-def rounds_overview() -> QuerySet[Round]:
-    """Return every round with its result counts, newest first (for the bureau's panel and round screen)."""
+def rounds_overview(user) -> QuerySet[Round]:
+    """Return every round with the counts of results the user may review, newest first (the dashboard panel)."""
+    mine = policy.scope_q(user, Action.REVIEW, "results__community__path")
     return Round.objects.select_related("standard").annotate(
-        submitted=Count("results", filter=Q(results__status=Status.SUBMITTED)),
-        approved=Count("results", filter=Q(results__status=Status.APPROVED)),
+        submitted=Count("results", filter=mine & Q(results__status=Status.SUBMITTED)),
+        approved=Count("results", filter=mine & Q(results__status=Status.APPROVED)),
     ).order_by("-opened_at")

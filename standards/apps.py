@@ -5,3 +5,8 @@ class StandardsConfig(AppConfig):
     name = "standards"
     verbose_name = "标准与核查轮次"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .permissions import register
+
+        register()

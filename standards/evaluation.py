@@ -6,14 +6,26 @@ Pure and exact: int, Decimal and Fraction only; floats are read through ``str()`
 from __future__ import annotations
 
 import operator
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
+
+from .fields import (
+    FieldIssue,
+    InputError,
+    clean_values,
+    definition_number,
+    field_label,
+    fields_by_key,
+    format_percent,
+    is_blank,
+    option_labels,
+    parse_decimal,
+    plain_number,
+)
 
 _Def = Mapping[str, Any]
 _Fields = Mapping[str, _Def]
@@ -22,13 +34,6 @@ NA_NOTE_REQUIRED = "请填写“本社区无此设施”的说明"
 PHOTOS_FIELD = "photos"
 PHOTOS_LABEL = "照片佐证"
 _BLOCKED = "输入有误，无法判断"
-# Larger inputs are typos, and capping them keeps Decimal/Fraction work bounded.
-MAX_INTEGER_DIGITS = 15
-
-_CENT = Decimal("0.01")
-_INTEGER = re.compile(r"[0-9]+")
-_TRUE_WORDS = frozenset({"true", "on", "1", "yes", "y", "是"})
-_FALSE_WORDS = frozenset({"false", "off", "0", "no", "n", "否"})
 # op -> (comparison, symbol, verb when it holds, verb when it does not)
 _OPS: dict[str, tuple[Callable[[Fraction, Fraction], bool], str, str, str]] = {
     "ge": (operator.ge, "≥", "达到", "未达到"),
@@ -44,11 +49,13 @@ class Verdict(StrEnum):
     INCOMPLETE = "incomplete"
     INVALID = "invalid"
 
+    @property
+    def label(self) -> str:
+        """Return the word every screen, export and the phone's script show for this verdict."""
+        return VERDICT_LABELS[self]
 
-@dataclass(frozen=True)
-class FieldIssue:
-    field: str
-    message: str
+
+VERDICT_LABELS = {Verdict.PASS: "达标", Verdict.FAIL: "未达标", Verdict.INCOMPLETE: "未填完", Verdict.INVALID: "有误"}
 
 
 @dataclass(frozen=True)
@@ -84,8 +91,12 @@ class ItemEvaluation:
 
     @property
     def complete(self) -> bool:
-        """Return whether nothing needed for a verdict is missing."""
-        return Verdict.INCOMPLETE not in {outcome.verdict for outcome in (*self.rules, *self.requirements)}
+        """Return whether the item is filled in: nothing needed for a verdict is missing and no input is wrong.
+
+        The one definition of "complete": stored on the result, counted on the checklist, required to submit.
+        """
+        outcomes = (*self.rules, *self.requirements)
+        return not self.errors and Verdict.INCOMPLETE not in {outcome.verdict for outcome in outcomes}
 
     @property
     def reasons(self) -> list[str]:
@@ -95,154 +106,12 @@ class ItemEvaluation:
         return reasons + [outcome.message for outcome in outcomes if outcome.verdict is not Verdict.PASS]
 
 
-class _InputError(ValueError):
-    """Carry the Chinese message for one unusable input."""
-
-
-def format_percent(p: Fraction, places: int = 2) -> str:
-    """Format a percentage rounded half-up, e.g. ``Fraction(20)`` -> ``"20.00%"``."""
-    return f"{_round_half_up(p, places)}%"
-
-
-def _round_half_up(value: Fraction, places: int) -> Decimal:
-    """Round an exact fraction half away from zero to a Decimal with ``places`` places."""
-    scaled = abs(value) * 10**places
-    units = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
-    sign = -1 if value < 0 and units else 1
-    return Decimal(sign * units).scaleb(-places)
-
-
-def _plain(value: Fraction) -> str:
-    """Show a number without trailing zeros, e.g. 15.10 -> "15.1"."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    return format(_round_half_up(value, 2).normalize(), "f")
-
-
-def _definition_number(raw: Any) -> Fraction:
-    """Read a threshold from the standard's definition exactly."""
-    if isinstance(raw, int | Fraction) and not isinstance(raw, bool):
-        return Fraction(raw)
-    return Fraction(Decimal(str(raw)))  # Decimal("True") raises, so bools are rejected
-
-
-def _normalize(text: str) -> str:
-    """Fold full-width characters and trim, as typed with Chinese input methods."""
-    return unicodedata.normalize("NFKC", text).strip()
-
-
-def _is_blank(raw: Any) -> bool:
-    """Return whether a raw value counts as not entered."""
-    return raw is None or (isinstance(raw, str) and not raw.strip())
-
-
-def _parse_count(raw: Any, field: _Def) -> int:
-    """Parse a non-negative integer; "12.0" is rejected on purpose."""
-    text = _normalize(str(raw))  # str(True) is "True", so bools are rejected too
-    if not _INTEGER.fullmatch(text):
-        raise _InputError("请输入非负整数")
-    digits = text.lstrip("0") or "0"
-    if len(digits) > MAX_INTEGER_DIGITS:
-        raise _InputError("数值过大")
-    return int(digits)
-
-
-def _parse_decimal(raw: Any, field: _Def) -> Decimal:
-    """Parse a non-negative decimal with at most two decimal places."""
-    try:
-        number = Decimal(_normalize(str(raw)))  # Decimal("True") raises, so bools are rejected
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite():
-        raise _InputError("请输入数字")
-    if number < 0:
-        raise _InputError("不能为负数")
-    if number and number.adjusted() >= MAX_INTEGER_DIGITS:
-        raise _InputError("数值过大")
-    cents = number.quantize(_CENT)
-    if cents != number:
-        raise _InputError("最多保留两位小数")
-    return abs(cents)
-
-
-def _parse_bool(raw: Any, field: _Def) -> bool:
-    """Parse yes/no from a bool, 0/1 or a form word such as "on" or "false"."""
-    # str(True) is "True" and str(1) is "1", so bools and 0/1 share the word lists.
-    word = _normalize(str(raw)).lower() if isinstance(raw, str | int) else None
-    if word in _TRUE_WORDS:
-        return True
-    if word in _FALSE_WORDS:
-        return False
-    raise _InputError("请选择“是”或“否”")
-
-
-def _parse_choices(raw: Any, field: _Def) -> list[str]:
-    """Parse ticked option keys, returned in the standard's option order."""
-    picked = [raw] if isinstance(raw, str) else raw
-    if not isinstance(picked, list | tuple | set | frozenset):
-        raise _InputError("格式有误，应为选项列表")
-    options = _option_labels(field)
-    unknown = [str(key) for key in picked if not isinstance(key, str) or key not in options]
-    if unknown:
-        raise _InputError(f"未知选项：{'、'.join(unknown)}")
-    return [key for key in options if key in picked]
-
-
-def _parse_text(raw: Any, field: _Def) -> str:
-    """Parse free text, trimmed."""
-    if not isinstance(raw, str):
-        raise _InputError("请输入文字")
-    return raw.strip()
-
-
-_PARSERS: dict[str, Callable[[Any, _Def], Any]] = {
-    "count": _parse_count,
-    "decimal": _parse_decimal,
-    "bool": _parse_bool,
-    "choices": _parse_choices,
-    "text": _parse_text,
-}
-
-
-def _option_labels(field: _Def) -> dict[str, str]:
-    """Map a choices field's option keys to labels, in order."""
-    return {option["key"]: option["label"] for option in field.get("options", ())}
-
-
-def _fields_by_key(fields: Iterable[_Def] | None) -> dict[str, _Def]:
-    """Index field definitions by key."""
-    return {field["key"]: field for field in fields or ()}
-
-
-def _label(fields: _Fields, key: str) -> str:
-    """Return a field's label, falling back to its key."""
-    return fields[key]["label"] if key in fields else key
-
-
-def clean_values(item: dict, raw: dict) -> tuple[dict, tuple[FieldIssue, ...]]:
-    """Convert raw entered values to typed values; missing or bad ones become None."""
-    cleaned: dict[str, Any] = {}
-    issues: list[FieldIssue] = []
-    for field in item.get("fields", ()):
-        key, kind = field["key"], field["kind"]
-        if kind not in _PARSERS:
-            raise ValueError(f"unknown field kind {kind!r} for {key!r}")
-        cleaned[key] = None
-        if _is_blank(raw.get(key)):
-            continue
-        try:
-            cleaned[key] = _PARSERS[kind](raw[key], field)
-        except _InputError as exc:
-            issues.append(FieldIssue(key, f"{field['label']}：{exc}"))
-    return cleaned, tuple(issues)
-
-
 def _clean_marks(field: _Def, marks: Any, ticked: Sequence[str]) -> tuple[dict[str, str], list[FieldIssue]]:
     """Validate one choices field's "not applicable" marks (option -> note)."""
     key, label = field["key"], field["label"]
     if not isinstance(marks, Mapping):
         return {}, [FieldIssue(key, f"{label}：“本社区无此设施”格式有误")]
-    options = _option_labels(field)
+    options = option_labels(field)
     cleaned: dict[str, str] = {}
     issues: list[FieldIssue] = []
     for option, note in marks.items():
@@ -262,13 +131,13 @@ def _clean_not_applicable(
     item: _Def, raw: _Def, values: _Def
 ) -> tuple[dict[str, dict[str, str]], tuple[FieldIssue, ...]]:
     """Validate all "not applicable" marks of an item."""
-    fields = _fields_by_key(item.get("fields"))
+    fields = fields_by_key(item.get("fields"))
     cleaned: dict[str, dict[str, str]] = {}
     issues: list[FieldIssue] = []
     for key, marks in raw.items():
         field = fields.get(key)
         if field is None or field["kind"] != "choices":
-            issues.append(FieldIssue(key, f"{_label(fields, key)}：不能标记为“本社区无此设施”"))
+            issues.append(FieldIssue(key, f"{field_label(fields, key)}：不能标记为“本社区无此设施”"))
             continue
         cleaned[key], problems = _clean_marks(field, marks, values.get(key) or ())
         issues += problems
@@ -284,24 +153,24 @@ def _operands(rule: _Def) -> tuple[str, ...]:
 
 def _exact(raw: Any) -> Fraction | None:
     """Read a cleaned (or raw) operand exactly; None when not entered."""
-    if _is_blank(raw):
+    if is_blank(raw):
         return None
     if type(raw) is int and raw >= 0:
         return Fraction(raw)
-    return Fraction(_parse_decimal(raw, {}))  # rejects negatives, bools and more than 2 places
+    return Fraction(parse_decimal(raw, {}))  # rejects negatives, bools and more than 2 places
 
 
 def _limit(rule: _Def) -> Fraction:
     """Return a rule's threshold: percent for ratio/reduction, the value for value rules."""
-    return _definition_number(rule["value"] if rule["kind"] == "value" else rule["percent"])
+    return definition_number(rule["value"] if rule["kind"] == "value" else rule["percent"])
 
 
 def _limit_text(rule: _Def, fields: _Fields) -> str:
     """Show a rule's threshold with its unit, e.g. "60%" or "15分钟"."""
     if rule["kind"] != "value":
-        return f"{_plain(_limit(rule))}%"
+        return f"{plain_number(_limit(rule))}%"
     unit = fields.get(rule["field"], {}).get("unit", "")
-    number = _plain(_limit(rule))
+    number = plain_number(_limit(rule))
     return f"{number} {unit}" if unit.isascii() and unit else f"{number}{unit}"
 
 
@@ -319,11 +188,11 @@ def _judge(rule: _Def, fields: _Fields, measured: Fraction, shown: str) -> tuple
 def _ratio(rule: _Def, fields: _Fields, numbers: list[Fraction]) -> RuleOutcome:
     """Evaluate numerator / denominator against a percentage."""
     numerator, denominator = numbers
-    num_label, den_label = (_label(fields, key) for key in _operands(rule))
+    num_label, den_label = (field_label(fields, key) for key in _operands(rule))
     if denominator == 0:
         return _outcome(rule, Verdict.INVALID, f"{rule['label']}：{den_label}为0，分母不能为0")
     if numerator > denominator:
-        message = f"{num_label}（{_plain(numerator)}）不能大于{den_label}（{_plain(denominator)}）"
+        message = f"{num_label}（{plain_number(numerator)}）不能大于{den_label}（{plain_number(denominator)}）"
         return _outcome(rule, Verdict.INVALID, f"{rule['label']}：{message}")
     percent = numerator / denominator * 100
     return _outcome(rule, *_judge(rule, fields, percent, format_percent(percent)), percent)
@@ -333,7 +202,7 @@ def _reduction(rule: _Def, fields: _Fields, numbers: list[Fraction]) -> RuleOutc
     """Evaluate (baseline - actual) / baseline against a percentage."""
     baseline, actual = numbers
     if baseline == 0:
-        message = f"{rule['label']}：{_label(fields, rule['baseline'])}必须大于0"
+        message = f"{rule['label']}：{field_label(fields, rule['baseline'])}必须大于0"
         return _outcome(rule, Verdict.INVALID, message)
     percent = (baseline - actual) / baseline * 100
     return _outcome(rule, *_judge(rule, fields, percent, format_percent(percent)), percent)
@@ -342,7 +211,7 @@ def _reduction(rule: _Def, fields: _Fields, numbers: list[Fraction]) -> RuleOutc
 def _value(rule: _Def, fields: _Fields, numbers: list[Fraction]) -> RuleOutcome:
     """Evaluate a field's own value against the rule's value."""
     shown = _limit_text({**rule, "value": numbers[0]}, fields)
-    return _outcome(rule, *_judge(rule, fields, numbers[0], f"{_label(fields, rule['field'])} {shown}"))
+    return _outcome(rule, *_judge(rule, fields, numbers[0], f"{field_label(fields, rule['field'])} {shown}"))
 
 
 def _outcome(rule: _Def, verdict: Verdict, message: str, percent: Fraction | None = None) -> RuleOutcome:
@@ -352,15 +221,15 @@ def _outcome(rule: _Def, verdict: Verdict, message: str, percent: Fraction | Non
 
 def evaluate_rule(rule: dict, values: dict, fields: Sequence[_Def] | None = None) -> RuleOutcome:
     """Evaluate one rule on cleaned values; ``fields`` supplies labels and units."""
-    by_key = _fields_by_key(fields)
+    by_key = fields_by_key(fields)
     keys = _operands(rule)
     numbers: list[Fraction | None] = []
     for key in keys:
         try:
             numbers.append(_exact(values.get(key)))
-        except _InputError as exc:
-            return _outcome(rule, Verdict.INVALID, f"{rule['label']}：{_label(by_key, key)}{exc}")
-    missing = [_label(by_key, key) for key, number in zip(keys, numbers, strict=True) if number is None]
+        except InputError as exc:
+            return _outcome(rule, Verdict.INVALID, f"{rule['label']}：{field_label(by_key, key)}{exc}")
+    missing = [field_label(by_key, key) for key, number in zip(keys, numbers, strict=True) if number is None]
     if missing:
         return _outcome(rule, Verdict.INCOMPLETE, f"未填写：{'、'.join(missing)}")
     return {"ratio": _ratio, "reduction": _reduction, "value": _value}[rule["kind"]](rule, by_key, numbers)
@@ -368,8 +237,8 @@ def evaluate_rule(rule: dict, values: dict, fields: Sequence[_Def] | None = None
 
 def describe_rule(rule: dict, fields: Sequence[_Def] | None = None) -> str:
     """Describe a rule's formula in Chinese, e.g. "A / B ≥ 60%"."""
-    by_key = _fields_by_key(fields)
-    names = [_label(by_key, key) for key in _operands(rule)]
+    by_key = fields_by_key(fields)
+    names = [field_label(by_key, key) for key in _operands(rule)]
     formula = {"ratio": "{0} / {1}", "reduction": "（{0} − {1}）/ {0}", "value": "{0}"}[rule["kind"]]
     return f"{formula.format(*names)} {_OPS[rule['op']][1]} {_limit_text(rule, by_key)}"
 
@@ -400,7 +269,7 @@ def _require_all(field: _Def, ticked: list[str] | None, marks: Mapping[str, str]
     if ticked is None and not marks:
         return Verdict.INCOMPLETE, f"未填写：{label}"
     covered = set(ticked or ()) | set(marks)
-    lacking = [name for key, name in _option_labels(field).items() if key not in covered]
+    lacking = [name for key, name in option_labels(field).items() if key not in covered]
     if lacking:
         return Verdict.FAIL, f"{label}：未覆盖{'、'.join(lacking)}"
     return Verdict.PASS, f"{label}：已全部覆盖"
@@ -445,7 +314,7 @@ def _field_checks(
 
 def _requirements(item: _Def, values: _Def, marks: dict, invalid: set[str]) -> list[RequirementOutcome]:
     """Evaluate the required/required_if/all/min checks of every field."""
-    by_key = _fields_by_key(item.get("fields"))
+    by_key = fields_by_key(item.get("fields"))
     outcomes: list[RequirementOutcome] = []
     for field in item.get("fields", ()):
         for keys, (verdict, message) in _field_checks(field, by_key, values, marks):
@@ -497,3 +366,34 @@ def evaluate_item(
         requirements.append(_photo_requirement(photo_count, min_photos))
     verdict = _overall(errors, (*rules, *requirements))
     return ItemEvaluation(int(item["number"]), verdict, rules, tuple(requirements), errors, values)
+
+
+def _percent_text(percent: Fraction | None) -> str | None:
+    return None if percent is None else str(Decimal(percent.numerator) / percent.denominator)
+
+
+def summary(evaluation: ItemEvaluation) -> dict:
+    """Return the engine's verdict as JSON (stored on the result, sent to the phone), with its Chinese words."""
+    return with_labels({
+        "verdict": evaluation.verdict.value,
+        "complete": evaluation.complete,
+        "reasons": evaluation.reasons,
+        "rules": [
+            {"key": r.key, "label": r.label, "verdict": r.verdict.value, "message": r.message,
+             "percent": _percent_text(r.percent)}
+            for r in evaluation.rules
+        ],
+        "requirements": [
+            {"field": r.field, "label": r.label, "verdict": r.verdict.value, "message": r.message}
+            for r in evaluation.requirements
+        ],
+        "errors": [{"field": e.field, "message": e.message} for e in evaluation.errors],
+    })
+
+
+def with_labels(stored: dict) -> dict:
+    """Add the verdict words to a summary (also to one stored before the words were part of it)."""
+    stored["verdict_label"] = Verdict(stored["verdict"]).label
+    for outcome in (*stored.get("rules", ()), *stored.get("requirements", ())):
+        outcome["verdict_label"] = Verdict(outcome["verdict"]).label
+    return stored

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from communities.policy import EVERYWHERE
+
 
 class StandardVersion(models.Model):
     """One version of a standard (e.g. SD-ZHSQ-2019 v1); never edited in place, a revision is a new row."""
@@ -41,6 +43,8 @@ class StandardVersion(models.Model):
     def item_numbers(self) -> list[int]:
         return [item["number"] for item in self.items]
 
+    policy_region = EVERYWHERE
+
     @property
     def min_photos(self) -> int:
         return int(self.data.get("min_photos", 1))
@@ -73,3 +77,6 @@ class Round(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == RoundStatus.OPEN
+
+    # Every round spans the province: only administrators and province-level bureaus manage one.
+    policy_region = EVERYWHERE

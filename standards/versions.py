@@ -8,6 +8,10 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from wagtail.log_actions import log
+
+from communities import policy
+from communities.policy import EVERYWHERE, Action
 
 from .models import StandardVersion
 
@@ -93,9 +97,18 @@ def latest(code: str = DEFAULT_CODE) -> StandardVersion | None:
     return StandardVersion.objects.filter(code=code).order_by("-version").first()
 
 
+VERSION_CREATED = "standards.version_created"
+LOG_ACTIONS = {VERSION_CREATED: "新建标准版本"}
+
+
 @transaction.atomic
 def standard_save(data: dict, *, user=None, note: str = "") -> tuple[StandardVersion, bool]:
-    """Store `data` as a new version unless it equals the newest one; return (version, created)."""
+    """Store `data` as a new version unless it equals the newest one; return (version, created).
+
+    `user` is None for an operator's command (load_standard), who is trusted by having the shell.
+    """
+    if user is not None:
+        policy.require(user, Action.EDIT_STANDARD, EVERYWHERE)
     validate(data)
     digest = checksum(data)
     current = StandardVersion.objects.select_for_update().filter(code=data["code"]).order_by("-version").first()
@@ -105,6 +118,7 @@ def standard_save(data: dict, *, user=None, note: str = "") -> tuple[StandardVer
         code=data["code"], version=(current.version + 1) if current else 1, title=data["title"],
         data=data, checksum=digest, note=note, created_by=user,
     )
+    log(version, VERSION_CREATED, user=user, data={"code": version.code, "version": version.version, "note": note})
     return version, True
 
 

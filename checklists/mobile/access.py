@@ -11,14 +11,15 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from communities.models import CommunityPage, Role
-from communities.selectors import communities_for
+from communities import policy
+from communities.models import CommunityPage
+from communities.policy import Action
 from standards.models import Round
 from standards.rounds import open_round
 
-from ..selectors.mobile import community_by_code, may_edit_checklist, may_view_checklist
+from ..selectors.mobile import community_by_code
 
-NOT_YOURS = "不是您负责的社区"
+NOT_YOURS = policy.refusal(Action.VIEW_CHECKLIST)
 
 
 @dataclass
@@ -41,7 +42,7 @@ def json_error(message: str, status: int, **extra) -> JsonResponse:
 
 def not_yours(request, community: CommunityPage):
     """Render the 403 page a worker sees after scanning another community's code."""
-    mine = communities_for(request.user, (Role.WORKER,)).order_by("code")[:20]
+    mine = policy.in_scope(request.user, Action.SAVE, CommunityPage.objects.order_by("code"))[:20]
     return render(request, "checklists/mobile/not_yours.html", {"community": community, "mine": mine}, status=403)
 
 
@@ -50,13 +51,13 @@ def _resolve(request, code: str, *, edit: bool):
     community = community_by_code(code)
     if community is None:
         raise Http404("没有这个社区代码")
-    if not may_view_checklist(request.user, community):
+    if not policy.may(request.user, Action.VIEW_CHECKLIST, community):
         if wants_json(request):
             return None, json_error(NOT_YOURS, 403)
         return None, not_yours(request, community)
-    can_edit = may_edit_checklist(request.user, community)
+    can_edit = policy.may(request.user, Action.SAVE, community)
     if edit and not can_edit:
-        message = "您只能查看该社区的填报，不能修改"
+        message = policy.refusal(Action.SAVE)
         return None, json_error(message, 403) if wants_json(request) else render(
             request, "checklists/mobile/message.html", {"community": community, "message": message}, status=403
         )

@@ -9,9 +9,11 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET
 
+from communities import policy
+
 from ..models import Evidence
 from ..photos import MIME_TYPES
-from ..selectors.mobile import evidence_for, may_see_evidence
+from ..selectors.mobile import evidence_action, evidence_for
 
 VARIANTS = {"thumb": "thumbnail", "display": "display", "original": "original"}
 # The files never change (each upload has its own random path), so a phone may keep them, but only privately.
@@ -60,7 +62,7 @@ def evidence_file(request, code: str, pk: int, variant: str):
     if variant not in VARIANTS:
         raise Http404
     evidence = evidence_for(code=code, pk=pk)
-    if evidence is None or not may_see_evidence(request.user, evidence):
+    if evidence is None or not policy.may(request.user, evidence_action(evidence), evidence):
         raise Http404
     file = getattr(evidence, VARIANTS[variant])
     if not file:

@@ -8,8 +8,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from communities.models import CommunityPage, Role, StreetPage, UnitPage
-from communities.selectors import may_access_community, pages_in_scope
+from communities import policy
+from communities.models import CommunityPage, StreetPage, UnitPage
+from communities.policy import Action
 from standards.rounds import open_round
 from standards.versions import latest
 
@@ -18,7 +19,6 @@ from ..selectors.mobile import community_by_code
 from .access import not_yours
 
 SHEETS_PER_PAGE = 30  # a unit can hold hundreds of communities; each page is one print job of 30 sheets
-BATCH_ROLES = (Role.VERIFIER, Role.BUREAU)
 CACHE_CONTROL = "private, max-age=86400"
 
 
@@ -26,7 +26,7 @@ def _community(request, code: str):
     community = community_by_code(code)
     if community is None:
         raise Http404("没有这个社区代码")
-    if not may_access_community(request.user, community):
+    if not policy.may(request.user, Action.PRINT_QR, community):
         return None, not_yours(request, community)
     return community, None
 
@@ -88,7 +88,7 @@ def _batch(request, region, communities):
 
 
 def _region_batch(request, model, code: str, missing: str, link: str):
-    region = pages_in_scope(request.user, model, BATCH_ROLES).filter(code=code).first()
+    region = policy.in_scope(request.user, Action.PRINT_QR, model.objects.filter(code=code)).first()
     if region is None:
         raise Http404(missing)
     return _batch(request, region, CommunityPage.objects.filter(**{link: region}))

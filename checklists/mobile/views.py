@@ -13,10 +13,14 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
+from communities import policy
+from communities.policy import Action
+from standards.evaluation import Verdict
+
 from .. import services
 from ..evidence import evidence_remove
 from ..models import Evidence
-from ..selectors.mobile import checklist, may_see_sensitive, progress
+from ..selectors.mobile import checklist, progress
 from .access import Access, community_view, item_or_404
 from .display import result_version, version_rows
 from .forms import Answer, answer_from_post
@@ -42,7 +46,7 @@ def _standard_json(round_) -> str:
     which the HTML already shows: the first load must stay light on mobile data.
     """
     keep = ("number", "fields", "rules")
-    data = {"min_photos": round_.standard.min_photos,
+    data = {"min_photos": round_.standard.min_photos, "labels": {v.value: v.label for v in Verdict},
             "items": [{k: i[k] for k in keep if k in i} for i in round_.standard.items]}
     return mark_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES))
 
@@ -55,7 +59,7 @@ def _page(request, access: Access, template: str, view, status: int = 200, **ext
         "access": access, "community": access.community, "round": access.round, "checklist": view,
         "fresh_id": FreshId(), "standard_json": _standard_json(access.round),
         "min_photos": access.round.standard.min_photos,
-        "show_sensitive": may_see_sensitive(request.user, access.community), **extra,
+        "show_sensitive": policy.may(request.user, Action.VIEW_SENSITIVE_EVIDENCE, access.community), **extra,
     }
     response = render(request, template, context, status=status)
     # Answers are personal and change under the worker's feet: never let Back show a stale copy.

@@ -11,14 +11,15 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from standards.models import Round, RoundStatus
+from standards.rounds import ROUND_CLOSED, ROUND_REOPENED
 
 from ..audit import PREFIX
 from ..models import ChecklistLogEntry
 
 COLUMNS = ["at", "user", "action", "community", "round", "item", "from_status", "to_status", "reason", "via"]
 ROUND_ACTIONS = {
-    PREFIX + "round_closed": (RoundStatus.OPEN, RoundStatus.CLOSED),
-    PREFIX + "round_reopened": (RoundStatus.CLOSED, RoundStatus.OPEN),
+    ROUND_CLOSED: (RoundStatus.OPEN, RoundStatus.CLOSED),
+    ROUND_REOPENED: (RoundStatus.CLOSED, RoundStatus.OPEN),
 }
 
 

@@ -10,21 +10,14 @@ from functools import lru_cache
 
 from django.db.models import Count, F, Q
 
-from communities.models import CommunityPage, Role
-from communities.selectors import may_access_community, region_paths
-from standards.evaluation import clean_values, describe_rule, evaluate_item
+from communities.models import CommunityPage
+from communities.policy import Action
+from standards.evaluation import clean_values, describe_rule, evaluate_item, summary
 from standards.models import Round, StandardVersion
 
 from ..models import Evidence, ItemResult, SaveReceipt, Status
-from ..services import evaluation_summary
 
-VIEW_ROLES = (Role.WORKER, Role.VERIFIER)
-# Item 24's evidence (特殊人群) is never shown outside the community's own workers and its verifiers.
-SENSITIVE_ROLES = (Role.WORKER, Role.VERIFIER)
 HOUSEHOLDS = "households"
-# The same words as site/static/mobile/eval.js, so the live verdict and the server's read alike.
-VERDICT_LABELS = {"pass": "达标", "fail": "未达标", "incomplete": "未填完", "invalid": "有误"}
-OUTCOME_LABELS = {"pass": "达标", "fail": "未达标", "incomplete": "待填", "invalid": "有误"}
 
 
 @dataclass(frozen=True)
@@ -83,9 +76,8 @@ class ItemView:
 
     @property
     def complete(self) -> bool:
-        """Mirror ItemResult.complete: nothing missing and no input errors."""
-        outcomes = (*self.evaluation["rules"], *self.evaluation["requirements"])
-        return not self.evaluation["errors"] and all(o["verdict"] != "incomplete" for o in outcomes)
+        """The engine's one definition (standards.evaluation.ItemEvaluation.complete)."""
+        return self.evaluation["complete"]
 
 
 @dataclass
@@ -112,23 +104,6 @@ def community_by_code(code: str) -> CommunityPage | None:
     return CommunityPage.objects.filter(code=code).first()
 
 
-def may_view_checklist(user, community: CommunityPage) -> bool:
-    """Whether the user may open the community's checklist: its workers, its verifiers, administrators."""
-    return may_access_community(user, community, VIEW_ROLES)
-
-
-def may_edit_checklist(user, community: CommunityPage) -> bool:
-    """Whether the user fills this community's checklist (its workers and administrators)."""
-    return may_access_community(user, community, (Role.WORKER,))
-
-
-def may_see_sensitive(user, community: CommunityPage) -> bool:
-    """Whether the user holds a worker or verifier assignment over the community (admins are no exception)."""
-    if not user.is_authenticated:
-        return False
-    return any(community.path.startswith(p) for p in region_paths(user, SENSITIVE_ROLES))
-
-
 def _field_value(field_def: dict, raw, cleaned) -> str:
     if field_def["kind"] == "bool":
         return "" if cleaned is None else ("true" if cleaned else "false")
@@ -145,14 +120,6 @@ def _hint(field_def: dict) -> str:
     if field_def.get("required"):
         return "须为“是”"
     return ""
-
-
-def with_labels(summary: dict) -> dict:
-    """Add the Chinese verdict words the page shows next to the item and to each rule and requirement."""
-    summary["label"] = VERDICT_LABELS[summary["verdict"]]
-    for outcome in (*summary["rules"], *summary["requirements"]):
-        outcome["label_verdict"] = OUTCOME_LABELS[outcome["verdict"]]
-    return summary
 
 
 def _fields(item: dict, values: dict, marks: dict, households: int | None) -> tuple[list[FieldView], dict]:
@@ -199,7 +166,7 @@ def _item_view(item: dict, category: str, result: ItemResult | None, photos: lis
         revision=result.revision if result else 0,
         note=note,
         photos=photos,
-        evaluation=with_labels(evaluation_summary(evaluation)),
+        evaluation=summary(evaluation),
         sensitive=bool(item.get("sensitive")),
         values=values,
         not_applicable=marks,
@@ -297,13 +264,12 @@ def sensitive_items(standard_id: int, checksum: str) -> frozenset[int]:
     return frozenset(item["number"] for item in data["items"] if item.get("sensitive"))
 
 
-def may_see_evidence(user, evidence: Evidence) -> bool:
-    """Whether the user may see this photo: the community's workers and verifiers (and admins, except item 24)."""
-    community = evidence.result.community
+def evidence_action(evidence: Evidence) -> Action:
+    """Return what seeing this photo takes: item 24's (特殊人群) are sensitive evidence."""
     standard = (evidence.result.round.standard_id, evidence.standard_checksum)
     if evidence.result.item_number in sensitive_items(*standard):
-        return may_see_sensitive(user, community)
-    return may_view_checklist(user, community)
+        return Action.VIEW_SENSITIVE_EVIDENCE
+    return Action.VIEW_EVIDENCE
 
 
 def receipt_revision(request_id) -> tuple[int, int] | None:

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from checklists import services
+from checklists import decisions, services
 from checklists.evidence import evidence_add
 from checklists.models import ChecklistLogEntry, ItemResult, Status
 from tests.browser.conftest import login, wait_for
@@ -51,7 +51,7 @@ def admin_login(page, base_url):
 
 def test_return_fix_resubmit_approve(live_server, browser, phone, round_, community):
     # Item 2 is already approved; item 1 was submitted with 300 of 337 households on fibre (rule fails).
-    services.item_approve(
+    decisions.item_approve(
         result=submitted(round_, community, 2, {"wireless_on_demand": True}, seed=2),
         user=get_user_model().objects.get(username="verifier"),
     )

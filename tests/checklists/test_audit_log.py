@@ -11,11 +11,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from wagtail.models import ModelLogEntry
 
-from checklists import audit, services
+from checklists import audit, decisions, services
 from checklists.evidence import evidence_add, evidence_remove
 from checklists.models import ChecklistLogEntry
 from checklists.selectors.audit import COLUMNS
+from communities.models import ProvincePage, Role
 from standards.models import RoundStatus
+from standards.rounds import ROUND_CLOSED, ROUND_REOPENED, round_set_status
 from tests.checklists.photo_factory import make_jpeg
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -43,28 +45,30 @@ def trail(round_, community, other_unit_community, make_user):
 
     Each event is given its own minute, in order, so the export's order and --since can be checked.
     """
-    worker, verifier, bureau = user("worker"), user("verifier"), user("bureau")
-    importer = make_user("district-importer")
+    worker, verifier = user("worker"), user("verifier")
+    bureau = make_user("province-bureau", Role.BUREAU, ProvincePage.objects.get())  # the round spans the province
+    importer = make_user("district-importer", Role.VERIFIER, other_unit_community.unit)
     result = services.answer_save(
         round_=round_, community=community, item_number=2, user=worker, values=WIRELESS
     ).result
     photo = evidence_add(result=result, user=worker, data=make_jpeg(320, 240), filename="ap.jpg")
     services.item_submit(result=result, user=worker)
-    services.item_return(result=result, user=verifier, reason="照片看不清接入点")
+    decisions.item_return(result=result, user=verifier, reason="照片看不清接入点")
     evidence_add(result=result, user=worker, data=make_jpeg(640, 480, pattern_seed=7), filename="ap2.jpg")
     evidence_remove(evidence=photo, user=worker)
     services.item_submit(result=result, user=worker)
-    services.item_approve(result=result, user=verifier)
-    services.item_reopen(result=result, user=verifier, reason="户数有变")
+    decisions.item_approve(result=result, user=verifier)
+    decisions.item_reopen(result=result, user=verifier, reason="户数有变")
     # The import command writes through the same services with via="import" and records the import itself.
     imported = services.answer_save(
         round_=round_, community=other_unit_community, item_number=2, user=importer, values=WIRELESS,
-        via="import", check_permission=False,
+        via="import",
     ).result
     audit.record(imported, "imported", user=importer, from_status="draft", to_status="approved", via="import")
-    services.round_set_status(round_=round_, user=bureau, status=RoundStatus.CLOSED, reason="年度核查结束")
-    services.round_set_status(round_=round_, user=bureau, status=RoundStatus.OPEN, reason="补录")
-    entries = [*ChecklistLogEntry.objects.order_by("pk"), *ModelLogEntry.objects.order_by("pk")]
+    round_set_status(round_=round_, user=bureau, status=RoundStatus.CLOSED, reason="年度核查结束")
+    round_set_status(round_=round_, user=bureau, status=RoundStatus.OPEN, reason="补录")
+    rounds = ModelLogEntry.objects.filter(action__in=[ROUND_CLOSED, ROUND_REOPENED])
+    entries = [*ChecklistLogEntry.objects.order_by("pk"), *rounds.order_by("pk")]
     for minute, entry in enumerate(entries):
         type(entry).objects.filter(pk=entry.pk).update(timestamp=START + timedelta(minutes=minute))
     return result
@@ -88,7 +92,7 @@ def test_json_tells_the_whole_story_oldest_first(trail, community):
     assert (rows[8]["from_status"], rows[8]["to_status"], rows[8]["reason"]) == ("approved", "returned", "户数有变")
     closing = rows[9]
     assert (closing["user"], closing["community"], closing["item"], closing["reason"]) == (
-        "bureau", None, None, "年度核查结束"
+        "province-bureau", None, None, "年度核查结束"
     )
     assert (rows[10]["from_status"], rows[10]["to_status"]) == ("closed", "open")
 
@@ -156,7 +160,7 @@ def test_an_unknown_format_is_refused(demo):
 
 def test_the_results_import_shows_up_by_the_importing_user(tmp_path, round_, community, make_user):
     """Done-when of issue 4: `audit_log --community CODE` shows imported results and returned reasons."""
-    make_user("district-importer")
+    make_user("district-importer", Role.VERIFIER, community.unit)
     (tmp_path / "ap.jpg").write_bytes(make_jpeg(640, 480, pattern_seed=11))
     record = {"community": community.code, "round": "2026", "item": 2, "values": WIRELESS, "photos": ["ap.jpg"],
               "status": "returned", "note": "纸质核查：接入点照片缺失编号"}

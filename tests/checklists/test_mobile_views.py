@@ -8,9 +8,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from checklists.decisions import item_approve, item_return
 from checklists.evidence import evidence_add
 from checklists.models import ChecklistLogEntry, ItemResult, SaveReceipt, Status
-from checklists.services import answer_save, item_approve, item_return, item_submit
+from checklists.services import answer_save, item_submit
 from communities.models import CommunityPage
 from tests.checklists.photo_factory import make_jpeg
 
@@ -277,7 +278,7 @@ def test_json_save_returns_the_server_verdict(worker_client, round_, community):
     assert response.status_code == 200 and data["ok"] and not data["replayed"]
     item = data["item"]
     assert item["revision"] == 1 and item["status"] == "draft"
-    assert [r["label_verdict"] for r in item["evaluation"]["rules"]] == ["达标", "达标"]
+    assert [r["verdict_label"] for r in item["evaluation"]["rules"]] == ["达标", "达标"]
     assert item["evaluation"]["reasons"] == ["至少上传1张照片作为佐证"]
     assert item["counts"]["total"] == 25
 

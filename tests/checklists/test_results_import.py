@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from checklists.models import ChecklistLogEntry, Evidence, ItemResult, Status
 from checklists.results_import import import_results
+from communities.models import CityPage, Role
 from standards.versions import latest
 from tests.checklists.photo_factory import make_jpeg
 from tests.coverage.coverage_factory import build_region, passing_values
@@ -36,8 +36,9 @@ def photo(tmp_path) -> str:
 
 
 @pytest.fixture
-def importer(demo):
-    return get_user_model().objects.create_user("district-clerk", password="pw-12345678")
+def importer(demo, make_user):
+    """A district clerk: the verifier's role over 示范市's units, where the paper results come from."""
+    return make_user("district-clerk", Role.VERIFIER, CityPage.objects.get(code="379900"))
 
 
 def line(community="379902001001", item=8, status="approved", values=None, photos=None, **extra) -> dict:
@@ -177,13 +178,13 @@ def all_items(community: str, photo: str, *, status: dict | None = None, values:
     return lines
 
 
-def test_coverage_of_imported_results(round_, db, tmp_path, photo):
-    get_user_model().objects.create_user("clerk", password="pw-12345678")
+def test_coverage_of_imported_results(round_, db, tmp_path, photo, make_user):
     build_region([
         ("379801", "甲区", "main_urban_district", [("001", "subdistrict", 2), ("101", "town", 1)]),
         ("379802", "乙区", "main_urban_district", [("001", "subdistrict", 1)]),
         ("379821", "丙县", "county", [("001", "subdistrict", 2)]),
     ])
+    make_user("clerk", Role.VERIFIER, CityPage.objects.get(code="379800"))
     a, b, town, c, d = "379801001001", "379801001002", "379801101001", "379802001001", "379821001001"
     failing_lights = {8: {**LIGHTS, "kwh_with_smart": "900"}}  # a 10% saving: approved, but the rule fails
     lines = (

@@ -9,10 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from PIL import Image
 
+from checklists.decisions import item_approve
 from checklists.evidence import evidence_add, evidence_remove
 from checklists.models import ChecklistLogEntry, Evidence, ItemResult, SaveReceipt
 from checklists.photos import PhotoError
-from checklists.services import ConflictError, IncompleteError, answer_save, item_approve, item_submit, items_submit_all
+from checklists.services import ConflictError, IncompleteError, answer_save, item_submit, items_submit_all
 from tests.checklists.photo_factory import make_jpeg
 
 LIGHTS = {"smart_lights": "60", "public_lights": "100", "kwh_without_smart": "1000.1", "kwh_with_smart": "800.08"}

@@ -3,9 +3,15 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from communities import policy
 from communities.models import Assignment, CityPage, CommunityPage, Role, UnitPage
+from communities.policy import Action
 from communities.roles import assign
-from communities.selectors import communities_for, may_access_community, roles_of, units_for
+from communities.selectors import roles_of
+
+
+def communities(user, action=Action.VIEW_AUDIT):
+    return policy.in_scope(user, action, CommunityPage.objects.all())
 
 
 @pytest.mark.django_db
@@ -22,23 +28,24 @@ def test_demo_users_see_only_their_regions(demo):
 
     users = {u.username: u for u in get_user_model().objects.all()}
     worker, verifier, bureau, admin = (users[n] for n in ("worker", "verifier", "bureau", "admin"))
-    assert set(communities_for(worker).values_list("code", flat=True)) == {"379902001001", "379902001002"}
-    assert set(communities_for(verifier).values_list("unit__code", flat=True)) == {"379902", "379903"}
-    assert communities_for(bureau).count() == CommunityPage.objects.filter(city__code="379900").count() >= 30
-    assert communities_for(admin).count() == CommunityPage.objects.count()
-    assert set(units_for(verifier).values_list("code", flat=True)) == {"379902", "379903"}
+    assert set(communities(worker).values_list("code", flat=True)) == {"379902001001", "379902001002"}
+    assert set(communities(verifier).values_list("unit__code", flat=True)) == {"379902", "379903"}
+    assert communities(bureau).count() == CommunityPage.objects.filter(city__code="379900").count() >= 30
+    assert communities(admin).count() == CommunityPage.objects.count()
+    units = policy.in_scope(verifier, Action.REVIEW, UnitPage.objects.all())
+    assert set(units.values_list("code", flat=True)) == {"379902", "379903"}
     county = CommunityPage.objects.get(code="379921001001")
-    assert not may_access_community(verifier, county)
-    assert not may_access_community(worker, CommunityPage.objects.get(code="379902001003"))
-    assert may_access_community(bureau, county)
+    assert not policy.may(verifier, Action.REVIEW, county)
+    assert not policy.may(worker, Action.VIEW_CHECKLIST, CommunityPage.objects.get(code="379902001003"))
+    assert policy.may(bureau, Action.REVIEW, county)
     assert roles_of(worker) == {Role.WORKER}
 
 
 def test_role_scope_is_per_role(demo, make_user):
     unit = UnitPage.objects.get(code="379921")
     user = make_user("mixed", Role.VERIFIER, unit)
-    assert communities_for(user, (Role.WORKER,)).count() == 0
-    assert communities_for(user, (Role.VERIFIER,)).count() == CommunityPage.objects.filter(unit=unit).count()
+    assert communities(user, Action.SAVE).count() == 0
+    assert communities(user, Action.APPROVE).count() == CommunityPage.objects.filter(unit=unit).count()
 
 
 def test_assignment_level_is_checked(demo, make_user):
@@ -46,7 +53,8 @@ def test_assignment_level_is_checked(demo, make_user):
     with pytest.raises(ValidationError, match="社区工作人员只能分配到"):
         assign(user, Role.WORKER, UnitPage.objects.get(code="379902"))
     with pytest.raises(ValidationError, match="区县审核人员只能分配到"):
-        Assignment(user=user, role=Role.VERIFIER, region=CommunityPage.objects.first()).full_clean()
+        assign(user, Role.VERIFIER, CommunityPage.objects.first())
+    assert not Assignment.objects.filter(user=user).exists()
     assign(user, Role.BUREAU, CityPage.objects.get(code="379900"))
     assert user.groups.filter(name="大数据局").exists()
 
@@ -54,7 +62,8 @@ def test_assignment_level_is_checked(demo, make_user):
 def test_anonymous_sees_nothing(demo):
     from django.contrib.auth.models import AnonymousUser
 
-    assert communities_for(AnonymousUser()).count() == 0
+    assert communities(AnonymousUser()).count() == 0
+    assert not policy.may(AnonymousUser(), Action.VIEW_CHECKLIST)
 
 
 def test_seed_demo_builds_the_demo_city(demo):

@@ -10,10 +10,12 @@ from django.urls import NoReverseMatch, reverse
 from checklists import services
 from checklists.evidence import evidence_add
 from checklists.models import ChecklistLogEntry, Evidence, ItemResult, Status
-from communities.models import CommunityPage, Role, StreetPage, UnitPage
+from communities.models import CommunityPage, ProvincePage, Role, StreetPage, UnitPage
 from review import selectors
-from review.views import ReturnForm, common_reasons, field_rows
+from review.forms import ReturnForm, common_reasons
+from review.views import field_rows
 from standards.models import RoundStatus
+from standards.rounds import round_set_status
 from tests.checklists.photo_factory import make_jpeg
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -256,7 +258,7 @@ def test_nothing_in_the_review_screens_edits_answers_or_the_trail(client, queue)
 
 
 def test_decisions_are_refused_once_the_round_is_closed(client, queue, round_):
-    services.round_set_status(round_=round_, user=user("bureau"), status=RoundStatus.CLOSED)
+    round_set_status(round_=round_, user=user("admin"), status=RoundStatus.CLOSED)
     client.force_login(user("verifier"))
     result = queue["wireless"]
     html = client.get(f"/admin/review/{result.pk}/").content.decode()
@@ -267,25 +269,26 @@ def test_decisions_are_refused_once_the_round_is_closed(client, queue, round_):
     assert result.status == Status.SUBMITTED
 
 
-def test_the_bureau_closes_and_reopens_a_round_in_the_admin(client, demo, round_):
-    client.force_login(user("bureau"))
-    assert client.get("/admin/review/rounds/").status_code == 200
-    client.post(f"/admin/review/rounds/{round_.pk}/close/", {"reason": "年度核查结束"})
+def test_a_province_bureau_closes_and_reopens_a_round_in_the_admin(client, demo, round_, make_user):
+    client.force_login(make_user("province-bureau", Role.BUREAU, ProvincePage.objects.get()))
+    assert client.get("/admin/rounds/status/").status_code == 200
+    client.post(f"/admin/rounds/{round_.pk}/close/", {"reason": "年度核查结束"})
     round_.refresh_from_db()
     assert round_.status == RoundStatus.CLOSED
-    response = client.post(f"/admin/review/rounds/{round_.pk}/reopen/", {"reason": ""}, follow=True)
+    response = client.post(f"/admin/rounds/{round_.pk}/reopen/", {"reason": ""}, follow=True)
     assert "必须填写理由" in response.content.decode()
     round_.refresh_from_db()
     assert round_.status == RoundStatus.CLOSED
-    client.post(f"/admin/review/rounds/{round_.pk}/reopen/", {"reason": "补录遗漏社区"})
+    client.post(f"/admin/rounds/{round_.pk}/reopen/", {"reason": "补录遗漏社区"})
     round_.refresh_from_db()
     assert round_.status == RoundStatus.OPEN
 
 
-def test_verifiers_cannot_close_rounds(client, demo, round_):
-    client.force_login(user("verifier"))
-    assert refused(client.get("/admin/review/rounds/"))
-    assert refused(client.post(f"/admin/review/rounds/{round_.pk}/close/"))
+@pytest.mark.parametrize("username", ["verifier", "bureau"])
+def test_verifiers_and_city_bureaus_cannot_close_the_provinces_round(client, demo, round_, username):
+    client.force_login(user(username))
+    assert refused(client.get("/admin/rounds/status/"))
+    assert refused(client.post(f"/admin/rounds/{round_.pk}/close/"))
     round_.refresh_from_db()
     assert round_.is_open
 
@@ -307,11 +310,13 @@ def test_the_dashboard_shows_the_verifiers_queue(client, queue):
     assert "关闭或重新开放轮次" not in html
 
 
-def test_the_dashboard_shows_the_bureau_the_rounds(client, queue, round_):
+def test_the_dashboard_shows_the_bureau_the_rounds(client, queue, round_, make_user):
     client.force_login(user("bureau"))
     html = client.get("/admin/").content.decode()
-    assert f'data-round="{round_.code}"' in html and "关闭或重新开放轮次" in html
+    assert f'data-round="{round_.code}"' in html and "关闭或重新开放轮次" not in html  # the round spans the province
     assert '<strong data-count="submitted">4</strong>' in html  # the whole city, read-only
+    client.force_login(make_user("province-bureau", Role.BUREAU, ProvincePage.objects.get()))
+    assert "关闭或重新开放轮次" in client.get("/admin/").content.decode()
 
 
 def test_queue_counts_and_oldest(queue, round_, county_verifier):

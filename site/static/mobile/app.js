@@ -13,8 +13,7 @@
   const STD = JSON.parse(dataNode.textContent);
   const DEFS = Object.fromEntries(STD.items.map((item) => [item.number, item]));
   const { code: CODE, round: ROUND } = app.dataset, EDIT = !!app.dataset.edit;
-  const VERDICT = { pass: "达标", fail: "未达标", incomplete: "未填完", invalid: "有误" };
-  const OUTCOME = { pass: "达标", fail: "未达标", incomplete: "待填", invalid: "有误" };
+  const VERDICT = STD.labels;  // the server's words (standards.evaluation.VERDICT_LABELS)
   const syncEl = document.getElementById("sync"), forms = {}, timers = {};
   let syncing = false, blocked = "";
 
@@ -120,7 +119,7 @@
     const line = (o, invalid) => {
       const li = el("li", `v-${invalid ? "invalid" : o.verdict}`);
       if (o.key) li.dataset.rule = o.key;
-      li.append(el("b", "", invalid ? "有误" : OUTCOME[o.verdict]), o.message);
+      li.append(el("b", "", VERDICT[invalid ? "invalid" : o.verdict]), o.message);
       list.appendChild(li);
     };
     ev.rules.forEach((o) => line(o));

@@ -329,7 +329,7 @@
     const all = rules.concat(reqs), verdict = overall(errors, all);
     return {
       number: parseInt(item.number, 10), verdict, rules, requirements: reqs, errors, values, passed: verdict === "pass",
-      complete: !all.some((o) => o.verdict === "incomplete"),
+      complete: !errors.length && !all.some((o) => o.verdict === "incomplete"),
       reasons: errors.map((e) => e.message).concat(all.filter((o) => o.verdict !== "pass").map((o) => o.message)),
     };
   };

@@ -1,0 +1,19 @@
+"""Wagtail permission policies for standard versions and rounds, all answered by communities.policy."""
+
+from wagtail.permissions import register_permission_policy
+
+from communities.policy import EVERYWHERE, Action, ScopedPermissionPolicy
+
+from .models import Round, StandardVersion
+
+
+def register() -> None:
+    # Versions and rounds span the province: a new one, or a change, is for administrators (and, for rounds,
+    # province-level bureaus); verifiers and bureaus may look. Neither is ever deleted: answers hang on them.
+    register_permission_policy(StandardVersion, ScopedPermissionPolicy(
+        StandardVersion, {"add": (Action.EDIT_STANDARD, EVERYWHERE), "change": Action.EDIT_STANDARD,
+                          "view": Action.VIEW_ROUNDS},
+    ))
+    register_permission_policy(Round, ScopedPermissionPolicy(
+        Round, {"add": (Action.MANAGE_ROUND, EVERYWHERE), "change": Action.MANAGE_ROUND, "view": Action.VIEW_ROUNDS},
+    ))
