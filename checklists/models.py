@@ -20,6 +20,11 @@ class Status(models.TextChoices):
     RETURNED = "returned", "被退回"
 
 
+# The one definition of "an item passes" (interfaces.md: approved, and every rule and requirement holds), as a
+# query condition for the roll-up and as ItemResult.passes for one result.
+PASSES = models.Q(status=Status.APPROVED, rules_pass=True)
+
+
 class ItemResult(models.Model):
     """A community's answer to one item of the standard in one round, with its workflow status."""
 

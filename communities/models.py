@@ -22,6 +22,19 @@ class StreetKind(models.TextChoices):
 
 # Unit kinds assessed on their own as counties (附件2); main urban districts roll up into their city (附件1).
 COUNTY_KINDS = (UnitKind.COUNTY, UnitKind.COUNTY_CITY, UnitKind.INDEPENDENT_DISTRICT)
+ASSESSED_AS_CITY, ASSESSED_AS_COUNTY = "city_main_urban", "county"
+# Coverage counts only communities under 街道 (数据统计范围不含乡镇).
+IN_SCOPE_STREET_KIND = StreetKind.SUBDISTRICT
+
+
+def assessed_as(unit_kind: str) -> str:
+    """Return how a unit of this kind is assessed: as part of its city's main urban area, or as a county."""
+    return ASSESSED_AS_CITY if unit_kind == UnitKind.MAIN_URBAN_DISTRICT else ASSESSED_AS_COUNTY
+
+
+def street_in_scope(street_kind: str | None) -> bool:
+    """Whether communities under a street of this kind count for coverage (街道 yes, 镇/乡 no)."""
+    return street_kind == IN_SCOPE_STREET_KIND
 
 
 def code_field(digits: int, label: str) -> models.CharField:
@@ -87,7 +100,7 @@ class UnitPage(RegionPage):
 
     @property
     def assessed_as(self) -> str:
-        return "city_main_urban" if self.kind == UnitKind.MAIN_URBAN_DISTRICT else "county"
+        return assessed_as(self.kind)
 
 
 class StreetPage(RegionPage):
@@ -141,7 +154,7 @@ class CommunityPage(RegionPage):
     @property
     def in_scope(self) -> bool:
         """Whether the community counts for coverage (数据统计范围不含乡镇)."""
-        return self.street is not None and self.street.kind == StreetKind.SUBDISTRICT
+        return self.street is not None and street_in_scope(self.street.kind)
 
 
 class Role(models.TextChoices):

@@ -18,14 +18,14 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from communities.models import UnitKind
+from communities.models import ASSESSED_AS_CITY, ASSESSED_AS_COUNTY, UnitKind
 
-from .rollup import ASSESSED_AS_CITY, Report
+from .rollup import Report
 from .selectors import CELL_LABELS
 
 SHEETS = ("cities", "units", "communities")
 SHEET_TITLES = {"cities": "设区市", "units": "区县", "communities": "社区"}
-ASSESSED_AS_LABELS = {ASSESSED_AS_CITY: "计入设区市（主城区）", "county": "按县评价"}
+ASSESSED_AS_LABELS = {ASSESSED_AS_CITY: "计入设区市（主城区）", ASSESSED_AS_COUNTY: "按县评价"}
 YES_NO = {True: "是", False: "否"}
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from communities import policy
-from communities.models import COUNTY_KINDS, StreetKind, UnitKind
+from communities.models import COUNTY_KINDS, UnitKind, assessed_as, street_in_scope
 from communities.policy import Action
 from standards.models import Round, StandardVersion
 
@@ -24,7 +24,6 @@ from . import selectors as q
 from .models import CoverageSnapshot
 
 CITY, COUNTY = "city", "county"
-ASSESSED_AS_CITY = "city_main_urban"
 # The standard's data carries the indicator's name; its definition is only in the policy text.
 DEFINITION = "辖区内智慧社区数量/社区总数量"
 SCOPE_NOTE = "数据统计范围不含乡镇：只统计街道下辖社区"
@@ -83,12 +82,11 @@ def compute(round_: Round, scope: q.Scope = q.ALL, *, detail: bool = False) -> C
     tallies = {u[0]: [0, 0] for u in units}  # unit id -> [in-scope communities, smart ones]
     street_tallies: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     rates = [_percent(n, total_items) for n in range(total_items + 1)]
-    subdistrict = StreetKind.SUBDISTRICT.value
     communities = []
     for pk, code, name, unit_id, street_id, street_kind, *_ in rows:
         passed = passed_by.get(pk, 0)  # at most total_items: one result per item, only the standard's items
         smart = total_items > 0 and passed == total_items
-        in_scope = street_kind == subdistrict
+        in_scope = street_in_scope(street_kind)
         communities.append({
             "code": code, "name": name, "unit_code": unit_codes.get(unit_id), "in_scope": in_scope,
             "items_passed": passed, "items_total": total_items, "pass_rate_percent": rates[passed], "smart": smart,
@@ -133,7 +131,7 @@ def _unit_entry(unit: tuple, standard: StandardVersion, tally: list[int]) -> dic
     communities, smart = tally
     entry = {
         "code": code, "name": name, "kind": kind, "city_code": city_code,
-        "assessed_as": ASSESSED_AS_CITY if kind == UnitKind.MAIN_URBAN_DISTRICT else COUNTY,
+        "assessed_as": assessed_as(kind),
         "communities": communities, "smart_communities": smart,
     }
     if kind in COUNTY_KINDS:

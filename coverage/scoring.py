@@ -104,8 +104,3 @@ def score(tiers: Sequence[dict], smart: int, total: int) -> dict[str, Any]:
         "star": held.get("star") if held else None,
         "next_tier": next_tier(tiers, smart, total),
     }
-
-
-def item_passes(status: str, rules_pass: bool) -> bool:
-    """Return whether an item passes: approved by a verifier and all rules hold."""
-    return status == "approved" and bool(rules_pass)

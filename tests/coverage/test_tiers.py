@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coverage.scoring import coverage_fraction, held_tier, item_passes, next_tier, percent_display, score, tier_holds
+from checklists.models import ItemResult
+from coverage.scoring import coverage_fraction, held_tier, next_tier, percent_display, score, tier_holds
 
 STANDARD_PATH = Path(__file__).resolve().parents[2] / "standards/bundled/SD-ZHSQ-2019.yaml"
 ROLLUP = yaml.safe_load(STANDARD_PATH.read_text(encoding="utf-8"))["rollup"]
@@ -211,4 +212,4 @@ def test_score_shape() -> None:
     ],
 )
 def test_item_passes_only_when_approved_and_rules_hold(status: str, rules_pass: bool, passes: bool) -> None:
-    assert item_passes(status, rules_pass) is passes
+    assert ItemResult(status=status, rules_pass=rules_pass).passes is passes
