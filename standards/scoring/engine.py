@@ -213,6 +213,9 @@ def band_for(bands: tuple[Band, ...], total: int) -> Band | None:
 
 def score_level(level_def: Mapping[str, Any], values_by_number: Mapping[int, Values]) -> LevelScore:
     """Score every indicator of a level (see resolve_level) and map the total to a band star."""
+    unknown = set(values_by_number) - {ind["number"] for ind in level_def["indicators"]}
+    if unknown:
+        raise ValueError(f"no such indicators in level {level_def.get('key')}: {sorted(unknown)}")
     scores = tuple(score_indicator(ind, values_by_number.get(ind["number"], {})) for ind in level_def["indicators"])
     categories = tuple(
         CategoryScore(

@@ -102,7 +102,7 @@ class _Parser:
 
     def take(self) -> Token:
         token = self.tokens[self.index]
-        self.index += min(1, len(self.tokens) - 1 - self.index)
+        self.index += min(1, len(self.tokens) - 1 - self.index)  # never step past the end token
         return token
 
     def fail(self, token: Token, expected: str) -> GrammarError:

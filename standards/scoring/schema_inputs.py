@@ -64,7 +64,7 @@ def inputs_problems(indicator: Mapping[str, Any]) -> tuple[list[str], dict[str, 
 
 
 def derived_problems(indicator: Mapping[str, Any], specs: Mapping[str, Mapping[str, Any]]) -> tuple[list[str], set]:
-    """Return the problems of `derived` and the names of the well-formed derived values."""
+    """Return the problems of `derived` and the names of the derived values."""
     derived = indicator.get("derived") or {}
     if not isinstance(derived, Mapping):
         return ["derived 应为映射（名称: 表达式）"], set()
@@ -85,8 +85,7 @@ def derived_problems(indicator: Mapping[str, Any], specs: Mapping[str, Mapping[s
         problems += [f"派生值 {name} 引用了不存在或非数值的输入项 {arg}" for arg in bad]
         if len(set(args)) != len(args):
             problems.append(f"派生值 {name} 重复引用了同一输入项")
-        if not bad:
-            names.add(name)
+        names.add(name)  # a broken derived value is reported once, not again by every tier naming it
     return problems, names
 
 
@@ -130,23 +129,23 @@ def _tier_problems(tier: Any, specs: Mapping[str, Mapping[str, Any]], derived: s
     if not isinstance(tier, Mapping):
         return ["评分档不是映射"]
     name = f"{tier.get('star', '?')}星档"
-    problems = [f"{name} 缺少 {field}" for field in ("star", "when", "points", "text") if field not in tier]
+    problems = [f"{name}缺少 {field}" for field in ("star", "when", "points", "text") if field not in tier]
     if "star" in tier and not (is_int(tier["star"]) and tier["star"] in STARS):
-        problems.append(f"{name} 的星级 {tier['star']} 应为1到5的整数")
+        problems.append(f"{name}的星级 {tier['star']} 应为1到5的整数")
     if "points" in tier and not (is_int(tier["points"]) and tier["points"] > 0):
-        problems.append(f"{name} 的分值 {tier['points']} 应为正整数")
+        problems.append(f"{name}的分值 {tier['points']} 应为正整数")
     when = tier.get("when")
     if "when" in tier:
         try:
             condition = parse_when(when) if isinstance(when, str) else None
         except GrammarError as exc:
-            return [*problems, f"{name} 的条件无法解析：{exc}"]
+            return [*problems, f"{name}的条件无法解析：{exc}"]
         if condition is None:
-            return [*problems, f"{name} 的条件不是文本"]
+            return [*problems, f"{name}的条件不是文本"]
         for comparison in condition.comparisons():
             problem = _comparison_problem(comparison, specs, derived)
             if problem:
-                problems.append(f"{name} 的条件“{when}”{problem}")
+                problems.append(f"{name}的条件“{when}”：{problem}")
     return problems
 
 
