@@ -18,7 +18,7 @@ from .planner import Move, Requirement, StarPlan, TierHint, cheapest_plan, next_
 from .schema import ScoringStandardError, problems_of, validate
 from .values import InputValueError, InputValuesError, Value, parse_inputs, parse_value, round_half_up
 
-BUNDLED = Path(__file__).resolve().parent / "data" / "SD-ZHCS-2019.yaml"
+BUNDLED = Path(__file__).resolve().parents[1] / "bundled" / "SD-ZHCS-2019.yaml"
 
 __all__ = [
     "BUNDLED",
