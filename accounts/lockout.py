@@ -54,7 +54,7 @@ class LockoutHandler(AxesDatabaseHandler):
         account_qs, address_qs = self.get_user_attempts(request, credentials)
         account = account_qs.aggregate(n=Sum("failures_since_start"))["n"] or 0
         address = address_qs.aggregate(n=Sum("failures_since_start"))["n"] or 0
-        return max(account, address * settings.AXES_FAILURE_LIMIT // settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS)
+        return max(account, address * settings.AXES_FAILURE_LIMIT // max(1, settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS))
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -119,8 +119,9 @@ def record_lockout(request, username: str | None, ip_address: str | None) -> Non
         return
     subject = _subject(username, ip_address)
     if subject is not None:
+        locked = [lockout.kind for lockout in current_lockouts() if lockout.key in (username, ip_address)]
         audit.record(subject, "locked_out", title=f"{username or '（未填用户名）'} @ {ip_address}",
-                     data={"username": username, "ip_address": ip_address, "path": request.path})
+                     data={"username": username, "ip_address": ip_address, "path": request.path, "locked": locked})
 
 
 def unlock(kind: str, key: str, *, by) -> int:

@@ -34,9 +34,10 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not self._exempt(request.path_info) and requires_second_factor(user):
-            if not user.is_verified():
-                return self._refuse(request, user)
+        if not (settings.ADMIN_REQUIRE_2FA and user.is_authenticated) or self._exempt(request.path_info):
+            return self.get_response(request)
+        if requires_second_factor(user) and not user.is_verified():
+            return self._refuse(request, user)
         return self.get_response(request)
 
     @staticmethod

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.urls import reverse
 
 from communities.selectors import is_admin
 
@@ -17,7 +18,7 @@ def requires_second_factor(user) -> bool:
 
 
 def is_admin_path(path: str) -> bool:
-    return path.startswith("/admin/")
+    return path.startswith(reverse("wagtailadmin_home"))
 
 
 def wants_json(request) -> bool:

@@ -96,6 +96,7 @@ def test_a_lockout_is_audited_once_however_often_it_is_retried(client, users):
     assert entries.count() == 1
     entry = entries.get()
     assert entry.object_id == str(users["worker"].pk) and entry.data["ip_address"] == "10.1.1.1"
+    assert entry.data["locked"] == ["username"]  # the account, not the address
     assert "worker @ 10.1.1.1" == entry.label
 
 
