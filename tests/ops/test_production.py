@@ -109,6 +109,14 @@ def test_hsts_can_be_turned_off_explicitly(tmp_path):
     assert done.stdout.splitlines()[-3] == "0 False True", done.stderr
 
 
+def test_redirected_evidence_may_load_from_the_object_store(tmp_path):
+    env = {**documented_env(tmp_path), "EVIDENCE_SERVE": "redirect", "STORAGE_S3_BUCKET": "evidence",
+           "STORAGE_S3_ENDPOINT_URL": "https://oss.example.gov.cn:9000/", "CSP_IMG_SRC": "https://cdn.example.gov.cn"}
+    done = manage(env, "shell", "-c", SHOW)
+    csp = done.stdout.splitlines()[-1]
+    assert "img-src 'self' data: blob: https://cdn.example.gov.cn https://oss.example.gov.cn:9000;" in csp, done.stderr
+
+
 def test_collectstatic_builds_the_whitenoise_manifest(tmp_path):
     env = production_env(tmp_path)
     done = manage(env, "collectstatic", "--noinput", "-v", "0")

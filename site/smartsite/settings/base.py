@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE
@@ -228,6 +229,11 @@ CONTENT_SECURITY_POLICY = {
 # How private evidence is handed to the web server: "" (Django streams it), "x-accel" (nginx) or "x-sendfile".
 EVIDENCE_SERVE = os.environ.get("EVIDENCE_SERVE", "")
 EVIDENCE_ACCEL_PREFIX = os.environ.get("EVIDENCE_ACCEL_PREFIX", "/protected-media/")
+# With EVIDENCE_SERVE=redirect, <img> follows the redirect to the object store, so the CSP must allow its origin.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += env_list("CSP_IMG_SRC", "")
+if EVIDENCE_SERVE == "redirect" and (S3_STORAGE or {}).get("OPTIONS", {}).get("endpoint_url"):
+    _store = urlsplit(S3_STORAGE["OPTIONS"]["endpoint_url"])
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_store.scheme}://{_store.netloc}")
 
 LOGGING = {
     "version": 1,
