@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
 from django.core.exceptions import ValidationError
 
-from communities.demo import DEMO_USERS
+from devtools.demo import DEMO_USERS
 
 
 def errors(password, user=None) -> list[str]:
