@@ -28,6 +28,7 @@ from django.db import connection, migrations, models
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import F
+from django_tasks_db.models import DBTaskResult
 from wagtail.models import ModelLogEntry, Page
 
 import jobs.models
@@ -46,8 +47,10 @@ TODAYS_SCHEMA = [
 ]
 MIGRATIONS_ADDED = {
     ("standards", "0001_initial"), ("coverage", "0001_initial"), ("checklists", "0003_split_apps"),
-    ("jobs", "0001_initial"),
+    ("jobs", "0001_initial"), ("jobs", "0002_queued_tasks_follow_the_move"),
 }
+TASK_TABLE = "django_tasks_database_dbtaskresult"
+OLD_TASK, NEW_TASK = "ops.tasks.run_job_task", "jobs.tasks.run_job_task"
 # (model, label today, label after the upgrade)
 MOVED = [
     ("standardversion", "checklists", "standards"),
@@ -177,6 +180,7 @@ def _fill(apps) -> SimpleNamespace:
         round=round_, data={"province": {"communities": 2, "smart": 1, "ratio": "50.0"}}, note="申报材料",
         created_by=users["bureau"],
     )
+    _tasks_of_the_old_app(apps)
     job = apps.get_model("ops", "Job").objects.create(
         kind="coverage_export", params={"round": "2026", "format": "xlsx"}, status="done", progress=100,
         message="完成", result="jobs/2026/03/0f3c9a/覆盖率-2026.xlsx", result_name="智慧社区覆盖率-2026.xlsx",
@@ -190,9 +194,20 @@ def _fill(apps) -> SimpleNamespace:
             "checklists_standardversion": 1, "checklists_round": 1, "checklists_itemresult": 4,
             "checklists_evidence": 2, "checklists_savereceipt": 2, "checklists_checklistlogentry": 5,
             "checklists_coveragesnapshot": 1, "ops_job": 1, "wagtailcore_modellogentry": 1,
-            "communities_communitypage": 2, "communities_assignment": 3,
+            "communities_communitypage": 2, "communities_assignment": 3, TASK_TABLE: 2,
         },
     )
+
+
+def _tasks_of_the_old_app(apps) -> None:
+    """One task still queued when the upgrade happens, one finished long before.
+
+    The task backend's own app is not rolled back with ours, so its current model is the historical one too.
+    """
+    common = {"queue_name": "default", "backend_name": "default", "args_kwargs": {"args": [1], "kwargs": {}},
+              "task_path": OLD_TASK}
+    DBTaskResult.objects.create(status="READY", **common)
+    DBTaskResult.objects.create(status="SUCCESSFUL", **common)
 
 
 def _users(apps) -> dict:
@@ -370,10 +385,20 @@ def _assert_rows_kept(before, after) -> None:
     assert set(after) == set(before), "no table should appear or disappear"
     changed = {
         table: _difference(before[table], after[table])
-        for table in sorted(set(before) - {"django_content_type", "django_migrations"})
+        for table in sorted(set(before) - {"django_content_type", "django_migrations", TASK_TABLE})
         if after[table] != before[table]
     }
     assert not changed, "rows changed by the upgrade"
+
+    # A task queued by the old app's job now names the new task path; a finished one keeps its history.
+    columns, rows = before[TASK_TABLE]
+    status, path = columns.index("status"), columns.index("task_path")
+    expected = [
+        tuple(NEW_TASK if i == path and row[status] == "READY" else value for i, value in enumerate(row))
+        for row in rows
+    ]
+    assert after[TASK_TABLE] == (columns, expected)
+    assert sorted(row[path] for row in expected) == sorted([OLD_TASK, NEW_TASK])
 
     columns, rows = before["django_content_type"]
     relabel = {(old_label, model): new_label for model, old_label, new_label in MOVED}
