@@ -26,11 +26,11 @@ from .fields import (
     parse_decimal,
     plain_number,
 )
+from .marks import clean_not_applicable
 
 _Def = Mapping[str, Any]
 _Fields = Mapping[str, _Def]
 _Check = tuple["Verdict", str]
-NA_NOTE_REQUIRED = "请填写“本社区无此设施”的说明"
 PHOTOS_FIELD = "photos"
 PHOTOS_LABEL = "照片佐证"
 _BLOCKED = "输入有误，无法判断"
@@ -106,44 +106,6 @@ class ItemEvaluation:
         return reasons + [outcome.message for outcome in outcomes if outcome.verdict is not Verdict.PASS]
 
 
-def _clean_marks(field: _Def, marks: Any, ticked: Sequence[str]) -> tuple[dict[str, str], list[FieldIssue]]:
-    """Validate one choices field's "not applicable" marks (option -> note)."""
-    key, label = field["key"], field["label"]
-    if not isinstance(marks, Mapping):
-        return {}, [FieldIssue(key, f"{label}：“本社区无此设施”格式有误")]
-    options = option_labels(field)
-    cleaned: dict[str, str] = {}
-    issues: list[FieldIssue] = []
-    for option, note in marks.items():
-        where = f"{label}（{options.get(option, option)}）"
-        if option not in options:
-            issues.append(FieldIssue(key, f"{label}：未知选项：{option}"))
-        elif not isinstance(note, str) or not note.strip():
-            issues.append(FieldIssue(key, f"{where}：{NA_NOTE_REQUIRED}"))
-        elif option in ticked:
-            issues.append(FieldIssue(key, f"{where}：已勾选的选项不能同时标记为“本社区无此设施”"))
-        else:
-            cleaned[option] = note.strip()
-    return cleaned, issues
-
-
-def _clean_not_applicable(
-    item: _Def, raw: _Def, values: _Def
-) -> tuple[dict[str, dict[str, str]], tuple[FieldIssue, ...]]:
-    """Validate all "not applicable" marks of an item."""
-    fields = fields_by_key(item.get("fields"))
-    cleaned: dict[str, dict[str, str]] = {}
-    issues: list[FieldIssue] = []
-    for key, marks in raw.items():
-        field = fields.get(key)
-        if field is None or field["kind"] != "choices":
-            issues.append(FieldIssue(key, f"{field_label(fields, key)}：不能标记为“本社区无此设施”"))
-            continue
-        cleaned[key], problems = _clean_marks(field, marks, values.get(key) or ())
-        issues += problems
-    return cleaned, tuple(issues)
-
-
 def _operands(rule: _Def) -> tuple[str, ...]:
     """Return the field keys a rule reads, in display order."""
     if rule["kind"] not in _OPERANDS:
@@ -191,7 +153,7 @@ def _ratio(rule: _Def, fields: _Fields, numbers: list[Fraction]) -> RuleOutcome:
     num_label, den_label = (field_label(fields, key) for key in _operands(rule))
     if denominator == 0:
         return _outcome(rule, Verdict.INVALID, f"{rule['label']}：{den_label}为0，分母不能为0")
-    if numerator > denominator:
+    if numerator > denominator and rule.get("may_exceed") is not True:
         message = f"{num_label}（{plain_number(numerator)}）不能大于{den_label}（{plain_number(denominator)}）"
         return _outcome(rule, Verdict.INVALID, f"{rule['label']}：{message}")
     percent = numerator / denominator * 100
@@ -263,6 +225,27 @@ def _require_true_if(field: _Def, condition: _Def, values: _Def) -> _Check:
     return _require_true(field, values.get(field["key"]))
 
 
+def _require_true_if_ticked(field: _Def, condition: _Def, option: str, values: _Def) -> _Check:
+    """Require a yes/no field to be yes when an option of a choices field is ticked (``required_if: KEY.OPTION``)."""
+    ticked = values.get(condition["key"])
+    if ticked is None:
+        return Verdict.INCOMPLETE, f"未填写：{condition['label']}"
+    if option not in ticked:
+        name = option_labels(condition).get(option, option)
+        return Verdict.PASS, f"{field['label']}：不适用（{condition['label']}未勾选“{name}”）"
+    return _require_true(field, values.get(field["key"]))
+
+
+def _required_if(field: _Def, item_fields: _Fields, values: _Def) -> tuple[tuple[str, ...], _Check]:
+    """Evaluate ``required_if: KEY`` (a yes/no field) or ``required_if: KEY.OPTION`` (an option of a choices field)."""
+    condition_key, _, option = field["required_if"].partition(".")
+    condition = item_fields[condition_key]
+    keys = (field["key"], condition_key)
+    if option:
+        return keys, _require_true_if_ticked(field, condition, option, values)
+    return keys, _require_true_if(field, condition, values)
+
+
 def _require_all(field: _Def, ticked: list[str] | None, marks: Mapping[str, str]) -> _Check:
     """Require every option ticked or marked not applicable with a note."""
     label = field["label"]
@@ -275,14 +258,20 @@ def _require_all(field: _Def, ticked: list[str] | None, marks: Mapping[str, str]
     return Verdict.PASS, f"{label}：已全部覆盖"
 
 
-def _require_min(field: _Def, ticked: list[str] | None) -> _Check:
-    """Require at least ``min`` options ticked."""
+def _require_min(field: _Def, ticked: list[str] | None, marks: Mapping[str, str], na_flags: bool) -> _Check:
+    """Require at least ``min`` options ticked; not-applicable marks never count.
+
+    Under a standard with ``na`` flags, a field answered only with marks is answered (and fails), not blank.
+    """
     label, needed = field["label"], int(field["min"])
-    if ticked is None:
+    marked = na_flags and bool(marks)
+    if ticked is None and not marked:
         return Verdict.INCOMPLETE, f"未填写：{label}"
-    if len(ticked) >= needed:
-        return Verdict.PASS, f"{label}：已选择{len(ticked)}项"
-    return Verdict.FAIL, f"{label}：至少选择{needed}项（已选择{len(ticked)}项）"
+    count = len(ticked or ())
+    if count >= needed:
+        return Verdict.PASS, f"{label}：已选择{count}项"
+    aside = "，“本社区无此设施”不计入" if marked else ""
+    return Verdict.FAIL, f"{label}：至少选择{needed}项（已选择{count}项{aside}）"
 
 
 def _require_text(field: _Def, text: str | None) -> _Check:
@@ -293,7 +282,7 @@ def _require_text(field: _Def, text: str | None) -> _Check:
 
 
 def _field_checks(
-    field: _Def, item_fields: _Fields, values: _Def, marks: dict
+    field: _Def, item_fields: _Fields, values: _Def, marks: dict, na_flags: bool
 ) -> list[tuple[tuple[str, ...], _Check]]:
     """Return the requirement checks of one field with the keys each depends on."""
     key, kind, value = field["key"], field["kind"], values.get(field["key"])
@@ -301,23 +290,24 @@ def _field_checks(
     if kind == "bool" and field.get("required"):
         checks.append(((key,), _require_true(field, value)))
     elif kind == "bool" and field.get("required_if"):
-        condition = item_fields[field["required_if"]]
-        checks.append(((key, condition["key"]), _require_true_if(field, condition, values)))
+        checks.append(_required_if(field, item_fields, values))
     if kind == "choices" and field.get("rule") == "all":
         checks.append(((key,), _require_all(field, value, marks.get(key, {}))))
     if kind == "choices" and field.get("min") is not None:
-        checks.append(((key,), _require_min(field, value)))
+        checks.append(((key,), _require_min(field, value, marks.get(key, {}), na_flags)))
     if kind == "text" and field.get("required"):
         checks.append(((key,), _require_text(field, value)))
     return checks
 
 
-def _requirements(item: _Def, values: _Def, marks: dict, invalid: set[str]) -> list[RequirementOutcome]:
+def _requirements(
+    item: _Def, values: _Def, marks: dict, invalid: set[str], na_flags: bool
+) -> list[RequirementOutcome]:
     """Evaluate the required/required_if/all/min checks of every field."""
     by_key = fields_by_key(item.get("fields"))
     outcomes: list[RequirementOutcome] = []
     for field in item.get("fields", ()):
-        for keys, (verdict, message) in _field_checks(field, by_key, values, marks):
+        for keys, (verdict, message) in _field_checks(field, by_key, values, marks, na_flags):
             if invalid.intersection(keys):
                 verdict, message = Verdict.INVALID, f"{field['label']}：{_BLOCKED}"
             outcomes.append(RequirementOutcome(field["key"], field["label"], verdict, message))
@@ -352,16 +342,21 @@ def evaluate_item(
     raw_values: dict,
     not_applicable: dict | None = None,
     *,
+    na_flags: bool,
     photo_count: int | None = None,
     min_photos: int = 1,
 ) -> ItemEvaluation:
-    """Evaluate one item's rules, requirements and evidence on raw entered values."""
+    """Evaluate one item's rules, requirements and evidence on raw entered values.
+
+    ``na_flags`` is the standard's (StandardVersion.na_flags, standards.marks.uses_na_flags): whether only
+    options flagged ``na: true`` may be marked not applicable (version 2 on) or any option may (version 1).
+    """
     values, errors = clean_values(item, raw_values or {})
-    marks, mark_errors = _clean_not_applicable(item, not_applicable or {}, values)
+    marks, mark_errors = clean_not_applicable(item, not_applicable or {}, values, na_flags=na_flags)
     errors += mark_errors
     invalid = {issue.field for issue in errors}
     rules = tuple(_item_rule(item, rule, values, invalid) for rule in item.get("rules", ()))
-    requirements = _requirements(item, values, marks, invalid)
+    requirements = _requirements(item, values, marks, invalid, na_flags)
     if photo_count is not None:
         requirements.append(_photo_requirement(photo_count, min_photos))
     verdict = _overall(errors, (*rules, *requirements))
