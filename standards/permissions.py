@@ -14,6 +14,9 @@ def register() -> None:
         StandardVersion, {"add": (Action.EDIT_STANDARD, EVERYWHERE), "change": Action.EDIT_STANDARD,
                           "view": Action.VIEW_ROUNDS},
     ))
+    # "change" looks EVERYWHERE too: Wagtail's edit view and the listing's edit buttons ask only the model-level
+    # question, and a city's bureau must not even open the province's round for editing.
     register_permission_policy(Round, ScopedPermissionPolicy(
-        Round, {"add": (Action.MANAGE_ROUND, EVERYWHERE), "change": Action.MANAGE_ROUND, "view": Action.VIEW_ROUNDS},
+        Round, {"add": (Action.MANAGE_ROUND, EVERYWHERE), "change": (Action.MANAGE_ROUND, EVERYWHERE),
+                "view": Action.VIEW_ROUNDS},
     ))
