@@ -10,15 +10,18 @@ yes means the community is in what the user gets; for `assign_roles`, giving a n
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from communities import policy
 from tests.communities import policy_world
 from tests.communities.policy_ways import ADMIN, API, EXPORT, FILE, JSON, PAGE, REVIEW, WAYS
+from tests.communities.policy_world import APPROVED_ITEM, COMPLETE_ITEM, SUBMITTED_ITEM
 
 world = policy_world.world  # the small province, built once for this module
 pytestmark = pytest.mark.django_db
@@ -309,3 +312,92 @@ def test_each_surface_asks_the_policy_for_its_own_action(world, client, monkeypa
     assert not way.succeeded(response, world, row.scope), f"{response.status_code} {response.get('Location', '')}"
     if way.state:
         assert way.state(world, row.scope) == before
+
+
+# --- the buttons and menu items a page shows follow the same answers -----------------------------------------
+
+STAFF = ("verifier", "city_verifier", "bureau", "province_bureau", "admin")
+MENU = """
+menu            verifier  city_verifier  bureau  province_bureau  admin
+审核队列         yes       yes            yes     yes              yes
+覆盖率统计       yes       yes            yes     yes              yes
+核查轮次         yes       yes            yes     yes              yes
+标准版本         yes       yes            yes     yes              yes
+关闭/开放轮次    no        no             no      yes              yes
+角色分配         no        no             no      no               yes
+导入社区名册     no        no             no      no               yes
+"""
+
+
+def menu_labels(html: str) -> set[str]:
+    """Return the labels of the admin's sidebar menu (Wagtail renders it as JSON for its script)."""
+    found = re.search(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', html, re.S)
+    labels = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("label"), str) and node.get("url"):
+                labels.add(node["label"])
+            node = list(node.values())
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(json.loads(found.group(1)))
+    return labels
+
+
+@pytest.mark.parametrize("role", STAFF)
+def test_menu_items_appear_exactly_for_those_allowed(world, client, role):
+    header, *lines = [line.split() for line in MENU.strip().splitlines()]
+    expected = {label: cells[header.index(role) - 1] == "yes" for label, *cells in lines}
+    # The two menu items that stand for an action of the table show exactly where the table says yes.
+    assert expected["关闭/开放轮次"] is EXPECTED["round_close", role, policy_world.PROVINCE]
+    assert expected["角色分配"] is EXPECTED["assign_roles", role, policy_world.OWN]
+    client.force_login(world.user(role))
+    shown = menu_labels(client.get("/admin/").content.decode())
+    assert {label for label, yes in expected.items() if yes} == shown & set(expected)
+
+
+@pytest.mark.parametrize("role", ["worker", "anonymous"])
+def test_workers_and_strangers_get_no_admin_at_all(world, client, role):
+    if role != "anonymous":
+        client.force_login(world.user(role))
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+REVIEWERS = [r for r in ROWS if r.action == "review" and r.expected]
+
+
+@pytest.mark.parametrize("row", REVIEWERS, ids=str)
+def test_the_review_page_offers_decisions_and_photos_exactly_to_those_allowed(world, client, row):
+    client.force_login(world.user(row.role))
+    waiting = client.get(reverse("review:inspect", args=[world.results[row.scope, SUBMITTED_ITEM]])).content.decode()
+    done = client.get(reverse("review:inspect", args=[world.results[row.scope, APPROVED_ITEM]])).content.decode()
+    photo = f"/evidence/{world.photos[row.scope, SUBMITTED_ITEM]}/thumb/"
+    offered = {"approve": 'data-action="approve"' in waiting, "return": 'data-action="return"' in waiting,
+               "reopen": 'data-action="reopen"' in done, "evidence": photo in waiting}
+    assert offered == {action: EXPECTED[action, row.role, row.scope] for action in offered}
+
+
+CHECKLIST_READERS = [r for r in ROWS if r.action == "view" and r.expected]
+
+
+@pytest.mark.parametrize("row", CHECKLIST_READERS, ids=str)
+def test_the_phone_offers_save_and_submit_exactly_to_those_allowed(world, client, row):
+    client.force_login(world.user(row.role))
+    html = client.get(f"/c/{world.code(row.scope)}/items/{COMPLETE_ITEM}/").content.decode()
+    offered = {"save": 'name="do" value="save"' in html, "submit": 'name="do" value="submit"' in html}
+    assert offered == {action: EXPECTED[action, row.role, row.scope] for action in offered}
+
+
+@pytest.mark.parametrize("role", STAFF)
+def test_round_and_coverage_pages_offer_new_edit_and_snapshot_exactly_to_those_allowed(world, client, role):
+    client.force_login(world.user(role))
+    rounds = client.get(reverse("rounds:index")).content.decode()
+    coverage = client.get(reverse("coverage:index"), {"round": world.round.code}).content.decode()
+    offered = {"round_create": reverse("rounds:add") in rounds,
+               "round_edit": reverse("rounds:edit", args=[world.round.pk]) in rounds,
+               "snapshot": reverse("coverage:snapshot_create") in coverage}
+    assert offered == {action: EXPECTED[action, role, policy_world.PROVINCE] for action in offered}
