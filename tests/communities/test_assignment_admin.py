@@ -137,3 +137,11 @@ def test_a_worker_is_sent_to_the_login_page(client, world, newcomer):
                            {"user": newcomer.pk, "role": Role.WORKER, "region": world.communities[OWN].pk})
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     assert not Assignment.objects.filter(user=newcomer).exists()
+
+
+def test_a_tampered_region_id_is_a_chinese_form_error_not_a_server_error(admin_client, world, newcomer):
+    # The chooser's hidden input normally holds a page id; the form is redrawn with whatever came in.
+    response = admin_client.post(reverse("assignments:add"), {"user": newcomer.pk, "role": Role.VERIFIER,
+                                                              "region": "not-a-page"})
+    assert response.status_code == 200 and "请选择辖区" in response.content.decode()
+    assert not Assignment.objects.filter(user=newcomer).exists()
