@@ -119,7 +119,8 @@ def test_a_city_bureau_or_a_verifier_may_look_but_not_change_a_round(client, wor
     listing = client.get(reverse("rounds:index"))
     assert listing.status_code == 200 and "2026年度" in listing.content.decode()
     html = listing.content.decode()
-    assert reverse("rounds:add") not in html and reverse("rounds:edit", args=[world.round.pk]) not in html
+    assert reverse("rounds:add") not in html, "新建 is offered"
+    assert reverse("rounds:edit", args=[world.round.pk]) not in html, "编辑 is offered"
     edit = reverse("rounds:edit", args=[world.round.pk])
     before = {r.pk: round_state(r) for r in Round.objects.all()}
     attempts = [
