@@ -2,7 +2,7 @@
 over HTTP as a person would (the phone's JSON endpoints, the evidence URL, the admin's forms and buttons).
 
 A Way knows what the action changes (`state`, None for a read), how to take it, and what success looks like over
-HTTP; how a refusal looks over HTTP depends on the surface (see test_policy_table.refusal_problem).
+HTTP; how a refusal looks over HTTP depends on the surface (`refused_rightly`).
 """
 
 from __future__ import annotations
@@ -53,6 +53,30 @@ class Way:
     request: Callable  # (world, client, scope) -> response
     succeeded: Callable  # (response, world, scope) -> bool
     state: Callable | None = None  # (world, scope) -> what the action changes; None for a read
+
+
+def refused_rightly(surface: str, role: str, response, *, sees_item: bool, somewhere: bool) -> bool:
+    """Whether `response` is how `surface` turns `role` away.
+
+    `sees_item`: the user may look at the item on the review screens; `somewhere`: the user gets some part of
+    the report.
+    """
+    status, location = response.status_code, response.get("Location", "")
+    if surface == FILE:
+        return status == 404  # nothing tells a stranger the photo exists
+    if surface == PAGE:
+        return status == 302 and location.startswith("/login/?next=") if role == "anonymous" else status == 403
+    if surface == JSON:
+        return status == (401 if role == "anonymous" else 403)
+    if surface == API:
+        return status == (200 if somewhere else 403)  # a report leaves out what is not the user's
+    if role in ("anonymous", "worker"):  # neither may open the admin
+        return status == 302 and location.startswith("/admin/login/")
+    if surface == EXPORT:
+        return status == 200
+    if surface == REVIEW and not sees_item:
+        return status == 404  # the review screens look the item up in the user's scope first: "not yours"
+    return status == 302 and location == "/admin/"  # Wagtail's answer to a PermissionDenied in the admin
 
 
 def _community(world: World, scope: str):

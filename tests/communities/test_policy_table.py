@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from communities import policy
 from tests.communities import policy_world
-from tests.communities.policy_ways import ADMIN, API, EXPORT, FILE, JSON, PAGE, REVIEW, WAYS
+from tests.communities.policy_ways import WAYS, refused_rightly
 from tests.communities.policy_world import APPROVED_ITEM, COMPLETE_ITEM, SUBMITTED_ITEM
 
 world = policy_world.world  # the small province, built once for this module
@@ -247,33 +247,6 @@ def test_the_service_answers_as_the_table_says(world, row):
         assert way.state(world, row.scope) != before, "allowed, yet nothing changed"
 
 
-def refusal_problem(row: Row, surface: str, response) -> str | None:
-    """Return what is wrong with `response` as the refusal of `row` over HTTP (None when it is the right one)."""
-    location = response.get("Location", "")
-    to_admin_login = response.status_code == 302 and location.startswith("/admin/login/")
-    outsider = row.role in ("anonymous", "worker")  # neither may open the admin
-    if surface == PAGE:
-        right = (response.status_code == 302 and location.startswith("/login/?next=")) if row.role == "anonymous" \
-            else response.status_code == 403
-    elif surface == JSON:
-        right = response.status_code == (401 if row.role == "anonymous" else 403)
-    elif surface == FILE:
-        right = response.status_code == 404  # nothing tells a stranger the photo exists
-    elif surface in (REVIEW, ADMIN):
-        # The review screens look the item up in the user's scope first: outside it they answer 404 ("not yours").
-        seen = surface == ADMIN or EXPECTED.get(("review", row.role, row.scope), False)
-        right = to_admin_login if outsider else (response.status_code == 302 and location == "/admin/") if seen \
-            else response.status_code == 404
-    elif surface in (EXPORT, API):
-        # A report leaves out what is not the user's; only someone with no part of it at all is turned away.
-        somewhere = any(v for (a, r, _), v in EXPECTED.items() if (a, r) == (row.action, row.role))
-        right = to_admin_login if surface == EXPORT and outsider else response.status_code == (
-            200 if somewhere else 403)
-    else:
-        raise AssertionError(surface)
-    return None if right else f"{response.status_code} {location}"
-
-
 @pytest.mark.parametrize("row", DRIVEN, ids=str)
 def test_http_answers_as_the_table_says(world, client, row):
     way = WAYS[row.action]
@@ -286,8 +259,11 @@ def test_http_answers_as_the_table_says(world, client, row):
         if way.state:
             assert way.state(world, row.scope) != before, "allowed, yet nothing changed"
         return
+    sees_item = EXPECTED.get(("review", row.role, row.scope), False)
+    somewhere = any(yes for (action, role, _), yes in EXPECTED.items() if (action, role) == (row.action, row.role))
     assert not way.succeeded(response, world, row.scope)
-    assert refusal_problem(row, way.surface, response) is None, refusal_problem(row, way.surface, response)
+    assert refused_rightly(way.surface, row.role, response, sees_item=sees_item, somewhere=somewhere), \
+        f"{response.status_code} {response.get('Location', '')}"
     if way.state:
         assert way.state(world, row.scope) == before, "refused, yet something changed"
 
