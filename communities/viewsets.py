@@ -13,9 +13,19 @@ from .models import Assignment
 from .roles import assignment_create, assignment_delete, assignment_problems, assignment_update
 
 
+class RegionChooser(AdminPageChooser):
+    def get_instance(self, value):
+        # Wagtail's chooser looks the submitted id up to redraw the form; a tampered, non-numeric id must come back
+        # as the field's "请选择辖区", not as a server error.
+        try:
+            return super().get_instance(value)
+        except (TypeError, ValueError):
+            return None
+
+
 class AssignmentForm(forms.ModelForm):
     region = forms.ModelChoiceField(
-        label="辖区", queryset=Page.objects.all(), widget=AdminPageChooser(can_choose_root=False),
+        label="辖区", queryset=Page.objects.all(), widget=RegionChooser(can_choose_root=False),
         help_text="社区工作人员分配到社区；区县审核人员分配到区县或设区市；大数据局分配到设区市或全省",
     )
 

@@ -46,9 +46,10 @@ class CoverageView(WagtailAdminTemplateMixin, TemplateView):
 
     header_icon = "table"
     template_name = "coverage/index.html"
+    action = Action.VIEW_COVERAGE  # what the page's scope is the scope of
 
     def dispatch(self, request, *args, **kwargs):
-        self.scope = q.coverage_scope(request.user)
+        self.scope = q.coverage_scope(request.user, self.action)
         if self.scope is None:
             raise PermissionDenied
         code = request.GET.get("round")
@@ -316,6 +317,8 @@ class SheetView(CoverageView):
 
 
 class ExportView(CoverageView):
+    action = Action.EXPORT_COVERAGE  # the same rule as the background export job
+
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("format", "xlsx")
         report = self.report()

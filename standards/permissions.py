@@ -10,10 +10,13 @@ from .models import Round, StandardVersion
 def register() -> None:
     # Versions and rounds span the province: a new one, or a change, is for administrators (and, for rounds,
     # province-level bureaus); verifiers and bureaus may look. Neither is ever deleted: answers hang on them.
+    # "change" looks EVERYWHERE like "add": Wagtail's edit view and the listing's edit buttons ask only the
+    # model-level question, and a city's bureau must not even open the province's round for editing.
     register_permission_policy(StandardVersion, ScopedPermissionPolicy(
-        StandardVersion, {"add": (Action.EDIT_STANDARD, EVERYWHERE), "change": Action.EDIT_STANDARD,
+        StandardVersion, {"add": (Action.EDIT_STANDARD, EVERYWHERE), "change": (Action.EDIT_STANDARD, EVERYWHERE),
                           "view": Action.VIEW_ROUNDS},
     ))
     register_permission_policy(Round, ScopedPermissionPolicy(
-        Round, {"add": (Action.MANAGE_ROUND, EVERYWHERE), "change": Action.MANAGE_ROUND, "view": Action.VIEW_ROUNDS},
+        Round, {"add": (Action.MANAGE_ROUND, EVERYWHERE), "change": (Action.MANAGE_ROUND, EVERYWHERE),
+                "view": Action.VIEW_ROUNDS},
     ))
