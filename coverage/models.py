@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.db import models
 
-from communities.policy import EVERYWHERE
 from standards.models import Round
 
 
@@ -27,5 +26,3 @@ class CoverageSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.created_at:%Y-%m-%d %H:%M}"
-
-    policy_region = EVERYWHERE
