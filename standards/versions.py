@@ -13,6 +13,7 @@ from wagtail.log_actions import log
 from communities import policy
 from communities.policy import EVERYWHERE, Action
 
+from . import scoring
 from .models import StandardVersion
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "bundled"
@@ -69,6 +70,12 @@ def _item_problems(item: dict) -> list[str]:
 
 def validate(data: dict) -> None:
     """Raise StandardError listing every structural problem of the standard."""
+    if "levels" in data:  # the city/county scoring standard (SD-ZHCS-2019 shape) has its own schema
+        try:
+            scoring.validate(data)
+        except scoring.ScoringStandardError as exc:
+            raise StandardError("；".join(exc.problems)) from exc
+        return
     problems = [f"缺少 {k}" for k in ("code", "title", "categories", "items", "rollup") if k not in data]
     items = data.get("items") or []
     numbers = [item.get("number") for item in items]
