@@ -12,6 +12,7 @@ from django.utils import timezone
 from standards.scoring import Requirement, TierHint
 
 from .figures import (
+    ENTERED,
     OVERRIDE,
     SOURCE_LABELS,
     IndicatorFigure,
@@ -22,7 +23,7 @@ from .figures import (
     tier_text,
 )
 from .files import KINDS
-from .sources import RATIO, ROLLUP
+from .sources import RATIO, ROLLUP, Source
 
 HELP = {
     "percent": "0到100之间的百分数，最多2位小数（50表示50%）",
@@ -102,6 +103,32 @@ def basis_text(figure: IndicatorFigure) -> str:
     return text + (f"（{derived.problem}）" if derived.problem else "")
 
 
+SCOPE = "只统计街道下辖社区（不含乡镇），设区市只计主城区；只计已审核通过的填报"
+
+
+def source_text(source: Source | None, community_standard) -> str:
+    """Return how a computed value is computed from the communities' answers, in words."""
+    if source is None:
+        return ""
+    if source.kind == ROLLUP:
+        return f"智慧社区数 / 范围内社区总数；智慧社区指本轮社区标准全部指标均审核通过且达标的社区。{SCOPE}"
+    if source.item not in community_standard.item_numbers:
+        return f"本轮社区标准中没有第{source.item}项，无法计算"
+    item = community_standard.item(source.item)
+    labels = {f["key"]: f["label"] for f in item["fields"]}
+    name = f"社区第{source.item}项“{item['name']}”"
+    if source.kind == RATIO:
+        text = (f"{name}中“{labels.get(source.numerator)}”之和 / “{labels.get(source.denominator)}”之和，"
+                "只计两项都已填报的社区")
+    elif source.field is None:
+        text = f"{name}审核通过且达标的社区数 / 范围内社区总数（未填报的社区也计入分母）"
+    else:
+        expected = "是" if source.expected else "否"
+        text = (f"{name}中“{labels.get(source.field)}”为“{expected}”的社区数 / 范围内社区总数"
+                "（未填报的社区也计入分母）")
+    return f"{text}。{SCOPE}"
+
+
 def _evidence(files: list) -> list[dict[str, Any]]:
     return [{"id": f.pk, "name": f.original_name, "kind": f.kind, "kind_label": KINDS.get(f.kind, f.kind),
              "size": f.size, "sha256": f.sha256,
@@ -109,7 +136,7 @@ def _evidence(files: list) -> list[dict[str, Any]]:
              "uploaded_by": f.uploaded_by.get_username() if f.uploaded_by else ""} for f in files]
 
 
-def indicator_doc(figure: IndicatorFigure, files: list) -> dict[str, Any]:
+def indicator_doc(figure: IndicatorFigure, files: list, community_standard) -> dict[str, Any]:
     """Return one indicator with its wording, values, source, points, next tier, who entered it and its files."""
     ind, score = figure.definition, figure.score
     values = figure.shown
@@ -122,11 +149,11 @@ def indicator_doc(figure: IndicatorFigure, files: list) -> dict[str, Any]:
         "inputs": [{"key": s["key"], "label": s["label"], "kind": s["kind"], "unit": s.get("unit", ""),
                     "help": input_help(s), "value": values.get(s["key"]), "display": shown(s, values.get(s["key"])),
                     "options": s.get("options", [])} for s in ind["inputs"]],
-        "source": figure.source, "source_label": SOURCE_LABELS[figure.source],
+        "source": figure.source,
+        "source_label": "未填报" if score.missing and figure.source == ENTERED else SOURCE_LABELS[figure.source],
         "points": score.points, "star": score.star, "max_points": score.max_points, "missing": score.missing,
-        "community": figure.community.description if figure.community else "",
+        "community": source_text(figure.community, community_standard),
         "basis": dict(figure.derived.basis) if figure.derived else None, "basis_text": basis_text(figure),
-        "ambiguity": ind.get("ambiguity_community", ""),
         "computed": None, "hint": hint_doc(ind, figure.hint), "entered": None,
         "evidence": _evidence(files), "problem": figure.problem,
     }
@@ -158,7 +185,8 @@ def summary(result) -> dict[str, Any]:
 def document(result, files_by_number: Mapping[int, list]) -> dict[str, Any]:
     """Return the whole assessment: summary, band, categories with their indicators, and the next-star plan."""
     figs = result.figures
-    docs = {f.number: indicator_doc(f, files_by_number.get(f.number, [])) for f in figs.indicators}
+    docs = {f.number: indicator_doc(f, files_by_number.get(f.number, []), result.round.standard)
+            for f in figs.indicators}
     plan = figs.plan
     next_star = None
     if plan is not None:

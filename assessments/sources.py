@@ -35,7 +35,6 @@ class Source:
     denominator: str | None = None
     field: str | None = None  # share_of_communities: the field compared, None for "the item passes"
     expected: bool | None = None
-    description: str = ""
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -52,23 +51,22 @@ def _item_field(text: str) -> tuple[int, str]:
 def source_of(indicator: Mapping[str, Any]) -> Source | None:
     """Return where the indicator's value is computed from the communities, or None when it is entered."""
     if indicator.get("source") == ROLLUP:
-        return Source(ROLLUP, description="智慧社区覆盖率汇总：智慧社区数 / 在范围内的社区总数")
+        return Source(ROLLUP)
     spec = indicator.get("community_source")
     if not spec:
         return None
-    described = str(spec.get("from", ""))
     if RATIO in spec:
         (item, numerator), (other, denominator) = (_item_field(spec[RATIO][k]) for k in ("numerator", "denominator"))
         if item != other:
             raise SourceError(f"分子与分母来自不同的社区指标：{spec[RATIO]}")
-        return Source(RATIO, item, numerator=numerator, denominator=denominator, description=described)
+        return Source(RATIO, item, numerator=numerator, denominator=denominator)
     match = _SHARE.fullmatch(str(spec.get(SHARE, "")).strip())
     if not match:
         raise SourceError(f"无法识别的社区数据来源：{spec}")
     item, passes, field, value = match.groups()
     if passes:
-        return Source(SHARE, int(item), description=described)
-    return Source(SHARE, int(item), field=field, expected=value == "true", description=described)
+        return Source(SHARE, int(item))
+    return Source(SHARE, int(item), field=field, expected=value == "true")
 
 
 @dataclass(frozen=True)
