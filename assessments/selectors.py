@@ -33,10 +33,17 @@ def pin_of(round_: Round) -> ScoringPin | None:
     return ScoringPin.objects.select_related("standard").filter(round=round_).first()
 
 
+def pin_in_use(round_: Round) -> bool:
+    """Whether anything of the round's assessments (values, files, snapshots) refers to the pinned version."""
+    return any(model.objects.filter(assessment__round=round_).exists()
+               for model in (IndicatorValue, EvidenceFile, AssessmentSnapshot))
+
+
 def scoring_standard(round_: Round) -> StandardVersion:
-    """Return the version the round's assessments are scored against: the pinned one, else the newest."""
+    """Return the version the round's assessments are scored against: the pinned one once anything refers to
+    it, else the newest (the next write pins that)."""
     pin = pin_of(round_)
-    standard = pin.standard if pin else latest(SCORING_CODE)
+    standard = pin.standard if pin and pin_in_use(round_) else (latest(SCORING_CODE) or (pin and pin.standard))
     if standard is None:
         raise NoScoringStandard(NoScoringStandard.message)
     return standard

@@ -52,15 +52,19 @@ def _open(round_: Round) -> None:
 
 
 def _pin(round_: Round, user) -> ScoringPin:
-    """Return the round's scoring pin, fixing it to the newest SD-ZHCS version on the round's first write."""
+    """Return the round's scoring pin: the newest SD-ZHCS version, fixed for good once values refer to it."""
     pin = ScoringPin.objects.select_for_update().select_related("standard").filter(round=round_).first()
-    if pin is not None:
-        return pin
     standard = latest(SCORING_CODE)
+    if pin is not None and (standard is None or pin.standard_id == standard.pk or selectors.pin_in_use(round_)):
+        return pin
     if standard is None:
         raise AssessmentError({"standard": selectors.NoScoringStandard.message})
-    pin = ScoringPin.objects.create(round=round_, standard=standard, pinned_by=user)
-    log(pin, PINNED, user=user, data={"round": round_.code, "standard": str(standard), "version": standard.version})
+    before = str(pin.standard) if pin else None
+    pin = pin or ScoringPin(round=round_)
+    pin.standard, pin.pinned_by = standard, user
+    pin.save()
+    log(pin, PINNED, user=user, data={"round": round_.code, "from": before, "standard": str(standard),
+                                      "version": standard.version})
     return pin
 
 

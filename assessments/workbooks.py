@@ -17,7 +17,7 @@ from smartsite.spreadsheet import xlsx_row
 
 from . import files
 from .document import input_help
-from .figures import SOURCE_LABELS
+from .figures import SOURCE_LABELS, computed_values
 from .models import Department
 from .selectors import AssessmentResult
 from .services import AssessmentError, indicator_save
@@ -41,6 +41,41 @@ def _help(spec: dict[str, Any], computed: bool) -> str:
     return text
 
 
+def _status(figure) -> str:
+    """Return what the indicator scores now and where its value comes from (with a computed value's figure)."""
+    computed = computed_values(figure.definition, figure.derived) if figure.community is not None else {}
+    shown = "；社区汇总值 " + next(iter(computed.values())) + "%" if computed else ""
+    return f"{figure.score.points}分（{SOURCE_LABELS[figure.source]}{shown}）"
+
+
+def _typed(spec: dict[str, Any], value: Any) -> Any:
+    """Return an entered value as the template shows it (是/否 for a bool, like its drop-down)."""
+    if spec["kind"] == "bool" and isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def _append_indicator(sheet, figure, category: str, bools: DataValidation) -> None:
+    """Append one row per input of an indicator: the value and note cells are the ones to fill."""
+    ind = figure.definition
+    entered = figure.entered.values if figure.entered else {}
+    for spec in ind["inputs"]:
+        sheet.append(xlsx_row(sheet, [
+            ind["number"], category, ind["name"], spec["key"], spec["label"], _help(spec, figure.community is not None),
+            _typed(spec, entered.get(spec["key"])), figure.entered.note if figure.entered else "", _status(figure),
+        ]))
+        value, note = sheet[f"{VALUE}{sheet.max_row}"], sheet[f"{NOTE}{sheet.max_row}"]
+        value.number_format = "@"  # keeps 88.5 as typed text, not a float
+        value.fill = note.fill = FILL
+        if spec["kind"] == "bool":
+            bools.add(value.coordinate)
+        elif spec["kind"] == "level":
+            options = DataValidation(type="list", allow_blank=True,
+                                     formula1='"' + ",".join(o["key"] for o in spec["options"]) + '"')
+            options.add(value.coordinate)
+            sheet.add_data_validation(options)
+
+
 def template_workbook(result: AssessmentResult, department: Department) -> bytes:
     """Return the department's template for this assessment, filled with what is entered now."""
     book = Workbook()
@@ -51,30 +86,13 @@ def template_workbook(result: AssessmentResult, department: Department) -> bytes
     sheet.append(xlsx_row(sheet, ["轮次", round_.code, "级别", region.level, "代码", region.code, "部门",
                                   department.name, "请只填写 G、H 两列；不要修改前三行和其他列"]))
     sheet.append(xlsx_row(sheet, HEAD, font=BOLD))
-    labels = {c["key"]: c["label"] for c in result.figures.level_def["categories"]}
-    choices = {"bool": DataValidation(type="list", formula1='"是,否"', allow_blank=True)}
+    categories = {c["key"]: c["label"] for c in result.figures.level_def["categories"]}
+    bools = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    sheet.add_data_validation(bools)
     for number in department.indicators:
         figure = result.figures.indicator(number)
-        ind, computed = figure.definition, figure.community is not None
-        entered = figure.entered.values if figure.entered else {}
-        status = f"{figure.score.points}分（{SOURCE_LABELS[figure.source]}）"
-        for spec in ind["inputs"]:
-            sheet.append(xlsx_row(sheet, [
-                number, labels.get(ind["category"], ""), ind["name"], spec["key"], spec["label"], _help(spec, computed),
-                entered.get(spec["key"]), figure.entered.note if figure.entered else "", status,
-            ]))
-            row = sheet.max_row
-            sheet[f"{VALUE}{row}"].number_format = "@"  # keeps 88.5 as typed text, not a float
-            sheet[f"{VALUE}{row}"].fill = sheet[f"{NOTE}{row}"].fill = FILL
-            if spec["kind"] == "bool":
-                choices["bool"].add(f"{VALUE}{row}")
-            elif spec["kind"] == "level":
-                validation = DataValidation(type="list", allow_blank=True,
-                                            formula1='"' + ",".join(o["key"] for o in spec["options"]) + '"')
-                validation.add(f"{VALUE}{row}")
-                sheet.add_data_validation(validation)
-    sheet.add_data_validation(choices["bool"])
-    for column, width in zip("ABCDEFGHI", (8, 10, 30, 16, 34, 44, 16, 30, 20), strict=True):
+        _append_indicator(sheet, figure, categories.get(figure.definition["category"], ""), bools)
+    for column, width in zip("ABCDEFGHI", (8, 10, 30, 16, 34, 44, 16, 30, 24), strict=True):
         sheet.column_dimensions[column].width = width
     for cells in sheet.iter_rows(min_row=FIRST_ROW):
         for cell in cells:

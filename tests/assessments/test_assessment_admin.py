@@ -160,3 +160,9 @@ def test_an_administrator_may_do_everything(client, assess):
     client.force_login(get_user_model().objects.get(username="admin"))
     assert client.get("/admin/assessments/overview/").status_code == 200
     assert client.post(PAGE + "indicators/2/", {"download_speed": "30", "note": ""}).status_code == 302
+
+
+def test_without_the_scoring_standard_the_screens_say_so(client, round_, demo, bureau):
+    client.force_login(bureau)
+    for url in ("/admin/assessments/", PAGE):
+        assert "尚未载入评分标准 SD-ZHCS-2019，请先运行 load_standard" in text(client.get(url))

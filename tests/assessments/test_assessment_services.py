@@ -33,6 +33,16 @@ def test_the_first_write_pins_the_version_and_it_never_moves_once_values_exist(a
     assert entry.data["version"] == 1
 
 
+def test_before_any_value_the_pin_follows_the_newest_version(assess, bureau, city, scoring_standard):
+    services.assessment_start(user=bureau, round_=assess, region=city)
+    assert ScoringPin.objects.get().standard == scoring_standard
+    newer, _ = standard_save({**scoring_standard.data, "title": "修订版"})
+    save(bureau, assess, city, 1, {"percent": "90"})
+    assert ScoringPin.objects.get().standard == newer  # nothing referred to version 1 yet
+    moved = ModelLogEntry.objects.filter(action=services.PINNED).order_by("pk").last()
+    assert moved.data["from"] == str(scoring_standard) and moved.data["version"] == 2
+
+
 def test_values_are_stored_exactly_as_typed_and_logged_from_what_to_what(assess, bureau, city):
     save(bureau, assess, city, 4, {"coverage_percent": 90, "integrity_percent": "88.50"}, note="公安局 2026-03 统计")
     value = IndicatorValue.objects.get(number=4)

@@ -122,3 +122,21 @@ def test_the_bureau_walks_the_template_over_http(client, assess, bureau, city, m
 
 def upload(data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile("filled.xlsx", data)
+
+
+def test_bools_and_levels_round_trip_by_their_words(assess, bureau, city):
+    finance = departments.department_save(user=bureau, round_=assess, region=city, name="财政局", indicators=[40, 43])
+    data = template_workbook(selectors.result_for(assess, city), finance)
+    rows = rows_of(data)
+    leader = "成立智慧城市建设工作领导小组并由政府主要领导担任领导小组领导"
+    filled = fill(data, {f"G{rows[(43, 'special_fund')]}": "是", f"G{rows[(43, 'diversified_investment')]}": "否",
+                         f"G{rows[(43, 'social_capital_percent')]}": "35", f"G{rows[(40, 'level')]}": leader,
+                         f"H{rows[(43, 'special_fund')]}": "财政局 2026 年决算"})
+    report = template_import(user=bureau, result=selectors.result_for(assess, city), department=finance, data=filled)
+    assert report.ok, report.errors
+    assert IndicatorValue.objects.get(number=43).values == {"special_fund": True, "diversified_investment": False,
+                                                            "social_capital_percent": "35"}
+    assert IndicatorValue.objects.get(number=40).values == {"level": "principal_leader"}
+    again = load_workbook(io.BytesIO(template_workbook(selectors.result_for(assess, city), finance)))["填报"]
+    assert again[f"G{rows[(43, 'special_fund')]}"].value == "是"
+    assert again[f"G{rows[(40, 'level')]}"].value == "principal_leader"
