@@ -110,7 +110,7 @@ class Figures:
 def json_value(value: Any) -> Any:
     """Return an exact value for JSON: decimals as their exact text, fractions rounded half-up for display."""
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value, "f")  # never an exponent (1E+2): the stored text must read back
     if isinstance(value, Fraction):
         return str(scoring.round_half_up(value))
     return value

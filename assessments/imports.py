@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
@@ -114,7 +115,8 @@ class _Lookups:
 def _apply(text: str, *, user, lookups: _Lookups, seen: dict, number: int) -> bool:
     """Import one line; return whether it cleared a value. Raise LineProblem when it cannot be imported."""
     try:
-        record = json.loads(text)
+        # Decimals stay exact as typed: 88.50 must not become the binary float 88.5 on its way in.
+        record = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise LineProblem(f"不是有效的 JSON（第{exc.colno}列：{exc.msg}）") from exc
     _shape(record)

@@ -8,7 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.models import ModelLogEntry
 
+from assessments import selectors
 from assessments.models import IndicatorValue
+from assessments.regions import region_by
 from assessments.services import VALUE_SAVED
 from communities.models import Role, UnitPage
 from tests.assessments.assessment_factory import write_jsonl
@@ -35,6 +37,15 @@ def test_a_good_file_is_imported_and_logged_as_the_user_via_import(assess, burea
     entry = ModelLogEntry.objects.filter(action=VALUE_SAVED, data__indicator=4).get()
     assert entry.user == bureau and entry.data["via"] == "import"
     assert IndicatorValue.objects.get(number=48).values == {"incidents": 0}
+
+
+def test_numbers_are_read_exactly_as_written(assess, tmp_path):
+    path = tmp_path / "exact.jsonl"
+    path.write_text('{"round": "2026", "level": "city", "code": "379900", "indicator": 4, '
+                    '"values": {"coverage_percent": 88.50, "integrity_percent": 1e2}}\n', encoding="utf-8")
+    run(path)
+    assert IndicatorValue.objects.get(number=4).values == {"coverage_percent": "88.50", "integrity_percent": "100"}
+    assert selectors.result_for(assess, region_by("city", "379900")).figures.indicator(4).score.points == 6
 
 
 def test_every_bad_line_is_named_and_nothing_is_kept(assess, tmp_path):
