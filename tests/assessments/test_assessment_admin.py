@@ -166,3 +166,13 @@ def test_without_the_scoring_standard_the_screens_say_so(client, round_, demo, b
     client.force_login(bureau)
     for url in ("/admin/assessments/", PAGE):
         assert "尚未载入评分标准 SD-ZHCS-2019，请先运行 load_standard" in text(client.get(url))
+
+
+def test_the_coverage_drill_down_lists_smart_communities(client, assess, bureau):
+    smart(assess, "379921001001")
+    client.force_login(bureau)
+    page = text(client.get("/admin/assessments/2026/county/379921/indicators/52/communities/"))
+    assert page.count('data-community="') == 4 and "范围内社区4个，其中智慧社区1个" in page
+    row = re.search(r'data-community="379921001001">(.*?)</tr>', page, re.S).group(1)
+    assert "智慧社区" in row and "<td>是</td>" in row
+    assert client.get("/admin/assessments/2026/county/379921/indicators/1/communities/").status_code == 404

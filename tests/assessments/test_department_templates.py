@@ -2,6 +2,7 @@
 would, import it (atomic, every bad cell named by its address), over HTTP as a bureau does it."""
 
 import io
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -140,3 +141,18 @@ def test_bools_and_levels_round_trip_by_their_words(assess, bureau, city):
     again = load_workbook(io.BytesIO(template_workbook(selectors.result_for(assess, city), finance)))["填报"]
     assert again[f"G{rows[(43, 'special_fund')]}"].value == "是"
     assert again[f"G{rows[(40, 'level')]}"].value == "principal_leader"
+
+
+def test_a_department_is_changed_and_deleted_over_http(client, assess, bureau, police):
+    client.force_login(bureau)
+    form = client.get(BASE + f"departments/?edit={police.pk}").content.decode()
+    assert "修改“公安局”" in form and len(re.findall(r'value="(?:4|5|24)"[^>]*checked', form)) == 3
+    changed = client.post(BASE + f"departments/?edit={police.pk}", {"name": "市公安局", "indicators": ["4"]})
+    assert changed.status_code == 302
+    police.refresh_from_db()
+    assert (police.name, police.indicators) == ("市公安局", [4])
+    clash = client.post(BASE + "departments/", {"name": "市公安局", "indicators": ["5"]})
+    assert "已有名为“市公安局”的部门" in clash.content.decode()
+    assert client.post(BASE + f"departments/{police.pk}/delete/").status_code == 302
+    assert not Department.objects.exists()
+    assert client.get(BASE + f"departments/?edit={police.pk}").status_code == 404
