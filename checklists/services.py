@@ -86,7 +86,7 @@ def evaluate(result: ItemResult, *, photo_count: int | None = None) -> ItemEvalu
     standard = result.round.standard
     return evaluate_item(
         standard.item(result.item_number), result.values, result.not_applicable,
-        photo_count=photo_count, min_photos=standard.min_photos,
+        na_flags=standard.na_flags, photo_count=photo_count, min_photos=standard.min_photos,
     )
 
 

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from communities.models import CityPage, CommunityPage, StreetKind, StreetPage, UnitPage
 from communities.tree import province_for
 from standards.rounds import round_open
-from standards.versions import latest, load_file
+from standards.versions import latest, load_bundled
 
 from .page_bulk import PageTree
 from .province_plan import plan_province
@@ -70,7 +70,9 @@ def generate_province(
     codes = [c.code for c in plan.cities]
     if taken := list(CityPage.objects.filter(code__in=codes).values_list("code", flat=True)):
         raise ProvinceExists(f"设区市 {', '.join(sorted(taken))} 已存在：请在空数据库中生成模拟省份")
-    standard = latest() or load_file()[0]
+    if latest() is None:
+        load_bundled()
+    standard = latest()
     round_, created = round_open(round_code, name=f"{round_code}年度")
     if created:
         # Date the round back so generated submissions and decisions lie in the past.

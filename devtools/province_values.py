@@ -1,7 +1,8 @@
 """Make plausible answers for an item of the standard: passing, failing, incomplete or empty.
 
 The generator only proposes values; whether they pass is always decided by the real engine
-(checklists.evaluation) when the variant pool is built, so the stored verdicts are the engine's.
+(standards.evaluation, under the standard version's own semantics) when the variant pool is built, so the stored
+verdicts are the engine's. It never marks an option 本社区无此设施: every passing answer ticks what it needs.
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ def variant_pool(standard, *, per_kind: int = 4, seed: int = 0) -> dict[tuple[in
             variants = []
             for _ in range(1 if kind == "empty" else per_kind):
                 values, photos = propose(item, kind, rng)
-                evaluation = evaluate_item(item, values, {}, photo_count=photos, min_photos=standard.min_photos)
+                evaluation = evaluate_item(item, values, {}, na_flags=standard.na_flags, photo_count=photos,
+                                           min_photos=standard.min_photos)
                 variants.append(Variant(kind, values, {}, photos, evaluation))
             pool[item["number"], kind] = variants
     return pool

@@ -30,7 +30,6 @@ COMMON_REASONS = [
     "缺少必要的佐证照片",
     "“本社区无此设施”的说明不充分",
 ]
-VERDICT_LABELS = {"pass": "达标", "fail": "未达标", "incomplete": "未填写完整", "invalid": "数据有误"}
 
 
 def common_reasons() -> list[str]:

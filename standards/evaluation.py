@@ -9,7 +9,6 @@ import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
@@ -22,15 +21,16 @@ from .fields import (
     fields_by_key,
     format_percent,
     is_blank,
-    option_labels,
     parse_decimal,
     plain_number,
 )
+from .marks import clean_not_applicable
+from .requirements import field_checks
+from .verdicts import VERDICT_LABELS as VERDICT_LABELS  # re-exported: callers read the words here
+from .verdicts import Verdict
 
 _Def = Mapping[str, Any]
 _Fields = Mapping[str, _Def]
-_Check = tuple["Verdict", str]
-NA_NOTE_REQUIRED = "请填写“本社区无此设施”的说明"
 PHOTOS_FIELD = "photos"
 PHOTOS_LABEL = "照片佐证"
 _BLOCKED = "输入有误，无法判断"
@@ -41,21 +41,6 @@ _OPS: dict[str, tuple[Callable[[Fraction, Fraction], bool], str, str, str]] = {
     "le": (operator.le, "≤", "未超过", "超过"),
 }
 _OPERANDS = {"ratio": ("numerator", "denominator"), "reduction": ("baseline", "actual"), "value": ("field",)}
-
-
-class Verdict(StrEnum):
-    PASS = "pass"
-    FAIL = "fail"
-    INCOMPLETE = "incomplete"
-    INVALID = "invalid"
-
-    @property
-    def label(self) -> str:
-        """Return the word every screen, export and the phone's script show for this verdict."""
-        return VERDICT_LABELS[self]
-
-
-VERDICT_LABELS = {Verdict.PASS: "达标", Verdict.FAIL: "未达标", Verdict.INCOMPLETE: "未填完", Verdict.INVALID: "有误"}
 
 
 @dataclass(frozen=True)
@@ -106,44 +91,6 @@ class ItemEvaluation:
         return reasons + [outcome.message for outcome in outcomes if outcome.verdict is not Verdict.PASS]
 
 
-def _clean_marks(field: _Def, marks: Any, ticked: Sequence[str]) -> tuple[dict[str, str], list[FieldIssue]]:
-    """Validate one choices field's "not applicable" marks (option -> note)."""
-    key, label = field["key"], field["label"]
-    if not isinstance(marks, Mapping):
-        return {}, [FieldIssue(key, f"{label}：“本社区无此设施”格式有误")]
-    options = option_labels(field)
-    cleaned: dict[str, str] = {}
-    issues: list[FieldIssue] = []
-    for option, note in marks.items():
-        where = f"{label}（{options.get(option, option)}）"
-        if option not in options:
-            issues.append(FieldIssue(key, f"{label}：未知选项：{option}"))
-        elif not isinstance(note, str) or not note.strip():
-            issues.append(FieldIssue(key, f"{where}：{NA_NOTE_REQUIRED}"))
-        elif option in ticked:
-            issues.append(FieldIssue(key, f"{where}：已勾选的选项不能同时标记为“本社区无此设施”"))
-        else:
-            cleaned[option] = note.strip()
-    return cleaned, issues
-
-
-def _clean_not_applicable(
-    item: _Def, raw: _Def, values: _Def
-) -> tuple[dict[str, dict[str, str]], tuple[FieldIssue, ...]]:
-    """Validate all "not applicable" marks of an item."""
-    fields = fields_by_key(item.get("fields"))
-    cleaned: dict[str, dict[str, str]] = {}
-    issues: list[FieldIssue] = []
-    for key, marks in raw.items():
-        field = fields.get(key)
-        if field is None or field["kind"] != "choices":
-            issues.append(FieldIssue(key, f"{field_label(fields, key)}：不能标记为“本社区无此设施”"))
-            continue
-        cleaned[key], problems = _clean_marks(field, marks, values.get(key) or ())
-        issues += problems
-    return cleaned, tuple(issues)
-
-
 def _operands(rule: _Def) -> tuple[str, ...]:
     """Return the field keys a rule reads, in display order."""
     if rule["kind"] not in _OPERANDS:
@@ -191,7 +138,7 @@ def _ratio(rule: _Def, fields: _Fields, numbers: list[Fraction]) -> RuleOutcome:
     num_label, den_label = (field_label(fields, key) for key in _operands(rule))
     if denominator == 0:
         return _outcome(rule, Verdict.INVALID, f"{rule['label']}：{den_label}为0，分母不能为0")
-    if numerator > denominator:
+    if numerator > denominator and rule.get("may_exceed") is not True:
         message = f"{num_label}（{plain_number(numerator)}）不能大于{den_label}（{plain_number(denominator)}）"
         return _outcome(rule, Verdict.INVALID, f"{rule['label']}：{message}")
     percent = numerator / denominator * 100
@@ -243,81 +190,14 @@ def describe_rule(rule: dict, fields: Sequence[_Def] | None = None) -> str:
     return f"{formula.format(*names)} {_OPS[rule['op']][1]} {_limit_text(rule, by_key)}"
 
 
-def _require_true(field: _Def, value: bool | None) -> _Check:
-    """Require a yes/no field to be yes."""
-    label = field["label"]
-    if value is None:
-        return Verdict.INCOMPLETE, f"未填写：{label}"
-    if value:
-        return Verdict.PASS, f"{label}：是"
-    return Verdict.FAIL, f"{label}：未满足（须为“是”）"
-
-
-def _require_true_if(field: _Def, condition: _Def, values: _Def) -> _Check:
-    """Require a yes/no field to be yes when its condition field is yes."""
-    state = values.get(condition["key"])
-    if state is None:
-        return Verdict.INCOMPLETE, f"未填写：{condition['label']}"
-    if not state:
-        return Verdict.PASS, f"{field['label']}：不适用（{condition['label']}：否）"
-    return _require_true(field, values.get(field["key"]))
-
-
-def _require_all(field: _Def, ticked: list[str] | None, marks: Mapping[str, str]) -> _Check:
-    """Require every option ticked or marked not applicable with a note."""
-    label = field["label"]
-    if ticked is None and not marks:
-        return Verdict.INCOMPLETE, f"未填写：{label}"
-    covered = set(ticked or ()) | set(marks)
-    lacking = [name for key, name in option_labels(field).items() if key not in covered]
-    if lacking:
-        return Verdict.FAIL, f"{label}：未覆盖{'、'.join(lacking)}"
-    return Verdict.PASS, f"{label}：已全部覆盖"
-
-
-def _require_min(field: _Def, ticked: list[str] | None) -> _Check:
-    """Require at least ``min`` options ticked."""
-    label, needed = field["label"], int(field["min"])
-    if ticked is None:
-        return Verdict.INCOMPLETE, f"未填写：{label}"
-    if len(ticked) >= needed:
-        return Verdict.PASS, f"{label}：已选择{len(ticked)}项"
-    return Verdict.FAIL, f"{label}：至少选择{needed}项（已选择{len(ticked)}项）"
-
-
-def _require_text(field: _Def, text: str | None) -> _Check:
-    """Require non-empty text."""
-    if not text:
-        return Verdict.INCOMPLETE, f"未填写：{field['label']}"
-    return Verdict.PASS, f"{field['label']}：已填写"
-
-
-def _field_checks(
-    field: _Def, item_fields: _Fields, values: _Def, marks: dict
-) -> list[tuple[tuple[str, ...], _Check]]:
-    """Return the requirement checks of one field with the keys each depends on."""
-    key, kind, value = field["key"], field["kind"], values.get(field["key"])
-    checks: list[tuple[tuple[str, ...], _Check]] = []
-    if kind == "bool" and field.get("required"):
-        checks.append(((key,), _require_true(field, value)))
-    elif kind == "bool" and field.get("required_if"):
-        condition = item_fields[field["required_if"]]
-        checks.append(((key, condition["key"]), _require_true_if(field, condition, values)))
-    if kind == "choices" and field.get("rule") == "all":
-        checks.append(((key,), _require_all(field, value, marks.get(key, {}))))
-    if kind == "choices" and field.get("min") is not None:
-        checks.append(((key,), _require_min(field, value)))
-    if kind == "text" and field.get("required"):
-        checks.append(((key,), _require_text(field, value)))
-    return checks
-
-
-def _requirements(item: _Def, values: _Def, marks: dict, invalid: set[str]) -> list[RequirementOutcome]:
+def _requirements(
+    item: _Def, values: _Def, marks: dict, invalid: set[str], na_flags: bool
+) -> list[RequirementOutcome]:
     """Evaluate the required/required_if/all/min checks of every field."""
     by_key = fields_by_key(item.get("fields"))
     outcomes: list[RequirementOutcome] = []
     for field in item.get("fields", ()):
-        for keys, (verdict, message) in _field_checks(field, by_key, values, marks):
+        for keys, (verdict, message) in field_checks(field, by_key, values, marks, na_flags):
             if invalid.intersection(keys):
                 verdict, message = Verdict.INVALID, f"{field['label']}：{_BLOCKED}"
             outcomes.append(RequirementOutcome(field["key"], field["label"], verdict, message))
@@ -352,16 +232,21 @@ def evaluate_item(
     raw_values: dict,
     not_applicable: dict | None = None,
     *,
+    na_flags: bool,
     photo_count: int | None = None,
     min_photos: int = 1,
 ) -> ItemEvaluation:
-    """Evaluate one item's rules, requirements and evidence on raw entered values."""
+    """Evaluate one item's rules, requirements and evidence on raw entered values.
+
+    ``na_flags`` is the standard's (StandardVersion.na_flags, standards.marks.uses_na_flags): whether only
+    options flagged ``na: true`` may be marked not applicable (version 2 on) or any option may (version 1).
+    """
     values, errors = clean_values(item, raw_values or {})
-    marks, mark_errors = _clean_not_applicable(item, not_applicable or {}, values)
+    marks, mark_errors = clean_not_applicable(item, not_applicable or {}, values, na_flags=na_flags)
     errors += mark_errors
     invalid = {issue.field for issue in errors}
     rules = tuple(_item_rule(item, rule, values, invalid) for rule in item.get("rules", ()))
-    requirements = _requirements(item, values, marks, invalid)
+    requirements = _requirements(item, values, marks, invalid, na_flags)
     if photo_count is not None:
         requirements.append(_photo_requirement(photo_count, min_photos))
     verdict = _overall(errors, (*rules, *requirements))

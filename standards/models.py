@@ -1,9 +1,30 @@
 """The standards as versioned data and the assessment rounds pinned to one of their versions."""
 
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from communities.policy import EVERYWHERE
+
+from .marks import uses_na_flags
+
+
+class StandardKind(models.TextChoices):
+    COMMUNITY = "community", "智慧社区标准"
+    SCORING = "scoring", "城市/区县评分标准"
+
+
+def kind_of(data: dict) -> StandardKind:
+    """Return which kind of standard a text is: a scoring standard has `levels` (and no `items`)."""
+    return StandardKind.SCORING if "levels" in data and "items" not in data else StandardKind.COMMUNITY
+
+
+class StandardVersionQuerySet(models.QuerySet):
+    def community(self):
+        """Only versions of community standards (what a round is pinned to), the query form of kind_of."""
+        return self.filter(Q(data__has_key="items") | ~Q(data__has_key="levels"))
 
 
 class StandardVersion(models.Model):
@@ -21,6 +42,8 @@ class StandardVersion(models.Model):
         related_name="+",
     )
 
+    objects = StandardVersionQuerySet.as_manager()
+
     class Meta:
         db_table = "checklists_standardversion"  # kept from before the app was split out (issue 9)
         verbose_name = "标准版本"
@@ -30,6 +53,15 @@ class StandardVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} 第{self.version}版"
+
+    @property
+    def kind(self) -> StandardKind:
+        return kind_of(self.data)
+
+    @cached_property
+    def na_flags(self) -> bool:
+        """Whether only options flagged `na: true` may be marked 本社区无此设施 (standards.marks.uses_na_flags)."""
+        return uses_na_flags(self.data)
 
     @property
     def items(self) -> list[dict]:

@@ -12,16 +12,18 @@ from wagtail.log_actions import log
 from communities import policy
 from communities.policy import EVERYWHERE, Action
 
-from .models import Round, RoundStatus, StandardVersion
+from .models import Round, RoundStatus, StandardKind, StandardVersion
 from .versions import DEFAULT_CODE, StandardError, latest
 
 
 @transaction.atomic
 def round_open(code: str, *, name: str = "", standard_code: str = DEFAULT_CODE) -> tuple[Round, bool]:
-    """Create an assessment round pinned to the newest standard version, or reopen a closed one."""
+    """Create an assessment round pinned to the newest version of the community standard, or reopen a closed one."""
     standard = latest(standard_code)
     if standard is None:
         raise StandardError(f"尚未载入标准 {standard_code}，请先运行 load_standard")
+    if standard.kind != StandardKind.COMMUNITY:
+        raise StandardError(NOT_COMMUNITY)
     existing = Round.objects.select_for_update().filter(code=code).first()
     if existing:
         existing.status, existing.closed_at = RoundStatus.OPEN, None
@@ -59,6 +61,9 @@ def in_use(round_: Round) -> bool:
     )
 
 
+NOT_COMMUNITY = "轮次只能绑定智慧社区标准的版本，不能绑定城市/区县评分标准"
+
+
 def round_problems(round_: Round | None, *, code: str, standard: StandardVersion | None) -> dict[str, str]:
     """Return what is wrong with creating or changing a round this way, by field (empty when nothing)."""
     problems = {}
@@ -68,6 +73,8 @@ def round_problems(round_: Round | None, *, code: str, standard: StandardVersion
         problems["code"] = "该轮次已有填报或快照，轮次代码不能再修改"
     if standard is None:
         problems["standard"] = "请选择标准版本"
+    elif standard.kind != StandardKind.COMMUNITY:
+        problems["standard"] = NOT_COMMUNITY
     elif round_ is not None and round_.standard_id != standard.pk and in_use(round_):
         problems["standard"] = "该轮次已有填报或快照，不能再改绑其他标准版本"
     return problems

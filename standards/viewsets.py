@@ -17,7 +17,7 @@ from .versions import StandardError, latest, parse, standard_save, validate
 class StandardVersionForm(forms.ModelForm):
     text = forms.CharField(
         label="标准内容（YAML）", widget=forms.Textarea(attrs={"rows": 30, "class": "monospace"}),
-        help_text="保存时校验结构；内容有变化即生成新版本，已有版本与已开展的轮次不受影响。",
+        help_text="保存时校验结构（智慧社区标准或城市/区县评分标准）；内容有变化即生成新版本，已有版本与已开展的轮次不受影响。",
     )
 
     class Meta:
@@ -26,7 +26,8 @@ class StandardVersionForm(forms.ModelForm):
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        source = self.instance if self.instance.pk else StandardVersion.objects.order_by("-created_at").first()
+        # A new version starts from the community standard's newest text (never from the scoring standard's).
+        source = self.instance if self.instance.pk else latest()
         if source and not self.is_bound:
             self.initial["text"] = yaml.safe_dump(source.data, allow_unicode=True, sort_keys=False)
             self.initial["note"] = ""
@@ -87,6 +88,7 @@ class RoundForm(forms.ModelForm):
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = False
+        self.fields["standard"].queryset = StandardVersion.objects.community()
         if not self.instance.pk and not self.is_bound:
             self.initial["standard"] = latest()
 

@@ -46,7 +46,8 @@ def _standard_json(round_) -> str:
     which the HTML already shows: the first load must stay light on mobile data.
     """
     keep = ("number", "fields", "rules")
-    data = {"min_photos": round_.standard.min_photos, "labels": {v.value: v.label for v in Verdict},
+    data = {"min_photos": round_.standard.min_photos, "na_flags": round_.standard.na_flags,
+            "labels": {v.value: v.label for v in Verdict},
             "items": [{k: i[k] for k in keep if k in i} for i in round_.standard.items]}
     return mark_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES))
 

@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q
 from communities.models import CommunityPage
 from communities.policy import Action
 from standards.evaluation import clean_values, describe_rule, evaluate_item, summary
+from standards.hints import field_hint, offers_na
 from standards.models import Round, StandardVersion
 
 from ..models import Evidence, ItemResult, SaveReceipt, Status
@@ -36,6 +37,7 @@ class OptionView:
     ticked: bool
     na: bool
     na_note: str
+    na_allowed: bool  # this option may be marked 本社区无此设施 (its box is shown)
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class FieldView:
     prefilled: bool
     required: bool
     hint: str  # what the standard asks of a choices field
-    na_allowed: bool  # options may be marked 本社区无此设施 (only where every option is required)
+    na_allowed: bool  # any option of this field may be marked 本社区无此设施
 
 
 @dataclass
@@ -112,17 +114,9 @@ def _field_value(field_def: dict, raw, cleaned) -> str:
     return str(raw)
 
 
-def _hint(field_def: dict) -> str:
-    if field_def.get("rule") == "all":
-        return "须全部具备；没有的请勾选“本社区无此设施”并说明"
-    if field_def.get("min") is not None:
-        return f"至少选择{field_def['min']}项"
-    if field_def.get("required"):
-        return "须为“是”"
-    return ""
-
-
-def _fields(item: dict, values: dict, marks: dict, households: int | None) -> tuple[list[FieldView], dict]:
+def _fields(
+    item: dict, values: dict, marks: dict, households: int | None, na_flags: bool
+) -> tuple[list[FieldView], dict]:
     values = dict(values)
     prefilled = set()
     keys = {f["key"] for f in item["fields"]}
@@ -130,33 +124,35 @@ def _fields(item: dict, values: dict, marks: dict, households: int | None) -> tu
         values[HOUSEHOLDS] = str(households)
         prefilled.add(HOUSEHOLDS)
     cleaned, _ = clean_values(item, values)
+    by_key = {f["key"]: f for f in item["fields"]}
     views = []
     for f in item["fields"]:
         ticked = cleaned.get(f["key"]) or () if f["kind"] == "choices" else ()
         field_marks = marks.get(f["key"]) if isinstance(marks.get(f["key"]), dict) else {}
         options = tuple(
             OptionView(o["key"], o["label"], o["key"] in ticked, o["key"] in field_marks,
-                       str(field_marks.get(o["key"]) or ""))
+                       str(field_marks.get(o["key"]) or ""), offers_na(f, o, na_flags=na_flags))
             for o in f.get("options", ())
         )
         required = bool(f.get("required") or f.get("required_if") or f.get("rule") or f.get("min"))
         value = _field_value(f, values.get(f["key"]), cleaned.get(f["key"]))
         views.append(FieldView(
             f["key"], f["kind"], f["label"], f.get("unit", ""), value, options, f["key"] in prefilled, required,
-            _hint(f), f.get("rule") == "all",
+            field_hint(f, by_key, na_flags=na_flags), any(o.na_allowed for o in options),
         ))
     return views, values
 
 
 def _item_view(item: dict, category: str, result: ItemResult | None, photos: list[PhotoView],
-               households: int | None, min_photos: int, override: tuple | None = None) -> ItemView:
+               households: int | None, standard: StandardVersion, override: tuple | None = None) -> ItemView:
     stored = result.values if result else {}
     marks = result.not_applicable if result else {}
     note = result.note if result else ""
     if override is not None:
         stored, marks, note = override
-    fields, values = _fields(item, stored, marks, households)
-    evaluation = evaluate_item(item, values, marks, photo_count=len(photos), min_photos=min_photos)
+    fields, values = _fields(item, stored, marks, households, standard.na_flags)
+    evaluation = evaluate_item(item, values, marks, na_flags=standard.na_flags, photo_count=len(photos),
+                               min_photos=standard.min_photos)
     return ItemView(
         number=item["number"], name=item["name"], description=item.get("description", ""), category=category,
         fields=fields,
@@ -218,7 +214,7 @@ def checklist(
         result = results.get(item["number"])
         category = categories.get(item["number"], {}).get("label", "")
         item_photos = photos.get(result.pk, []) if result else []
-        view = _item_view(item, category, result, item_photos, community.households, standard.min_photos,
+        view = _item_view(item, category, result, item_photos, community.households, standard,
                           (overrides or {}).get(item["number"]))
         items.append(view)
     returned = [i for i in items if i.status == Status.RETURNED]

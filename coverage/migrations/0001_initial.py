@@ -4,23 +4,11 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from smartsite.relabel import relabel_content_types
+
 
 MOVED = {('checklists', 'coveragesnapshot'): 'coverage'}
-
-
-def rename_content_types(apps, schema_editor):
-    """Keep the content types (and so permissions and log entries) of the moved models: relabel, never recreate."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for (old_app, model), new_app in MOVED.items():
-        if not ContentType.objects.filter(app_label=new_app, model=model).exists():
-            ContentType.objects.filter(app_label=old_app, model=model).update(app_label=new_app)
-
-
-def unrename_content_types(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for (old_app, model), new_app in MOVED.items():
-        if not ContentType.objects.filter(app_label=old_app, model=model).exists():
-            ContentType.objects.filter(app_label=new_app, model=model).update(app_label=old_app)
+rename_content_types, unrename_content_types = relabel_content_types(MOVED)
 
 
 class Migration(migrations.Migration):

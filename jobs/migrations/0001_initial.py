@@ -5,6 +5,8 @@ import jobs.models
 from django.conf import settings
 from django.db import migrations, models
 
+from smartsite.relabel import relabel_content_types
+
 
 def create_table_if_missing(apps, schema_editor):
     """Create the job table on a new database; an existing one (from the former ops app) is kept as it is."""
@@ -17,16 +19,7 @@ def drop_table(apps, schema_editor):
     schema_editor.delete_model(apps.get_model("jobs", "Job"))
 
 
-def rename_content_type(apps, schema_editor):
-    """Keep the job content type (permissions, log entries): relabel ops.job as jobs.job."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    if not ContentType.objects.filter(app_label="jobs", model="job").exists():
-        ContentType.objects.filter(app_label="ops", model="job").update(app_label="jobs")
-
-
-def unrename_content_type(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.filter(app_label="jobs", model="job").update(app_label="ops")
+rename_content_type, unrename_content_type = relabel_content_types({("ops", "job"): "jobs"})
 
 
 class Migration(migrations.Migration):

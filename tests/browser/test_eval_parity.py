@@ -1,6 +1,8 @@
-"""site/static/mobile/eval.js against checklists/evaluation.py: the same verdicts, messages and exact percentages
-for every item of the standard over awkward inputs (full-width digits, exponents, underscores, negative zero,
-15-digit limits, not-applicable marks), plus the boundaries the phone test walks through."""
+"""site/static/mobile/eval.js against standards/evaluation.py: the same verdicts, messages and exact percentages
+for every item of both versions of the standard (each with its own na_flags) over awkward inputs (full-width
+digits, exponents, underscores, negative zero, 15-digit limits, not-applicable marks on options that may and may
+not carry one, min with marks, ratios above 100% with and without may_exceed, required_if on an option), plus the
+boundaries the phone test walks through."""
 
 import json
 import random
@@ -10,7 +12,8 @@ import pytest
 from django.conf import settings
 
 from standards.evaluation import evaluate_item
-from standards.versions import BUNDLED, parse
+from standards.marks import uses_na_flags
+from standards.versions import BUNDLED, BUNDLED_V2, parse
 
 pytestmark = pytest.mark.browser
 EVAL_JS = Path(settings.BASE_DIR) / "site" / "static" / "mobile" / "eval.js"
@@ -38,6 +41,25 @@ EXTRA = {
         {"key": "x", "kind": "reduction", "baseline": "a", "actual": "b", "op": "ge", "percent": "12.5", "label": "降"},
     ],
 }
+# Version 2's keys where the bundled standard has none: a partly flagged `all` list with a `min`, a required_if
+# on an option, a ratio allowed past 100% beside one that is not.
+EXTRA_V2 = {
+    "number": 91,
+    "fields": [
+        {"key": "c", "kind": "choices", "rule": "all", "min": 2, "label": "丙",
+         "options": [{"key": "p", "label": "甲项", "na": True}, {"key": "q", "label": "乙项"},
+                     {"key": "r", "label": "丙项", "na": False}, {"key": "s", "label": "丁项", "na": True}]},
+        {"key": "y", "kind": "bool", "required_if": "c.s", "label": "戊"},
+        {"key": "n", "kind": "count", "label": "己"},
+        {"key": "d", "kind": "count", "label": "庚"},
+    ],
+    "rules": [
+        {"key": "over", "kind": "ratio", "numerator": "n", "denominator": "d", "op": "ge", "percent": 90,
+         "may_exceed": True, "label": "可超"},
+        {"key": "capped", "kind": "ratio", "numerator": "n", "denominator": "d", "op": "gt", "percent": 50,
+         "may_exceed": False, "label": "不可超"},
+    ],
+}
 BOUNDARIES = [  # item 8 as the browser test types it
     {"smart_lights": "59", "public_lights": "100"},
     {"smart_lights": "60", "public_lights": "100", "kwh_without_smart": "1000.1", "kwh_with_smart": "800.08"},
@@ -53,8 +75,9 @@ def _choices(field):
 
 def _marks(field):
     keys = [o["key"] for o in field["options"]]
+    flagged = [o["key"] for o in field["options"] if o.get("na")]  # version 2: the options that may be marked
     return [None, {}, {keys[0]: "本社区无"}, {keys[-1]: ""}, {keys[1]: "  "}, {"bogus": "x"}, "notamapping",
-            {keys[0]: 5}, {k: "无" for k in keys[1:]}]
+            {keys[0]: 5}, {k: "无" for k in keys[1:]}] + ([{k: "无" for k in flagged}] * 2 if flagged else [])
 
 
 def _random_answer(rng, item):
@@ -84,23 +107,50 @@ def _summary(evaluation) -> dict:
     }
 
 
-def cases(per_item: int = 60, seed: int = 2026) -> list[dict]:
-    """Return inputs with the Python engine's answers, reproducibly."""
-    items = parse(BUNDLED.read_text(encoding="utf-8"))["items"] + [EXTRA]
+AREAS = ["square", "activity_center", "market", "park", "underpass"]
+ITEM_19 = {"vehicle_management": ["trajectory", "image_capture", "plate_matching"], "skynet_connected": "是"}
+ITEM_13 = {"online_clinic": True, "telemedicine": True}
+# (item number, values, marks) at version 2's corrections, evaluated under both versions
+CORRECTIONS = [
+    (24, {"registration": True, "connected_systems": ["public_security", "political_legal"]},
+     {"connected_systems": {"justice": "未对接"}}),
+    (4, {"iot_services": ["temp_humidity", "utility_terminals", "parking", "elevator"]},
+     {"iot_services": {"ev_charging": "无充电桩"}}),
+    (19, ITEM_19, {"monitored_areas": {key: "无" for key in AREAS}}),
+    (19, {**ITEM_19, "monitored_areas": AREAS[:1]}, {"monitored_areas": {key: "无" for key in AREAS[1:]}}),
+    (13, {**ITEM_13, "health_records": "10001", "registered_residents": "10000"}, {}),
+    (13, {**ITEM_13, "health_records": "1500", "registered_residents": "1000"}, {}),
+    (13, {**ITEM_13, "health_records": "10000", "registered_residents": "10000"}, {}),
+    (7, {"publish_channels": ["big_screen"], "has_big_screen": "false"}, {}),
+    (7, {"publish_channels": ["big_screen"], "has_big_screen": "true", "big_screen_working": "true"}, {}),
+    (7, {"publish_channels": ["wechat"], "has_big_screen": "false"}, {}),
+    (7, {"has_big_screen": "true"}, {"publish_channels": {"wechat": "无"}}),
+]
+
+
+def cases(path, per_item: int = 60, seed: int = 2026) -> list[dict]:
+    """Return inputs with the Python engine's answers under the version in `path`, reproducibly."""
+    data = parse(path.read_text(encoding="utf-8"))
+    na_flags = uses_na_flags(data)
+    items = data["items"] + [EXTRA, EXTRA_V2]
+    by_number = {item["number"]: item for item in items}
     rng = random.Random(seed)
     answers = [(items[7], values, {}) for values in BOUNDARIES]
+    answers += [(by_number[number], values, marks) for number, values, marks in CORRECTIONS]
     answers += [(item, *_random_answer(rng, item)) for item in items for _ in range(per_item)]
     out = []
-    for item, values, marks in answers:
+    for index, (item, values, marks) in enumerate(answers):
         photos, minimum = rng.choice([None, 0, 1, 2]), rng.choice([1, 2])
-        expected = _summary(evaluate_item(item, values, marks, photo_count=photos, min_photos=minimum))
+        if len(BOUNDARIES) <= index < len(BOUNDARIES) + len(CORRECTIONS):
+            photos = None  # the corrections' verdicts speak of the answer alone
+        evaluation = evaluate_item(item, values, marks, na_flags=na_flags, photo_count=photos, min_photos=minimum)
         out.append({"item": item, "values": values, "na": marks, "photos": photos, "min": minimum,
-                    "expected": expected})
+                    "na_flags": na_flags, "expected": _summary(evaluation)})
     return out
 
 
 RUN = """cases => cases.map(c => {
-  const ev = ZHSQEval.evaluateItem(c.item, c.values, c.na, c.photos, c.min);
+  const ev = ZHSQEval.evaluateItem(c.item, c.values, c.na, c.photos, c.min, c.na_flags);
   const fraction = p => p === null ? null : `${p.n}/${p.d}`;
   return {verdict: ev.verdict, complete: ev.complete, passed: ev.passed, reasons: ev.reasons,
     rules: ev.rules.map(r => [r.key, r.verdict, r.message, fraction(r.percent)]),
@@ -109,18 +159,48 @@ RUN = """cases => cases.map(c => {
 })"""
 
 
-def test_javascript_engine_matches_python(browser):
+def _run(browser, path) -> tuple[list[dict], list]:
     page = browser.new_page()
     page.set_content("<!doctype html><meta charset=utf-8><title>parity</title>")
     page.add_script_tag(path=str(EVAL_JS))
-    expected = cases()
+    expected = cases(path)
     got = page.evaluate(RUN, json.loads(json.dumps(expected, ensure_ascii=False)))
     page.close()
     mismatches = [(c["item"]["number"], c["values"], c["na"], g, c["expected"])
                   for c, g in zip(expected, got, strict=True) if g != c["expected"]]
     assert len(expected) > 1500
     assert not mismatches, mismatches[:3]
+    return expected, got
+
+
+def _messages(got: list) -> list[str]:
+    return [m for g in got for m in g["reasons"] + [r[2] for r in g["rules"]] + [r[2] for r in g["requirements"]]]
+
+
+@pytest.mark.parametrize("path", [BUNDLED, BUNDLED_V2], ids=["v1", "v2"])
+def test_javascript_engine_matches_python(browser, path):
+    expected, got = _run(browser, path)
     # The phone test's boundaries, spelled out: 59/100 fails, 60/100 passes, 1000.1 → 800.08 is exactly 20%.
     assert got[0]["rules"][0][1:3] == ["fail", "智能照明设备安装率达到60%以上：59.00% 未达到 60%"]
     assert got[1]["rules"][1][1:] == ["pass", "社区路灯、景观灯节能20%以上：20.00% 达到 20%", "20/1"]
     assert got[2]["rules"][1][1] == "fail"
+    corrections = [g["verdict"] for g in got[len(BOUNDARIES):len(BOUNDARIES) + len(CORRECTIONS)]]
+    if path == BUNDLED:
+        # v1: any option may be marked, a ratio never passes 100%, 大屏 needs no big screen
+        assert corrections == ["pass", "pass", "pass", "pass", "invalid", "invalid", "pass", "pass", "pass", "pass",
+                               "incomplete"]
+        return
+    assert corrections == ["invalid", "pass", "fail", "pass", "pass", "pass", "pass", "fail", "pass", "pass",
+                           "invalid"]
+    # The random inputs reach every correction too, on the bundled items and on EXTRA_V2.
+    messages = _messages(got)
+    assert sum("该项须实际具备" in m for m in messages) > 50
+    assert sum("“本社区无此设施”不计入" in m for m in messages) > 5
+    assert sum("未勾选“丁项”" in m for m in messages) > 5 and sum("未勾选“大屏”" in m for m in messages) > 5
+    over = [r for g in got for r in g["rules"] if r[0] in ("over", "health_record_rate") and r[3]
+            and int(r[3].split("/")[0]) > 100 * int(r[3].split("/")[1])]
+    assert len(over) > 5
+    assert sum(m.startswith("可超：") and "不能大于" in m for m in messages) == 0
+    assert sum(m.startswith("不可超：") and "不能大于" in m for m in messages) > 5
+    marked = [c for c in expected if c["item"]["number"] in (4, 91) and c["na"] and not c["expected"]["errors"]]
+    assert len(marked) > 5

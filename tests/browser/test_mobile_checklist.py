@@ -104,7 +104,8 @@ def test_offline_edit_waits_and_syncs(live_server, phone, round_, community):
     page.set_input_files("#item-8 input[type=file]", files=[  # a photo taken while offline waits too
         {"name": "cabinet.jpg", "mimeType": "image/jpeg", "buffer": make_jpeg(800, 600, pattern_seed=81)},
     ])
-    page.wait_for_function("document.getElementById('sync').textContent.startsWith('2 项待同步')")
+    # A function, not a bare expression: Playwright polls a bare expression with eval(), which the CSP forbids.
+    page.wait_for_function("() => document.getElementById('sync').textContent.startsWith('2 项待同步')")
     assert page.locator("#item-8 .th li.pend").count() == 1
 
     context.set_offline(False)

@@ -10,24 +10,32 @@ from typing import Any
 import pytest
 import yaml
 
+from standards import evaluation as engine
 from standards.evaluation import (
-    NA_NOTE_REQUIRED,
     FieldIssue,
     ItemEvaluation,
     RuleOutcome,
     Verdict,
     clean_values,
     describe_rule,
-    evaluate_item,
     evaluate_rule,
     format_percent,
 )
+from standards.marks import NA_NOTE_REQUIRED
 
 STANDARD_PATH = Path(__file__).resolve().parents[2] / "standards/bundled/SD-ZHSQ-2019.yaml"
 STANDARD = yaml.safe_load(STANDARD_PATH.read_text(encoding="utf-8"))
 ITEMS = {item["number"]: item for item in STANDARD["items"]}
 RULES = [(item, rule) for item in STANDARD["items"] for rule in item.get("rules", ())]
 PASS, FAIL, INCOMPLETE, INVALID = Verdict.PASS, Verdict.FAIL, Verdict.INCOMPLETE, Verdict.INVALID
+
+
+def evaluate_item(item: dict, values: dict, marks: dict | None = None, **kwargs: Any) -> ItemEvaluation:
+    """Run the engine as version 1 reads it (any option may be marked), the version these tests load.
+
+    Version 2's corrections are tested in test_evaluation_v2.py.
+    """
+    return engine.evaluate_item(item, values, marks, na_flags=False, **kwargs)
 
 # Where the measured quantity (percent or value) sits relative to the threshold -> verdict.
 EXPECTED = {

@@ -1,9 +1,12 @@
 """Production-safe base settings, read from the environment (see interfaces.md, "Configuration")."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 from ..object_storage import s3_storage
@@ -24,11 +27,13 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# Public (it is in the repository): production.py refuses to start with it.
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off / 生产环境必须设置 SECRET_KEY")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+    SECRET_KEY = DEV_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -36,6 +41,7 @@ INSTALLED_APPS = [
     "smartsite",
     # The project's apps, lowest first: each may import only those above it in this list.
     "communities",
+    "accounts",
     "standards",
     "checklists",
     "review",
@@ -57,6 +63,10 @@ INSTALLED_APPS = [
     "import_export",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,6 +79,7 @@ if env_bool("DEVTOOLS", DEBUG):
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -76,7 +87,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Identity (accounts/): idle staff sessions end, then administrators must pass their second factor.
+    "accounts.middleware.IdleSessionMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the login view into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "smartsite.urls"
@@ -93,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -115,13 +133,42 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Django's length rule with the level-3 minimum and a Chinese message, plus three character classes.
+    {"NAME": "accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "accounts.password_validation.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 # A worker stays logged in on their phone for a whole assessment round.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(120 * 24 * 3600)))
+
+# Identity (accounts/, README "Security"). Login lockout by django-axes: the standalone backend refuses a locked
+# account or address before the password is checked; accounts.lockout counts each against its own limit.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching its limit locks (not the pair)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))  # per account
+# Per address: a community office or a district's network often shares one public address.
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+# A locked caller's further tries are refused without being counted, so the lock ends when the message says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed login (time, address, browser) stays on record
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False  # the project has no Django admin; lockouts are listed in the Wagtail admin
+# Reverse proxies in front of the app that append to X-Forwarded-For (nginx: 1); 0 trusts REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
+# Users who may open the Wagtail admin are logged out after this much inactivity; phone workers are not.
+STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30"))
+# TOTP second factor for superusers and 管理员 (production.py turns it on by default).
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "智慧社区达标核查"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -155,6 +202,8 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAIL_SITE_NAME = "智慧社区达标核查"
+# No calls out of a government network (and the CSP allows none): Wagtail's new-release check stays off.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -170,10 +219,29 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 if os.environ.get("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER"], "https")
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# Content-Security-Policy (django-csp): only this origin; the few inline <script>/<style> blocks carry the
+# request's nonce ({{ CSP_NONCE }}). Photo previews on the phone are blob: URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
 
 # How private evidence is handed to the web server: "" (Django streams it), "x-accel" (nginx) or "x-sendfile".
 EVIDENCE_SERVE = os.environ.get("EVIDENCE_SERVE", "")
 EVIDENCE_ACCEL_PREFIX = os.environ.get("EVIDENCE_ACCEL_PREFIX", "/protected-media/")
+# With EVIDENCE_SERVE=redirect, <img> follows the redirect to the object store, so the CSP must allow its origin.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += env_list("CSP_IMG_SRC", "")
+if EVIDENCE_SERVE == "redirect" and (S3_STORAGE or {}).get("OPTIONS", {}).get("endpoint_url"):
+    _store = urlsplit(S3_STORAGE["OPTIONS"]["endpoint_url"])
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_store.scheme}://{_store.netloc}")
 
 LOGGING = {
     "version": 1,

@@ -16,3 +16,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns when it is missing)
+# Django's test client login() calls authenticate() without a request, which django-axes refuses; this backend
+# lets such calls through unthrottled and locks out real logins (they always carry a request) as production does.
+AUTHENTICATION_BACKENDS = ["accounts.backends.RequestOptionalLockoutBackend", *AUTHENTICATION_BACKENDS[1:]]  # noqa: F405

@@ -140,7 +140,7 @@
   };
   const liveEval = (form) => {
     const p = collect(form);
-    renderEval(form, ZHSQEval.evaluateItem(DEFS[form._n], p.values, p.not_applicable, photoCount(form), STD.min_photos), true);
+    renderEval(form, ZHSQEval.evaluateItem(DEFS[form._n], p.values, p.not_applicable, photoCount(form), STD.min_photos, STD.na_flags), true);
   };
   const setRevision = (form, revision) => { form._rev = revision; form.elements.base_revision.value = revision; };
   const setCounts = (counts) => {

@@ -1,7 +1,9 @@
-/* Live evaluation of one item of the standard, mirroring checklists/evaluation.py: the same parsing, verdicts
-   and Chinese messages, so what the worker sees while typing is what the server will decide (the server's
-   verdict still wins after each save). Exact arithmetic only: BigInt fractions; a float never meets a
-   threshold. tests/browser/test_eval_parity.py runs this file against the Python engine case by case. */
+/* Live evaluation of one item of the standard, mirroring standards/evaluation.py (and standards/marks.py): the
+   same parsing, verdicts and Chinese messages, so what the worker sees while typing is what the server will
+   decide (the server's verdict still wins after each save). Exact arithmetic only: BigInt fractions; a float
+   never meets a threshold. `naFlags` is the standard's own (StandardVersion.na_flags, sent by the page): whether
+   only options flagged `na: true` may be marked 本社区无此设施 (version 2 on) or any option may (version 1).
+   tests/browser/test_eval_parity.py runs this file against the Python engine case by case, on both versions. */
 ((root) => {
   "use strict";
   const NA_NOTE_REQUIRED = "请填写“本社区无此设施”的说明";
@@ -142,15 +144,20 @@
     return [cleaned, issues];
   };
 
-  const cleanMarks = (field, marks, ticked) => {
+  // marks.option_na_allowed
+  const optionNaAllowed = (field, option, naFlags) => field.kind === "choices" && (naFlags ? option.na === true : true);
+  const cleanMarks = (field, marks, ticked, naFlags) => {
     const { key, label } = field;
     if (!isMapping(marks)) return [{}, [{ field: key, message: `${label}：“本社区无此设施”格式有误` }]];
     const options = optionLabels(field), cleaned = {}, issues = [];
+    const allowed = new Set((field.options || []).filter((o) => optionNaAllowed(field, o, naFlags)).map((o) => o.key));
     for (const option of Object.keys(marks)) {
       const note = marks[option];
       const where = `${label}（${options.has(option) ? options.get(option) : option}）`;
       if (!options.has(option)) issues.push({ field: key, message: `${label}：未知选项：${option}` });
-      else if (typeof note !== "string" || !pyStrip(note)) issues.push({ field: key, message: `${where}：${NA_NOTE_REQUIRED}` });
+      else if (!allowed.has(option)) {
+        issues.push({ field: key, message: `${where}：该项须实际具备，不能标记为“本社区无此设施”` });
+      } else if (typeof note !== "string" || !pyStrip(note)) issues.push({ field: key, message: `${where}：${NA_NOTE_REQUIRED}` });
       else if (ticked.includes(option)) {
         issues.push({ field: key, message: `${where}：已勾选的选项不能同时标记为“本社区无此设施”` });
       } else cleaned[option] = pyStrip(note);
@@ -158,7 +165,7 @@
     return [cleaned, issues];
   };
 
-  const cleanNotApplicable = (item, raw, values) => {
+  const cleanNotApplicable = (item, raw, values, naFlags) => {
     const fields = byKey(item.fields), cleaned = {};
     let issues = [];
     for (const key of Object.keys(raw)) {
@@ -167,7 +174,7 @@
         issues.push({ field: key, message: `${labelOf(fields, key)}：不能标记为“本社区无此设施”` });
         continue;
       }
-      const [marks, problems] = cleanMarks(field, raw[key], values[key] || []);
+      const [marks, problems] = cleanMarks(field, raw[key], values[key] || [], naFlags);
       cleaned[key] = marks;
       issues = issues.concat(problems);
     }
@@ -224,7 +231,7 @@
   const ratio = (rule, fields, [num, den]) => {
     const [numLabel, denLabel] = operands(rule).map((k) => labelOf(fields, k));
     if (den.n === 0n) return outcome(rule, "invalid", `${rule.label}：${denLabel}为0，分母不能为0`);
-    if (cmp(num, den) > 0) {
+    if (cmp(num, den) > 0 && rule.may_exceed !== true) {
       return outcome(rule, "invalid", `${rule.label}：${numLabel}（${plain(num)}）不能大于${denLabel}（${plain(den)}）`);
     }
     const percent = mul(div(num, den), HUNDRED);
@@ -268,6 +275,22 @@
     if (!state) return ["pass", `${field.label}：不适用（${condition.label}：否）`];
     return requireTrue(field, values[field.key]);
   };
+  const requireTrueIfTicked = (field, condition, option, values) => {
+    const ticked = values[condition.key];
+    if (unset(ticked)) return ["incomplete", `未填写：${condition.label}`];
+    if (!ticked.includes(option)) {
+      const labels = optionLabels(condition), name = labels.has(option) ? labels.get(option) : option;
+      return ["pass", `${field.label}：不适用（${condition.label}未勾选“${name}”）`];
+    }
+    return requireTrue(field, values[field.key]);
+  };
+  const requiredIf = (field, fields, values) => {  // required_if: KEY, or KEY.OPTION (an option of a choices field)
+    const at = field.required_if.indexOf(".");
+    const target = at < 0 ? field.required_if : field.required_if.slice(0, at), condition = fields.get(target);
+    const keys = [field.key, target];
+    if (at >= 0) return [keys, requireTrueIfTicked(field, condition, field.required_if.slice(at + 1), values)];
+    return [keys, requireTrueIf(field, condition, values)];
+  };
   const requireAll = (field, ticked, marks) => {
     if (unset(ticked) && !Object.keys(marks).length) return ["incomplete", `未填写：${field.label}`];
     const covered = (ticked || []).concat(Object.keys(marks));
@@ -275,29 +298,27 @@
     if (lacking.length) return ["fail", `${field.label}：未覆盖${lacking.join("、")}`];
     return ["pass", `${field.label}：已全部覆盖`];
   };
-  const requireMin = (field, ticked) => {
-    const needed = parseInt(field.min, 10);
-    if (unset(ticked)) return ["incomplete", `未填写：${field.label}`];
-    if (ticked.length >= needed) return ["pass", `${field.label}：已选择${ticked.length}项`];
-    return ["fail", `${field.label}：至少选择${needed}项（已选择${ticked.length}项）`];
+  const requireMin = (field, ticked, marks, naFlags) => {
+    const needed = parseInt(field.min, 10), marked = naFlags && Object.keys(marks).length > 0;
+    if (unset(ticked) && !marked) return ["incomplete", `未填写：${field.label}`];
+    const count = (ticked || []).length;
+    if (count >= needed) return ["pass", `${field.label}：已选择${count}项`];
+    return ["fail", `${field.label}：至少选择${needed}项（已选择${count}项${marked ? "，“本社区无此设施”不计入" : ""}）`];
   };
   const requireText = (field, text) => (text ? ["pass", `${field.label}：已填写`] : ["incomplete", `未填写：${field.label}`]);
-  const fieldChecks = (field, fields, values, marks) => {
+  const fieldChecks = (field, fields, values, marks, naFlags) => {
     const { key, kind } = field, value = values[key], checks = [];
     if (kind === "bool" && field.required) checks.push([[key], requireTrue(field, value)]);
-    else if (kind === "bool" && field.required_if) {
-      const condition = fields.get(field.required_if);
-      checks.push([[key, condition.key], requireTrueIf(field, condition, values)]);
-    }
+    else if (kind === "bool" && field.required_if) checks.push(requiredIf(field, fields, values));
     if (kind === "choices" && field.rule === "all") checks.push([[key], requireAll(field, value, marks[key] || {})]);
-    if (kind === "choices" && !unset(field.min)) checks.push([[key], requireMin(field, value)]);
+    if (kind === "choices" && !unset(field.min)) checks.push([[key], requireMin(field, value, marks[key] || {}, naFlags)]);
     if (kind === "text" && field.required) checks.push([[key], requireText(field, value)]);
     return checks;
   };
-  const requirements = (item, values, marks, invalid) => {
+  const requirements = (item, values, marks, invalid, naFlags) => {
     const fields = byKey(item.fields), out = [];
     for (const field of item.fields || []) {
-      for (const [keys, [verdict, message]] of fieldChecks(field, fields, values, marks)) {
+      for (const [keys, [verdict, message]] of fieldChecks(field, fields, values, marks, naFlags)) {
         const blocked = keys.some((k) => invalid.has(k));
         out.push({ field: field.key, label: field.label, verdict: blocked ? "invalid" : verdict,
                    message: blocked ? `${field.label}：${BLOCKED}` : message });
@@ -316,15 +337,15 @@
     return ["invalid", "incomplete", "fail"].find((v) => seen.has(v)) || "pass";
   };
 
-  const evaluateItem = (item, rawValues, notApplicable, photoCount, minPhotos = 1) => {
+  const evaluateItem = (item, rawValues, notApplicable, photoCount, minPhotos = 1, naFlags = false) => {
     const [values, valueErrors] = cleanValues(item, rawValues || {});
-    const [marks, markErrors] = cleanNotApplicable(item, notApplicable || {}, values);
+    const [marks, markErrors] = cleanNotApplicable(item, notApplicable || {}, values, naFlags === true);
     const errors = valueErrors.concat(markErrors);
     const invalid = new Set(errors.map((e) => e.field));
     const rules = (item.rules || []).map((rule) => (operands(rule).some((k) => invalid.has(k))
       ? outcome(rule, "invalid", `${rule.label}：${BLOCKED}`)
       : evaluateRule(rule, values, item.fields || [])));
-    const reqs = requirements(item, values, marks, invalid);
+    const reqs = requirements(item, values, marks, invalid, naFlags === true);
     if (!unset(photoCount)) reqs.push(photoRequirement(photoCount, minPhotos));
     const all = rules.concat(reqs), verdict = overall(errors, all);
     return {

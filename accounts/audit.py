@@ -1,0 +1,37 @@
+"""Identity events on the audit trail, as Wagtail log entries (registered in wagtail_hooks)."""
+
+from __future__ import annotations
+
+from django.utils.functional import LazyObject, empty
+from wagtail.log_actions import log
+
+PREFIX = "accounts."
+# action key -> label shown in the admin's history and log reports
+ACTIONS = {
+    "locked_out": "登录锁定",
+    "unlocked": "解除登录锁定",
+    "two_factor_enrolled": "启用二次验证",
+    "two_factor_reset": "重置二次验证",
+}
+
+
+def record(instance, action: str, *, user=None, title: str = "", data: dict | None = None):
+    """Append one identity event about `instance` (a user, or an attempt record for an unknown name)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    return log(_unwrapped(instance), PREFIX + action, user=_unwrapped(user), title=title or None, data=data or {})
+
+
+def _unwrapped(obj):
+    """request.user is a lazy object in a lazy object (auth, then django-otp); Wagtail looks up the log model by
+    the type it sees after one unwrap, and would silently log nothing."""
+    while isinstance(obj, LazyObject):
+        if obj._wrapped is empty:
+            obj._setup()
+        obj = obj._wrapped
+    return obj
+
+
+def register_actions(registry) -> None:
+    for key, label in ACTIONS.items():
+        registry.register_action(PREFIX + key, label, label)

@@ -1,0 +1,33 @@
+"""Login forms that say so when django-axes has locked the account or address, and the TOTP code form."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from wagtail.admin.forms.auth import LoginForm
+
+from .lockout import lockout_message
+
+
+class LockoutAwareMixin:
+    """A refused login reads "locked, try again in N minutes" instead of "wrong password" once Axes has locked
+    the caller (the lockout itself is decided by Axes' backend and signal handler during authenticate())."""
+
+    def get_invalid_login_error(self):
+        if getattr(self.request, "axes_locked_out", False):
+            return forms.ValidationError(lockout_message(), code="locked_out")
+        return super().get_invalid_login_error()
+
+
+class PhoneLoginForm(LockoutAwareMixin, AuthenticationForm):
+    error_messages = {**AuthenticationForm.error_messages, "invalid_login": "用户名或密码不正确，请重新输入。"}
+
+
+class AdminLoginForm(LockoutAwareMixin, LoginForm):
+    """WAGTAILADMIN_USER_LOGIN_FORM."""
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="身份验证器上的 6 位动态码", max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True,
+                                      "pattern": "[0-9 ]*"}),
+    )

@@ -1,0 +1,32 @@
+"""Who gets which identity protection: one place, so the middleware, views and admin agree."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.urls import reverse
+
+from communities.selectors import is_admin
+
+
+def may_use_admin(user) -> bool:
+    """Staff: users who may open the Wagtail admin (verifiers, bureaus, administrators)."""
+    return user.is_authenticated and user.has_perm("wagtailadmin.access_admin")
+
+
+def requires_second_factor(user) -> bool:
+    """Superusers and 管理员 must pass a TOTP code after each login when ADMIN_REQUIRE_2FA is on."""
+    return bool(settings.ADMIN_REQUIRE_2FA) and is_admin(user)
+
+
+def is_admin_path(path: str) -> bool:
+    return path.startswith(reverse("wagtailadmin_home"))
+
+
+def wants_json(request) -> bool:
+    """Whether the caller is a page's JavaScript (it asks for JSON) rather than a browser navigation."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def json_refusal(message: str, status: int, **extra) -> JsonResponse:
+    """The shape the phone page's JavaScript understands: {ok: false, message, login?}."""
+    return JsonResponse({"ok": False, "message": message, **extra}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
