@@ -118,10 +118,10 @@ def assessment_overview(round_) -> dict:
     from assessments.overview import summaries
     from assessments.regions import regions
     from standards import scoring
-    from standards.versions import latest, parse, standard_save
+    from standards.versions import latest, load_file
 
-    if latest("SD-ZHCS-2019") is None:  # until load_standard loads every bundled standard
-        standard_save(parse(scoring.BUNDLED.read_text(encoding="utf-8")))
+    if latest("SD-ZHCS-2019") is None:  # a province generated without load_standard
+        load_file(scoring.BUNDLED)
     everything = regions()
     return {"overview_ms": median_ms(lambda: summaries(round_, everything)),
             "overview_queries": count_queries(lambda: summaries(round_, everything)),

@@ -7,7 +7,7 @@ import pytest
 
 from assessments.models import EvidenceFile, IndicatorValue
 from standards import scoring
-from standards.versions import parse, standard_save
+from standards.versions import load_file
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
@@ -28,16 +28,20 @@ def total(page) -> int:
 
 def test_bureau_enters_an_indicator_attaches_a_pdf_and_sees_total_and_plan_change(live_server, browser, demo,
                                                                                    round_):
-    standard_save(parse(scoring.BUNDLED.read_text(encoding="utf-8")))
+    load_file(scoring.BUNDLED)
     context = browser.new_context(**DESKTOP)
     context.set_default_timeout(15_000)
     page = context.new_page()
+    refused = []  # anything the Content-Security-Policy blocked (inline styles or scripts would be)
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
+            else None)
     admin_login(page, live_server.url)
 
     page.goto(live_server.url + "/admin/assessments/")
     page.get_by_role("link", name="示范市").click()
     page.locator("[data-summary]").wait_for()
     assert total(page) == 0
+    assert page.locator("[data-total]").evaluate("node => getComputedStyle(node).fontWeight") == "700"  # our CSS
     assert "0分，未达到星级" in page.locator("[data-band]").inner_text()
     plan = page.locator("[data-plan]")
     assert "距1星还差 50 分" in plan.inner_text() and plan.locator('[data-move="48"]').count() == 1
@@ -73,4 +77,5 @@ def test_bureau_enters_an_indicator_attaches_a_pdf_and_sees_total_and_plan_chang
     assert "创新经验材料.pdf" in page.locator('tr[data-indicator="48"]').inner_text()
     assert IndicatorValue.objects.filter(number__in=[1, 48]).count() == 2
     assert EvidenceFile.objects.get().original_name == "创新经验材料.pdf"
+    assert not refused
     context.close()
