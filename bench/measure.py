@@ -113,6 +113,21 @@ def form_page(round_) -> dict:
     return {"form_page_ms": round(statistics.median(times), 1), "form_page_queries": max(queries)}
 
 
+def assessment_overview(round_) -> dict:
+    """Time the province overview of self-assessments (every city and county, community-derived indicators)."""
+    from assessments.overview import summaries
+    from assessments.regions import regions
+    from standards import scoring
+    from standards.versions import latest, load_file
+
+    if latest("SD-ZHCS-2019") is None:  # a province generated without load_standard
+        load_file(scoring.BUNDLED)
+    everything = regions()
+    return {"overview_ms": median_ms(lambda: summaries(round_, everything)),
+            "overview_queries": count_queries(lambda: summaries(round_, everything)),
+            "overview_regions": len(everything)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--what", choices=["rollup", "all"], default="all")
@@ -121,6 +136,7 @@ def main() -> None:
     figures = rollup(round_)
     if args.what == "all":
         figures.update(form_page(round_))
+        figures.update(assessment_overview(round_))
     print(json.dumps(figures))
 
 

@@ -33,6 +33,8 @@ ROWS = [
     ("rollup_queries_at_1000", "1000 社区时查询数 queries @1k", "", None, ""),
     ("form_page_ms", "手机填报页 GET /c/<code>/", "ms", lambda r: r["form_page_ms"] < 60, "< 60"),
     ("form_page_queries", "填报页查询数 queries", "", lambda r: r["form_page_queries"] <= 15, "≤ 15"),
+    ("overview_ms", "全省自评总览 assessment overview", "ms", lambda r: r["overview_ms"] < 3000, "< 3000"),
+    ("overview_queries", "总览查询数 queries", "", lambda r: r["overview_queries"] <= 15, "≤ 15"),
     ("export_xlsx_s", "XLSX 导出 export", "s", lambda r: r["export_xlsx_s"] < 15, "< 15"),
     ("export_peak_mb", "导出峰值内存 export peak RSS", "MB", lambda r: r["export_peak_mb"] < 400, "< 400"),
     ("photo_ingest_ms", "12MP 照片处理 photo ingest", "ms", lambda r: r["photo_ingest_ms"] < 1500, "< 1500"),

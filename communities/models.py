@@ -174,12 +174,13 @@ ADMIN_GROUP = "管理员"
 ROLE_REGION_MODELS = {
     Role.WORKER: ("communitypage",),
     Role.VERIFIER: ("unitpage", "citypage"),
-    Role.BUREAU: ("citypage", "provincepage"),
+    # A county-level unit may have its own 大数据局 (its county's self-assessment); see assessments.
+    Role.BUREAU: ("citypage", "unitpage", "provincepage"),
 }
 
 
 class Assignment(models.Model):
-    """Who may act where: a worker on a community, a verifier on a unit, a bureau on a city or the province."""
+    """Who may act where: a worker on a community, a verifier on a unit, a bureau on a unit, a city or the province."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="assignments"

@@ -50,6 +50,11 @@ class Action(StrEnum):
     RUN_JOBS = "run_jobs"
     VIEW_AUDIT = "view_audit"  # the history of the communities one works with
     IMPORT_RESULTS = "import_results"  # results collected on paper, replayed through the services
+    VIEW_ASSESSMENT = "view_assessment"  # a city's or county's self-assessment (自评) against 附件1/附件2
+    EDIT_ASSESSMENT = "edit_assessment"  # enter indicator values, evidence files, departments, snapshots
+    OVERRIDE_INDICATOR = "override_indicator"  # enter a figure over one computed from the communities
+    EXPORT_ASSESSMENT = "export_assessment"
+    ASSESSMENT_OVERVIEW = "assessment_overview"  # every city and county of the province (checked EVERYWHERE)
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,12 @@ RULES: dict[Action, Rule] = {
     Action.RUN_JOBS: Rule((V, B)),
     Action.VIEW_AUDIT: Rule((W, V, B)),
     Action.IMPORT_RESULTS: Rule((V,), refusal="导入人必须是这些社区所在区县的审核人员或管理员"),
+    # Self-assessment is the bureaus' work: a city's bureau for the city and its counties, a county's for its own.
+    Action.VIEW_ASSESSMENT: Rule((B,), refusal="没有找到该自评，或您无权查看"),
+    Action.EDIT_ASSESSMENT: Rule((B,), refusal="只有本市或本县（市、区）的大数据局可以填报自评"),
+    Action.OVERRIDE_INDICATOR: Rule((B,), refusal="只有本市或本县（市、区）的大数据局可以用自有数据替代社区汇总值"),
+    Action.EXPORT_ASSESSMENT: Rule((B,), refusal="您没有导出该自评的权限"),
+    Action.ASSESSMENT_OVERVIEW: Rule((B,), refusal="只有省级大数据局或管理员可以查看全省自评总览"),
 }
 
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "checklists",
     "review",
     "coverage",
+    "assessments",
     "jobs",
     "wagtail.contrib.settings",
     "wagtail.users",

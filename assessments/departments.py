@@ -1,0 +1,65 @@
+"""Departments of a city or county and the indicators each reports (公安局: 第4、5项 …): create, change, delete;
+each a transaction, checked by the policy and logged with what changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from wagtail.log_actions import log
+
+from communities import policy
+from communities.policy import Action
+
+from . import selectors
+from .models import Department
+from .regions import Region
+from .services import AssessmentError
+
+SAVED, DELETED = "assessments.department_saved", "assessments.department_deleted"
+LOG_ACTIONS = {SAVED: "保存填报部门", DELETED: "删除填报部门"}
+
+
+def _numbers(standard, region: Region, indicators: Iterable[int]) -> list[int]:
+    known = {i["number"] for i in standard.data["levels"][region.level]["indicators"]}
+    numbers = sorted({int(n) for n in indicators})
+    if unknown := [n for n in numbers if n not in known]:
+        raise AssessmentError({"indicators": f"{region.level_label}没有这些指标：{'、'.join(map(str, unknown))}"})
+    return numbers
+
+
+@transaction.atomic
+def department_save(*, user, round_, region: Region, name: str, indicators: Iterable[int],
+                    department: Department | None = None) -> Department:
+    """Create a department (or change one) with the indicator numbers it reports."""
+    policy.require(user, Action.EDIT_ASSESSMENT, region)
+    name = (name or "").strip()
+    if not name:
+        raise AssessmentError({"name": "请填写部门名称"})
+    if len(name) > 100:
+        raise AssessmentError({"name": "部门名称不能超过100字"})
+    numbers = _numbers(selectors.scoring_standard(round_), region, indicators)
+    clash = Department.objects.filter(region_id=region.pk, name=name)
+    if department is not None:
+        clash = clash.exclude(pk=department.pk)
+    if clash.exists():
+        raise AssessmentError({"name": f"已有名为“{name}”的部门"})
+    before = None
+    if department is None:
+        department = Department(region_id=region.pk)
+    else:
+        department = Department.objects.select_for_update().get(pk=department.pk, region_id=region.pk)
+        before = {"name": department.name, "indicators": department.indicators}
+    department.name, department.indicators = name, numbers
+    department.save()
+    log(department, SAVED, user=user, data={"region": region.code, "from": before,
+                                             "to": {"name": name, "indicators": numbers}})
+    return department
+
+
+@transaction.atomic
+def department_delete(*, user, department: Department) -> None:
+    """Delete a department; the values it reported stay (with its name on them)."""
+    policy.require(user, Action.EDIT_ASSESSMENT, department)
+    log(department, DELETED, user=user, data={"name": department.name, "indicators": department.indicators})
+    department.delete()

@@ -1,0 +1,190 @@
+"""Writes on self-assessments: start one (pinning the round's scoring version), enter or clear an indicator's
+value, override a computed one, attach and remove evidence files, freeze a snapshot. Each is one transaction,
+asks the policy, and logs on the assessment what changed from what to what (Wagtail's log entries)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from communities import policy
+from communities.policy import Action
+from standards import scoring
+from standards.models import Round
+from standards.versions import latest
+
+from . import document, files, selectors
+from .figures import json_value
+from .models import SCORING_CODE, Assessment, AssessmentSnapshot, EvidenceFile, IndicatorValue, ScoringPin
+from .regions import Region
+from .sources import source_of
+
+STARTED, PINNED = "assessments.started", "assessments.standard_pinned"
+VALUE_SAVED, VALUE_CLEARED = "assessments.value_saved", "assessments.value_cleared"
+OVERRIDDEN = "assessments.overridden"
+FILE_ADDED, FILE_REMOVED = "assessments.file_added", "assessments.file_removed"
+SNAPSHOT_CREATED = "assessments.snapshot_created"
+LOG_ACTIONS = {
+    STARTED: "开始自评", PINNED: "绑定自评评分标准", VALUE_SAVED: "填报自评指标", VALUE_CLEARED: "清除自评指标填报",
+    OVERRIDDEN: "以自有数据替代社区汇总值", FILE_ADDED: "上传自评佐证材料", FILE_REMOVED: "移除自评佐证材料",
+    SNAPSHOT_CREATED: "冻结自评快照",
+}
+NOTE_MAX = 1000
+
+
+class AssessmentError(ValueError):
+    """Input that cannot be saved; `errors` maps an input key (or "note", "indicator") to a Chinese message."""
+
+    def __init__(self, errors: Mapping[str, str]):
+        self.errors = dict(errors)
+        super().__init__("；".join(self.errors.values()))
+
+
+def _open(round_: Round) -> None:
+    if not round_.is_open:
+        raise AssessmentError({"round": f"轮次 {round_.code} 已关闭，自评不能再修改"})
+
+
+def _pin(round_: Round, user) -> ScoringPin:
+    """Return the round's scoring pin: the newest SD-ZHCS version, fixed for good once values refer to it."""
+    pin = ScoringPin.objects.select_for_update().select_related("standard").filter(round=round_).first()
+    standard = latest(SCORING_CODE)
+    if pin is not None and (standard is None or pin.standard_id == standard.pk or selectors.pin_in_use(round_)):
+        return pin
+    if standard is None:
+        raise AssessmentError({"standard": selectors.NoScoringStandard.message})
+    before = str(pin.standard) if pin else None
+    pin = pin or ScoringPin(round=round_)
+    pin.standard, pin.pinned_by = standard, user
+    pin.save()
+    log(pin, PINNED, user=user, data={"round": round_.code, "from": before, "standard": str(standard),
+                                      "version": standard.version})
+    return pin
+
+
+@transaction.atomic
+def assessment_start(*, user, round_: Round, region: Region, via: str = "web") -> Assessment:
+    """Return the region's assessment of the round, creating it (and pinning the round's version) the first time."""
+    policy.require(user, Action.EDIT_ASSESSMENT, region)
+    _open(round_)
+    _pin(round_, user)
+    assessment, created = Assessment.objects.get_or_create(
+        round=round_, region_id=region.pk, defaults={"level": region.level, "created_by": user}
+    )
+    if created:
+        log(assessment, STARTED, user=user, data={"round": round_.code, "level": region.level, "code": region.code,
+                                                   "via": via})
+    return assessment
+
+
+def _indicator(round_: Round, region: Region, number: int) -> dict[str, Any]:
+    indicator = selectors.indicator_def(selectors.pin_of(round_).standard, region.level, number)
+    if indicator is None:
+        raise AssessmentError({"indicator": f"{region.level_label}没有第{number}项指标"})
+    return indicator
+
+
+def _parsed(indicator: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the values as stored: exact, decimals as their text, unset inputs left out."""
+    if not isinstance(values, Mapping):
+        raise AssessmentError({"values": "values 应为以输入项为键的对象"})
+    labels = {spec["key"]: spec["label"] for spec in indicator["inputs"]}
+    try:
+        parsed = scoring.parse_inputs(indicator, values)
+    except scoring.InputValuesError as exc:
+        raise AssessmentError({k: f"{labels.get(k, k)}：{m}" for k, m in exc.errors.items()}) from exc
+    return {key: json_value(value) for key, value in parsed.items() if value is not None}
+
+
+@transaction.atomic
+def indicator_save(*, user, round_: Round, region: Region, number: int, values: Mapping[str, Any], note: str = "",
+                   via: str = "web", department: str = "") -> IndicatorValue | None:
+    """Enter one indicator's values (all unset clears them); over a computed value it needs a reason in `note`.
+
+    Return the stored value, or None when cleared. Logged with the values and note before and after.
+    """
+    assessment = assessment_start(user=user, round_=round_, region=region, via=via)
+    indicator = _indicator(round_, region, number)
+    stored, note = _parsed(indicator, values), (note or "").strip()
+    override = source_of(indicator) is not None
+    if len(note) > NOTE_MAX:
+        raise AssessmentError({"note": f"说明不能超过{NOTE_MAX}字"})
+    current = IndicatorValue.objects.select_for_update().filter(assessment=assessment, number=number).first()
+    before = {"values": current.values, "note": current.note} if current else None
+    if not stored:
+        if current is None:
+            return None
+        current.delete()
+        log(assessment, VALUE_CLEARED, user=user, data={"indicator": number, "name": indicator["name"],
+                                                         "from": before, "to": None, "via": via})
+        return None
+    if override:
+        policy.require(user, Action.OVERRIDE_INDICATOR, region)
+        if not note:
+            raise AssessmentError({"note": "本指标由社区数据汇总得出；填报自有数据替代时必须说明理由（数据来源）"})
+    if current is not None and current.values == stored and current.note == note:
+        return current
+    value = current or IndicatorValue(assessment=assessment, number=number)
+    value.values, value.note, value.via, value.updated_by = stored, note, via, user
+    value.department = department[:100]
+    value.save()
+    log(assessment, OVERRIDDEN if override else VALUE_SAVED, user=user, data={
+        "indicator": number, "name": indicator["name"], "from": before, "to": {"values": stored, "note": note},
+        "via": via, "department": value.department,
+    })
+    return value
+
+
+@transaction.atomic
+def evidence_attach(*, user, round_: Round, region: Region, number: int, data: bytes,
+                    filename: str) -> EvidenceFile:
+    """Check a file by its content and attach it to one indicator, privately."""
+    assessment = assessment_start(user=user, round_=round_, region=region)
+    indicator = _indicator(round_, region, number)
+    try:
+        checked = files.check(data)
+    except files.EvidenceFileError as exc:
+        raise AssessmentError({"file": str(exc)}) from exc
+    name = (filename or f"佐证材料.{checked.extension}").replace("/", "_").replace("\\", "_")[-255:]
+    evidence = EvidenceFile(assessment=assessment, number=number, original_name=name, kind=checked.kind,
+                            size=checked.size, sha256=checked.sha256, uploaded_by=user)
+    evidence.file.save(f"{uuid.uuid4().hex}.{checked.extension}", ContentFile(data), save=False)
+    evidence.save()
+    log(assessment, FILE_ADDED, user=user, data={"indicator": number, "name": indicator["name"], "file": name,
+                                                  "kind": checked.kind, "size": checked.size,
+                                                  "sha256": checked.sha256, "evidence": evidence.pk})
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, user, evidence: EvidenceFile) -> None:
+    """Take a file off its indicator; the record and bytes stay for the audit trail."""
+    evidence = EvidenceFile.objects.select_for_update().select_related("assessment__round").get(pk=evidence.pk)
+    policy.require(user, Action.EDIT_ASSESSMENT, evidence)
+    _open(evidence.assessment.round)
+    if evidence.removed_at is not None:
+        return
+    evidence.removed_at = timezone.now()
+    evidence.save(update_fields=["removed_at"])
+    log(evidence.assessment, FILE_REMOVED, user=user, data={"indicator": evidence.number,
+                                                              "file": evidence.original_name,
+                                                              "sha256": evidence.sha256, "evidence": evidence.pk})
+
+
+@transaction.atomic
+def snapshot_create(*, user, round_: Round, region: Region, note: str = "") -> AssessmentSnapshot:
+    """Freeze the whole assessment as it stands (values, computed values with basis, points, total, band, plan)."""
+    assessment = assessment_start(user=user, round_=round_, region=region)
+    result = selectors.result_for(round_, region)
+    data = document.frozen(result, selectors.evidence_by_number(assessment))
+    snapshot = AssessmentSnapshot.objects.create(assessment=assessment, data=data, note=(note or "").strip()[:200],
+                                                 created_by=user)
+    log(assessment, SNAPSHOT_CREATED, user=user, data={"snapshot": snapshot.pk, "total": result.figures.score.total,
+                                                        "star": result.figures.score.star, "note": snapshot.note})
+    return snapshot

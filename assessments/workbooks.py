@@ -1,0 +1,213 @@
+"""A department's XLSX template (the indicators it reports, one row per input) and the import of a filled one:
+atomic, through indicator_save with via="template", every bad cell named by its address (G7: …)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from smartsite.spreadsheet import xlsx_row
+
+from . import files
+from .document import input_help
+from .figures import SOURCE_LABELS, computed_values
+from .models import Department
+from .selectors import AssessmentResult
+from .services import AssessmentError, indicator_save
+
+SHEET = "填报"
+HEAD = ["指标编号", "一级指标", "指标名称", "输入项代码", "输入项", "填写说明", "填写值", "数据来源/说明",
+        "当前得分与来源"]
+META_ROW, HEAD_ROW, FIRST_ROW = 2, 3, 4
+VALUE, NOTE = "G", "H"  # the columns a department fills
+META = {"B": "round", "D": "level", "F": "code", "H": "department"}
+MAX_TEMPLATE = 5 * 1024 * 1024
+BOLD, FILL = Font(bold=True), PatternFill("solid", fgColor="FFF7D6")
+
+
+def _help(spec: dict[str, Any], computed: bool) -> str:
+    text = input_help(spec)
+    if spec["kind"] == "level":
+        text += "；填写选项代码：" + "；".join(f"{o['key']}（{o['label']}）" for o in spec["options"])
+    if computed:
+        text += "。本指标由社区数据汇总得出：留空即采用汇总值；填写即替代，须在“数据来源/说明”中写明理由"
+    return text
+
+
+def _status(figure) -> str:
+    """Return what the indicator scores now and where its value comes from (with a computed value's figure)."""
+    computed = computed_values(figure.definition, figure.derived) if figure.community is not None else {}
+    shown = "；社区汇总值 " + next(iter(computed.values())) + "%" if computed else ""
+    return f"{figure.score.points}分（{SOURCE_LABELS[figure.source]}{shown}）"
+
+
+def _typed(spec: dict[str, Any], value: Any) -> Any:
+    """Return an entered value as the template shows it (是/否 for a bool, like its drop-down)."""
+    if spec["kind"] == "bool" and isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def _append_indicator(sheet, figure, category: str, bools: DataValidation) -> None:
+    """Append one row per input of an indicator: the value and note cells are the ones to fill."""
+    ind = figure.definition
+    entered = figure.entered.values if figure.entered else {}
+    for spec in ind["inputs"]:
+        sheet.append(xlsx_row(sheet, [
+            ind["number"], category, ind["name"], spec["key"], spec["label"], _help(spec, figure.community is not None),
+            _typed(spec, entered.get(spec["key"])), figure.entered.note if figure.entered else "", _status(figure),
+        ]))
+        value, note = sheet[f"{VALUE}{sheet.max_row}"], sheet[f"{NOTE}{sheet.max_row}"]
+        value.number_format = "@"  # keeps 88.5 as typed text, not a float
+        value.fill = note.fill = FILL
+        if spec["kind"] == "bool":
+            bools.add(value.coordinate)
+        elif spec["kind"] == "level":
+            options = DataValidation(type="list", allow_blank=True,
+                                     formula1='"' + ",".join(o["key"] for o in spec["options"]) + '"')
+            options.add(value.coordinate)
+            sheet.add_data_validation(options)
+
+
+def template_workbook(result: AssessmentResult, department: Department) -> bytes:
+    """Return the department's template for this assessment, filled with what is entered now."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    region, round_ = result.region, result.round
+    sheet.append(xlsx_row(sheet, [f"{region.name} {round_.name} 自评填报模板（{department.name}）"], font=BOLD))
+    sheet.append(xlsx_row(sheet, ["轮次", round_.code, "级别", region.level, "代码", region.code, "部门",
+                                  department.name, "请只填写 G、H 两列；不要修改前三行和其他列"]))
+    sheet.append(xlsx_row(sheet, HEAD, font=BOLD))
+    categories = {c["key"]: c["label"] for c in result.figures.level_def["categories"]}
+    bools = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    sheet.add_data_validation(bools)
+    for number in department.indicators:
+        figure = result.figures.indicator(number)
+        _append_indicator(sheet, figure, categories.get(figure.definition["category"], ""), bools)
+    for column, width in zip("ABCDEFGHI", (8, 10, 30, 16, 34, 44, 16, 30, 24), strict=True):
+        sheet.column_dimensions[column].width = width
+    for cells in sheet.iter_rows(min_row=FIRST_ROW):
+        for cell in cells:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@dataclass
+class CellError:
+    cell: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.cell}：{self.message}"
+
+
+@dataclass
+class TemplateReport:
+    saved: int = 0
+    errors: list[CellError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class TemplateError(ValueError):
+    """The upload is not a template of this assessment at all."""
+
+
+def _sheet(data: bytes):
+    if len(data) > MAX_TEMPLATE:
+        raise TemplateError(f"模板文件超过{MAX_TEMPLATE // (1024 * 1024)} MB")
+    try:
+        if files.check(data).kind != "xlsx":
+            raise TemplateError("请上传从本页下载的 XLSX 模板")
+    except files.EvidenceFileError as exc:
+        raise TemplateError(str(exc)) from exc
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    if SHEET not in book.sheetnames:
+        raise TemplateError(f"找不到工作表“{SHEET}”：请使用从本页下载的模板")
+    return book[SHEET]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _meta_errors(rows: dict[int, tuple], result: AssessmentResult, department: Department) -> list[CellError]:
+    expected = {"round": result.round.code, "level": result.region.level, "code": result.region.code,
+                "department": department.name}
+    meta = rows.get(META_ROW, ())
+    errors = []
+    for column, key in META.items():
+        index = ord(column) - ord("A")
+        found = _text(meta[index]) if index < len(meta) else ""
+        if found != expected[key]:
+            message = f"模板属于“{found or '（空）'}”，不是本次自评的“{expected[key]}”"
+            errors.append(CellError(f"{column}{META_ROW}", message))
+    return errors
+
+
+def _level_key(spec: dict[str, Any], raw: Any) -> Any:
+    """Accept a level option by its label as well as its key."""
+    if spec["kind"] == "level" and isinstance(raw, str):
+        return next((o["key"] for o in spec["options"] if o["label"] == raw.strip()), raw)
+    return raw
+
+
+def _collect(rows: dict[int, tuple], result: AssessmentResult, department: Department,
+             report: TemplateReport) -> dict[int, dict[str, Any]]:
+    """Return, per indicator with anything filled, its values, the cell of each, its note and the note's cell."""
+    found: dict[int, dict[str, Any]] = {}
+    definitions = {f.number: f.definition for f in result.figures.indicators}
+    for row, cells in sorted(rows.items()):
+        if row < FIRST_ROW or not any(c not in (None, "") for c in cells):
+            continue
+        cells = tuple(cells) + (None,) * (len(HEAD) - len(cells))
+        number, key, raw, note = cells[0], _text(cells[3]), cells[6], _text(cells[7])
+        if not isinstance(number, int) or number not in department.indicators or number not in definitions:
+            report.errors.append(CellError(f"A{row}", f"“{_text(number)}”不是{department.name}负责的指标编号"))
+            continue
+        spec = next((s for s in definitions[number]["inputs"] if s["key"] == key), None)
+        if spec is None:
+            report.errors.append(CellError(f"D{row}", f"第{number}项没有输入项“{key}”"))
+            continue
+        entry = found.setdefault(number, {"values": {}, "cells": {}, "note": "", "note_cell": f"{NOTE}{row}"})
+        entry["values"][key], entry["cells"][key] = _level_key(spec, raw), f"{VALUE}{row}"
+        if note and not entry["note"]:
+            entry["note"], entry["note_cell"] = note, f"{NOTE}{row}"
+    return {n: entry for n, entry in found.items() if any(_text(v) for v in entry["values"].values())}
+
+
+def template_import(*, user, result: AssessmentResult, department: Department, data: bytes) -> TemplateReport:
+    """Import a filled template atomically: all its values, or none and every bad cell named."""
+    sheet = _sheet(data)
+    rows = {n: tuple(cell for cell in row) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)}
+    report = TemplateReport(errors=_meta_errors(rows, result, department))
+    if report.errors:
+        return report
+    with transaction.atomic():
+        for number, entry in _collect(rows, result, department, report).items():
+            try:
+                with transaction.atomic():
+                    indicator_save(user=user, round_=result.round, region=result.region, number=number,
+                                   values=entry["values"], note=entry["note"], via="template",
+                                   department=department.name)
+                report.saved += 1
+            except AssessmentError as exc:
+                report.errors += [CellError(entry["cells"].get(key, entry["note_cell"]), message)
+                                  for key, message in exc.errors.items()]
+            except PermissionDenied as exc:
+                report.errors.append(CellError(entry["note_cell"], str(exc)))
+        if report.errors:
+            transaction.set_rollback(True)
+    return report

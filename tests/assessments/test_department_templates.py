@@ -1,0 +1,158 @@
+"""Departments fill a template: assign indicators, download the XLSX, fill it with openpyxl as a department
+would, import it (atomic, every bad cell named by its address), over HTTP as a bureau does it."""
+
+import io
+import re
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from assessments import departments, selectors
+from assessments.models import Department, IndicatorValue
+from assessments.workbooks import template_import, template_workbook
+from communities.models import CityPage, Role
+from tests.coverage.coverage_factory import build_region
+
+BASE = "/admin/assessments/2026/city/379900/"
+
+
+@pytest.fixture
+def police(assess, bureau, city):
+    return departments.department_save(user=bureau, round_=assess, region=city, name="公安局", indicators=[4, 5, 24])
+
+
+def rows_of(data: bytes) -> dict[tuple[int, str], int]:
+    """Return {(indicator, input key): row} of a template."""
+    sheet = load_workbook(io.BytesIO(data))["填报"]
+    return {(row[0].value, row[3].value): row[0].row for row in sheet.iter_rows(min_row=4) if row[0].value}
+
+
+def fill(data: bytes, cells: dict[str, object]) -> bytes:
+    book = load_workbook(io.BytesIO(data))
+    for address, value in cells.items():
+        book["填报"][address] = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_departments_are_scoped_validated_and_logged(assess, bureau, city, make_user, police):
+    assert police.indicators == [4, 5, 24]
+    with pytest.raises(departments.AssessmentError, match="没有这些指标：99"):
+        departments.department_save(user=bureau, round_=assess, region=city, name="卫健委", indicators=[99])
+    with pytest.raises(departments.AssessmentError, match="已有名为“公安局”的部门"):
+        departments.department_save(user=bureau, round_=assess, region=city, name="公安局", indicators=[1])
+    stranger = make_user("stranger", Role.BUREAU)
+    with pytest.raises(PermissionDenied):
+        departments.department_save(user=stranger, round_=assess, region=city, name="卫健委", indicators=[1])
+    changed = departments.department_save(user=bureau, round_=assess, region=city, name="公安局",
+                                          indicators=[4], department=police)
+    assert changed.pk == police.pk and changed.indicators == [4]
+
+
+def test_template_round_trip(assess, bureau, city, police):
+    data = template_workbook(selectors.result_for(assess, city), police)
+    rows = rows_of(data)
+    assert set(rows) == {(4, "coverage_percent"), (4, "integrity_percent"), (5, "percent"), (24, "percent")}
+    sheet = load_workbook(io.BytesIO(data))["填报"]
+    assert [c.value for c in sheet[2]][:8] == ["轮次", "2026", "级别", "city", "代码", "379900", "部门", "公安局"]
+    assert "留空即采用汇总值" in sheet[f"F{rows[(24, 'percent')]}"].value
+    filled = fill(data, {f"G{rows[(4, 'coverage_percent')]}": "92.5", f"G{rows[(4, 'integrity_percent')]}": 95,
+                         f"H{rows[(4, 'coverage_percent')]}": "公安局 2026-03 统计"})
+    report = template_import(user=bureau, result=selectors.result_for(assess, city), department=police, data=filled)
+    assert report.ok and report.saved == 1
+    value = IndicatorValue.objects.get(number=4)
+    assert value.values == {"coverage_percent": "92.5", "integrity_percent": "95"}
+    assert (value.via, value.department, value.note) == ("template", "公安局", "公安局 2026-03 统计")
+    # The next template comes back filled with what is entered; importing it unchanged changes nothing.
+    again = template_workbook(selectors.result_for(assess, city), police)
+    assert load_workbook(io.BytesIO(again))["填报"][f"G{rows[(4, 'coverage_percent')]}"].value == "92.5"
+    assert template_import(user=bureau, result=selectors.result_for(assess, city), department=police,
+                           data=again).ok
+
+
+def test_a_bad_cell_is_named_by_its_address_and_nothing_is_kept(assess, bureau, city, police):
+    data = template_workbook(selectors.result_for(assess, city), police)
+    rows = rows_of(data)
+    coverage, integrity = rows[(4, "coverage_percent")], rows[(4, "integrity_percent")]
+    grid = rows[(24, "percent")]
+    filled = fill(data, {f"G{rows[(5, 'percent')]}": "80", f"G{coverage}": "abc", f"G{integrity}": "90",
+                         f"G{grid}": "90"})
+    report = template_import(user=bureau, result=selectors.result_for(assess, city), department=police, data=filled)
+    messages = [str(e) for e in report.errors]
+    assert f"G{coverage}：城市重点公共区域高清视频监控覆盖率：请输入0到100之间的百分数" in messages
+    assert f"H{grid}：本指标由社区数据汇总得出；填报自有数据替代时必须说明理由（数据来源）" in messages
+    assert len(messages) == 2
+    assert not IndicatorValue.objects.exists()  # indicator 5 was fine, but the template is all or nothing
+    tampered = fill(data, {"F2": "379921", f"A{grid}": 7, f"G{grid}": "1"})
+    errors = [str(e) for e in template_import(user=bureau, result=selectors.result_for(assess, city),
+                                              department=police, data=tampered).errors]
+    assert errors == ["F2：模板属于“379921”，不是本次自评的“379900”"]
+
+
+def test_the_bureau_walks_the_template_over_http(client, assess, bureau, city, make_user):
+    client.force_login(bureau)
+    page = client.get(BASE + "departments/")
+    assert page.status_code == 200 and "添加部门" in page.content.decode()
+    response = client.post(BASE + "departments/", {"name": "卫健委", "indicators": ["19", "10"]})
+    assert response.status_code == 302
+    health = Department.objects.get(name="卫健委")
+    assert health.indicators == [10, 19]
+    listing = client.get(BASE + "departments/").content.decode()
+    assert 'data-department="卫健委"' in listing and "第19项" in listing
+    template = client.get(BASE + f"departments/{health.pk}/template/")
+    assert template.status_code == 200 and template["Content-Type"].startswith("application/vnd.openxml")
+    rows = rows_of(template.content)
+    (number, key), row = next(iter(rows.items()))
+    failed = client.post(BASE + f"departments/{health.pk}/import/",
+                         {"file": upload(fill(template.content, {f"G{row}": "-3"}))})
+    text = failed.content.decode()
+    assert failed.status_code == 200 and "模板未导入" in text and f"G{row}：" in text
+    done = client.post(BASE + f"departments/{health.pk}/import/",
+                       {"file": upload(fill(template.content, {f"G{row}": "50"}))})
+    assert done.status_code == 302 and IndicatorValue.objects.get(number=number).department == "卫健委"
+    refused = client.post(BASE + f"departments/{health.pk}/import/", {"file": upload(b"%PDF-1.4 fake")}, follow=True)
+    assert "未导入" in refused.content.decode()
+    build_region([("379801", "另一县", "county", [("001", "subdistrict", 1)])])
+    client.force_login(make_user("other-city", Role.BUREAU, CityPage.objects.get(code="379800")))
+    assert client.get(BASE + "departments/").status_code == 404
+    assert client.get(BASE + f"departments/{health.pk}/template/").status_code == 404
+
+
+def upload(data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile("filled.xlsx", data)
+
+
+def test_bools_and_levels_round_trip_by_their_words(assess, bureau, city):
+    finance = departments.department_save(user=bureau, round_=assess, region=city, name="财政局", indicators=[40, 43])
+    data = template_workbook(selectors.result_for(assess, city), finance)
+    rows = rows_of(data)
+    leader = "成立智慧城市建设工作领导小组并由政府主要领导担任领导小组领导"
+    filled = fill(data, {f"G{rows[(43, 'special_fund')]}": "是", f"G{rows[(43, 'diversified_investment')]}": "否",
+                         f"G{rows[(43, 'social_capital_percent')]}": "35", f"G{rows[(40, 'level')]}": leader,
+                         f"H{rows[(43, 'special_fund')]}": "财政局 2026 年决算"})
+    report = template_import(user=bureau, result=selectors.result_for(assess, city), department=finance, data=filled)
+    assert report.ok, report.errors
+    assert IndicatorValue.objects.get(number=43).values == {"special_fund": True, "diversified_investment": False,
+                                                            "social_capital_percent": "35"}
+    assert IndicatorValue.objects.get(number=40).values == {"level": "principal_leader"}
+    again = load_workbook(io.BytesIO(template_workbook(selectors.result_for(assess, city), finance)))["填报"]
+    assert again[f"G{rows[(43, 'special_fund')]}"].value == "是"
+    assert again[f"G{rows[(40, 'level')]}"].value == "principal_leader"
+
+
+def test_a_department_is_changed_and_deleted_over_http(client, assess, bureau, police):
+    client.force_login(bureau)
+    form = client.get(BASE + f"departments/?edit={police.pk}").content.decode()
+    assert "修改“公安局”" in form and len(re.findall(r'value="(?:4|5|24)"[^>]*checked', form)) == 3
+    changed = client.post(BASE + f"departments/?edit={police.pk}", {"name": "市公安局", "indicators": ["4"]})
+    assert changed.status_code == 302
+    police.refresh_from_db()
+    assert (police.name, police.indicators) == ("市公安局", [4])
+    clash = client.post(BASE + "departments/", {"name": "市公安局", "indicators": ["5"]})
+    assert "已有名为“市公安局”的部门" in clash.content.decode()
+    assert client.post(BASE + f"departments/{police.pk}/delete/").status_code == 302
+    assert not Department.objects.exists()
+    assert client.get(BASE + f"departments/?edit={police.pk}").status_code == 404
