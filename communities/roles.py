@@ -18,7 +18,7 @@ from wagtail.log_actions import log
 from wagtail.models import GroupPagePermission, Page
 
 from . import policy
-from .models import ADMIN_GROUP, ROLE_GROUPS, ROLE_REGION_MODELS, Assignment, Role
+from .models import ADMIN_GROUP, COUNTY_KINDS, ROLE_GROUPS, ROLE_REGION_MODELS, Assignment, Role, UnitPage
 from .policy import EVERYWHERE, Action
 from .selectors import forget_scope
 
@@ -73,6 +73,9 @@ def assignment_problems(role: str, region: Page | None) -> dict[str, str]:
     if region.specific_class is None or region.specific_class._meta.model_name not in allowed:
         levels = "、".join(str(apps.get_model("communities", n)._meta.verbose_name) for n in allowed)
         return {"region": f"{Role(role).label}只能分配到：{levels}"}
+    if role == Role.BUREAU and isinstance(region.specific, UnitPage) and region.specific.kind not in COUNTY_KINDS:
+        # A main urban district is assessed within its city: its big-data work is the city bureau's.
+        return {"region": "大数据局只能分配到设区市、省，或按县评价的县（市、区）；主城区由设区市大数据局负责"}
     return {}
 
 

@@ -93,10 +93,14 @@ def test_deleting_the_last_assignment_of_a_role_takes_the_user_out_of_its_group(
 @pytest.mark.parametrize(("role", "region", "message"), [
     (Role.WORKER, "unit", "社区工作人员只能分配到：社区"),
     (Role.VERIFIER, "community", "区县审核人员只能分配到：区/县/县级市、设区市"),
-    (Role.BUREAU, "unit", "大数据局只能分配到：设区市、省"),
+    (Role.BUREAU, "community", "大数据局只能分配到：设区市、区/县/县级市、省"),
+    (Role.BUREAU, "main_urban", "主城区由设区市大数据局负责"),
 ])
 def test_a_wrong_level_is_refused_in_chinese_and_saves_nothing(admin_client, world, newcomer, role, region, message):
-    page = UnitPage.objects.get(code="379802") if region == "unit" else CommunityPage.objects.get(code=world.code(OWN))
+    if region == "main_urban":
+        page = UnitPage.objects.get(code="379801")
+    else:
+        page = CommunityPage.objects.get(code=world.code(OWN))
     before = ModelLogEntry.objects.count()
     _, response = fill_and_post(admin_client, reverse("assignments:add"),
                                 {"user": newcomer.pk, "role": role, "region": page.pk})
