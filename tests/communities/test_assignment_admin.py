@@ -97,8 +97,9 @@ def test_deleting_the_last_assignment_of_a_role_takes_the_user_out_of_its_group(
     (Role.BUREAU, "main_urban", "主城区由设区市大数据局负责"),
 ])
 def test_a_wrong_level_is_refused_in_chinese_and_saves_nothing(admin_client, world, newcomer, role, region, message):
-    if region == "main_urban":
-        page = UnitPage.objects.get(code="379801")
+    units = {"unit": "379802", "main_urban": "379801"}
+    if region in units:
+        page = UnitPage.objects.get(code=units[region])
     else:
         page = CommunityPage.objects.get(code=world.code(OWN))
     before = ModelLogEntry.objects.count()
