@@ -43,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(f"找不到轮次 {round_code} / unknown round")
         events = audit_events(community=community, round_code=round_code, since=since and parse_since(since))
         if fmt == "csv":
-            writer = SafeDictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n")
+            writer = SafeDictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n", extrasaction="ignore")
             writer.writeheader()
             writer.writerows(events)
             return

@@ -35,6 +35,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     "smartsite",
     # The project's apps, lowest first: each may import only those above it in this list.
+    "audit",
     "communities",
     "standards",
     "checklists",
