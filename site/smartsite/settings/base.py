@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "review",
     "coverage",
     "jobs",
+    "backups",
     "wagtail.contrib.settings",
     "wagtail.users",
     "wagtail.snippets",
@@ -65,7 +66,7 @@ INSTALLED_APPS = [
 ]
 # Development-only tools (demo data, the synthetic province): never part of a production deployment unless asked.
 if env_bool("DEVTOOLS", DEBUG):
-    INSTALLED_APPS.insert(INSTALLED_APPS.index("jobs") + 1, "devtools")
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("backups") + 1, "devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
