@@ -8,17 +8,17 @@ path measured 4.3 s and +115 MB, the streamed one 2.7 s and +14 MB.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
+from itertools import chain, islice
 from typing import IO
 
 from import_export import fields, resources, widgets
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 
 from communities.models import ASSESSED_AS_CITY, ASSESSED_AS_COUNTY, UnitKind
+from smartsite.spreadsheet import SafeCSVWriter, fitted_widths, set_column_widths, xlsx_row
 
 from .rollup import Report
 from .selectors import CELL_LABELS
@@ -27,6 +27,8 @@ SHEETS = ("cities", "units", "communities")
 SHEET_TITLES = {"cities": "设区市", "units": "区县", "communities": "社区"}
 ASSESSED_AS_LABELS = {ASSESSED_AS_CITY: "计入设区市（主城区）", ASSESSED_AS_COUNTY: "按县评价"}
 YES_NO = {True: "是", False: "否"}
+WIDTH_SAMPLE = 500  # rows looked at to size the columns; the rest are streamed
+ITEM_WIDTH = 10  # 通过 / 未通过 / 待审核 / 未填报 under a wrapped "n.名称" header
 
 
 def _number(column: str, attribute: str) -> fields.Field:
@@ -89,14 +91,15 @@ class UnitResource(TierColumns):
     name = _text("区县", "name")
     kind = fields.Field(column_name="类型", dehydrate_method=lambda u: UnitKind(u["kind"]).label)
     city_code = _text("所属设区市代码", "city_code")
+    city_name = _text("所属设区市", "city_name")
     assessed_as = fields.Field(column_name="评价口径", dehydrate_method=lambda u: ASSESSED_AS_LABELS[u["assessed_as"]])
     communities = _number("社区总数", "communities")
     smart = _number("智慧社区数", "smart_communities")
     percent = _number("智慧社区覆盖率(%)", "coverage_percent")
 
     class Meta:
-        export_order = ("code", "name", "kind", "city_code", "assessed_as", "communities", "smart", "percent",
-                        "points", "star", "next_star", "next_points", "needed")
+        export_order = ("code", "name", "kind", "city_code", "city_name", "assessed_as", "communities", "smart",
+                        "percent", "points", "star", "next_star", "next_points", "needed")
 
 
 class CommunityResource(resources.Resource):
@@ -104,6 +107,9 @@ class CommunityResource(resources.Resource):
 
     code = _text("社区代码", "code")
     name = _text("社区", "name")
+    # Names repeat across streets (four 幸福社区 in one unit): street and unit tell them apart.
+    street_name = _text("所属街道/乡镇", "street_name")
+    unit_name = _text("所属区县", "unit_name")
     unit_code = _text("所属区县代码", "unit_code")
     in_scope = fields.Field(column_name="纳入统计（街道社区）", dehydrate_method=lambda c: YES_NO[c["in_scope"]])
     passed = _number("通过指标数", "items_passed")
@@ -113,6 +119,8 @@ class CommunityResource(resources.Resource):
 
     def __init__(self, items: Iterable[dict] = ()):
         super().__init__()
+        items = list(items)
+        self.item_count = len(items)
         for position, item in enumerate(items):
             self.fields[f"item_{item['number']}"] = fields.Field(
                 column_name=f"{item['number']}.{item['name']}", dehydrate_method=_cell(position)
@@ -131,10 +139,17 @@ def resources_for(report: Report) -> dict[str, tuple[resources.Resource, Iterabl
     standard = report.round.standard
     communities = report.data["communities"]
     matrix = report.matrix(None)
-    rows = ({**c, "cells": matrix[c["code"]]} for c in communities)
+    city_names = {c["code"]: c["name"] for c in report.data["cities"]}
+    unit_names = {u["code"]: u["name"] for u in report.data["units"]}
+    street_names = {code: s["name"] for code, s in report.streets.items()}
+    rows = (
+        {**c, "cells": matrix[c["code"]], "unit_name": unit_names.get(c["unit_code"]),
+         "street_name": street_names.get(report.community_streets.get(c["code"]))}
+        for c in communities
+    )
     return {
         "cities": (CityResource(), report.data["cities"]),
-        "units": (UnitResource(), report.data["units"]),
+        "units": (UnitResource(), ({**u, "city_name": city_names.get(u["city_code"])} for u in report.data["units"])),
         "communities": (CommunityResource(standard.item(n) for n in report.items), rows),
     }
 
@@ -142,7 +157,7 @@ def resources_for(report: Report) -> dict[str, tuple[resources.Resource, Iterabl
 def write_csv(report: Report, sheet: str, out: IO[str]) -> None:
     """Write one sheet as CSV (UTF-8; the caller adds a BOM for Excel when writing a file)."""
     resource, rows = resources_for(report)[sheet]
-    writer = csv.writer(out)
+    writer = SafeCSVWriter(out)
     writer.writerow(resource.get_export_headers())
     for row in rows:
         writer.writerow(resource.export_resource(row))
@@ -159,20 +174,27 @@ def write_xlsx(report: Report, out: IO[bytes] | str) -> None:
     """Stream the cities, units and communities sheets, plus a 说明 sheet, into an XLSX workbook."""
     book = Workbook(write_only=True)
     bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for sheet, (resource, rows) in resources_for(report).items():
         ws = book.create_sheet(SHEET_TITLES[sheet])
         ws.freeze_panes = "C2"
-        headers = []
-        for title in resource.get_export_headers():
-            cell = WriteOnlyCell(ws, value=title)
-            cell.font = bold
-            headers.append(cell)
-        ws.append(headers)
-        for row in rows:
-            ws.append(resource.export_resource(row, force_native_type=True))
+        headers = resource.get_export_headers()
+        values = (resource.export_resource(row, force_native_type=True) for row in rows)
+        sample = list(islice(values, WIDTH_SAMPLE))
+        # A write-only sheet takes its column widths before the first row.
+        items = getattr(resource, "item_count", 0)
+        fixed = len(headers) - items
+        set_column_widths(ws, fitted_widths(headers[:fixed], (v[:fixed] for v in sample)) + [ITEM_WIDTH] * items)
+        header_cells = xlsx_row(ws, headers, font=bold)
+        for cell in header_cells:
+            cell.alignment = wrap
+        ws.append(header_cells)
+        for line in chain(sample, values):
+            ws.append(xlsx_row(ws, line))
     about = book.create_sheet("说明")
+    set_column_widths(about, [14, 80])
     for line in about_rows(report):
-        about.append(line)
+        about.append(xlsx_row(about, line))
     book.save(out)
 
 

@@ -227,7 +227,7 @@ class CommunityView(CoverageView):
         self.unit_code, self.page_title = unit_code, community["name"]
         self.street_code = report.community_streets.get(code)
         context = super().get_context_data(**kwargs)
-        context.update(community=community, items=self.items(report, community))
+        context.update(community=placed(report, [community])[0], items=self.items(report, community))
         return context
 
     def snapshot_unit(self, code: str) -> str | None:
@@ -267,6 +267,16 @@ def review_url(result) -> str:
         return ""
 
 
+def placed(report: engine.Report, communities: list[dict]) -> list[dict]:
+    """Return the communities with their street and unit names, which tell same-named communities apart."""
+    units = {u["code"]: u["name"] for u in report.data["units"]}
+    return [
+        {**c, "unit_name": units.get(c["unit_code"], ""),
+         "street_name": report.streets.get(report.community_streets.get(c["code"]), {}).get("name", "")}
+        for c in communities
+    ]
+
+
 def heatmap(view: CoverageView, report: engine.Report, communities: list[dict]) -> dict:
     """Return the community x item grid: one coloured cell per item, a row per community."""
     letters = report.matrix([c["code"] for c in communities])
@@ -277,7 +287,7 @@ def heatmap(view: CoverageView, report: engine.Report, communities: list[dict]) 
             {**c, "url": view.link("coverage:community", c["code"]),
              "cells": [(n, letter, q.CELL_LABELS[letter], CELL_MARKS[letter])
                        for n, letter in zip(report.items, letters[c["code"]], strict=True)]}
-            for c in communities
+            for c in placed(report, communities)
         ],
         "legend": list(q.CELL_LABELS.items()),
     }
@@ -301,7 +311,7 @@ class SheetView(CoverageView):
             units = [entry] if entry else []
         if entry is None:
             raise Http404("没有该设区市或县级评价单位")
-        names = {u["code"]: u["name"] for u in units}
+        codes = {u["code"] for u in units}
         rollup = engine.rollup_of(self.round.standard, engine.CITY if level == "city" else engine.COUNTY)
         self.page_title = f"{entry['name']} · {rollup.get('indicator', '')}"
         context = super().get_context_data(**kwargs)
@@ -309,8 +319,8 @@ class SheetView(CoverageView):
             level=level, entry=entry, units=units, rollup=rollup,
             definition=rollup.get("definition") or engine.DEFINITION, scope_note=engine.SCOPE_NOTE,
             tiers=[tier_label(t) for t in rollup["tiers"]],
-            smart=[{**c, "unit_name": names[c["unit_code"]]} for c in report.data["communities"]
-                   if c["unit_code"] in names and c["in_scope"] and c["smart"]],
+            smart=placed(report, [c for c in report.data["communities"]
+                                  if c["unit_code"] in codes and c["in_scope"] and c["smart"]]),
             data=report.data, printed_at=timezone.localtime(),
         )
         return context

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.contrib.auth import get_user_model
@@ -11,6 +10,7 @@ from django.db import transaction
 from communities.models import CityPage, CommunityPage, Role, UnitPage
 from communities.register import COLUMNS, import_register
 from communities.roles import assign
+from smartsite.spreadsheet import SafeCSVWriter
 
 CITY = ("379900", "示范市")
 # unit code, name, kind, [(street suffix, name, kind, number of communities)]
@@ -41,7 +41,7 @@ DEMO_USERS = {
 def register_csv() -> bytes:
     """Return the demo register as a CSV file, the same format districts import."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCSVWriter(out)
     writer.writerow(COLUMNS)
     names = COMMUNITY_NAMES.split()
     for unit_code, unit_name, unit_kind, streets in UNITS:

@@ -7,7 +7,6 @@ coverage exports (coverage.rollup, coverage.exports), QR sheets (checklists.qr) 
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from communities.policy import Action
 from coverage.exports import SHEETS, csv_text, write_xlsx
 from coverage.rollup import report_for
 from coverage.selectors import coverage_scope, round_by_code
+from smartsite.spreadsheet import SafeCSVWriter
 from standards.rounds import open_round
 from standards.versions import latest
 
@@ -144,7 +144,7 @@ def _check_renditions(user, params: dict) -> None:
 def _run_renditions(job: Job, progress: Progress) -> tuple[str, bytes]:
     ids = list(_evidence_of(job.params).values_list("pk", flat=True))
     report = io.StringIO()
-    writer = csv.writer(report)
+    writer = SafeCSVWriter(report)
     writer.writerow(["照片编号", "结果", "说明"])
     problems = 0
     for n, evidence in enumerate(Evidence.objects.filter(pk__in=ids).iterator(chunk_size=200), start=1):

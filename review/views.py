@@ -23,6 +23,7 @@ from checklists.workflow import TransitionError, possible_actions
 from communities import policy
 from communities.models import CommunityPage
 from communities.policy import Action
+from smartsite.spreadsheet import SafeSpreadsheetExportMixin
 from standards.evaluation import clean_values, summary, with_labels
 from standards.models import Round, StandardVersion
 
@@ -85,7 +86,7 @@ def _local_time(value):
     return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
-class ReviewIndexView(IndexView):
+class ReviewIndexView(SafeSpreadsheetExportMixin, IndexView):
     page_title = "审核队列"
     any_permission_required = ["view"]
     custom_field_preprocess = {"submitted_at": {"csv": _local_time, "xlsx": _local_time}}

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class SmartsiteConfig(AppConfig):
     name = "smartsite"
     verbose_name = "站点"
+
+    def ready(self):
+        # Wagtail's own reports (site history, locked and aging pages) and every IndexView with list_export
+        # write spreadsheets through SpreadsheetExportMixin; give them the project's formula-safe row writers.
+        from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+        from .spreadsheet import SafeSpreadsheetExportMixin
+
+        SpreadsheetExportMixin.write_csv_row = SafeSpreadsheetExportMixin.write_csv_row
+        SpreadsheetExportMixin.generate_xlsx_row = SafeSpreadsheetExportMixin.generate_xlsx_row

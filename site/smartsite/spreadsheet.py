@@ -9,10 +9,13 @@ cell, never a formula. Numbers stay numbers in both.
 from __future__ import annotations
 
 import csv
+import datetime
+import unicodedata
 from collections.abc import Iterable
 from typing import IO, Any
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -69,3 +72,47 @@ def xlsx_cell(sheet: Worksheet, value: Any, *, font=None) -> WriteOnlyCell:
 def xlsx_row(sheet: Worksheet, values: Iterable[Any], *, font=None) -> list[WriteOnlyCell]:
     """Return a row of safe XLSX cells for `sheet.append`."""
     return [xlsx_cell(sheet, value, font=font) for value in values]
+
+
+def display_width(value: Any) -> int:
+    """Return how many character cells a value takes in a spreadsheet column (CJK characters count two)."""
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def set_column_widths(sheet: Worksheet, widths: Iterable[float]) -> None:
+    """Set the widths of the first columns (for a write-only sheet: before the first row is appended)."""
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def fitted_widths(headers: list[str], rows: Iterable[Iterable[Any]], *, header_cap: int = 16,
+                  least: int = 6, most: int = 50) -> list[int]:
+    """Return readable widths: the widest value of each column, and its header up to `header_cap` (it wraps)."""
+    widths = [min(display_width(h), header_cap) for h in headers]
+    for row in rows:
+        for index, value in enumerate(row):
+            if index < len(widths):
+                widths[index] = max(widths[index], display_width(value))
+    return [max(least, min(most, width + 2)) for width in widths]
+
+
+class SafeSpreadsheetExportMixin:
+    """Row writers for Wagtail's SpreadsheetExportMixin (IndexView, ReportView) that go through this module.
+
+    Wagtail writes CSV cells raw and XLSX text as a string cell without a quote prefix; these overrides put
+    both through `csv_cell` and `xlsx_cell`, keeping Wagtail's per-field preprocessing and date format.
+    """
+
+    def write_csv_row(self, writer, row_dict):
+        return writer.writerow(
+            {field: csv_cell(self.preprocess_field_value(field, value, self.FORMAT_CSV))
+             for field, value in row_dict.items()}
+        )
+
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        for field, value in row_dict.items():
+            cell = xlsx_cell(worksheet, self.preprocess_field_value(field, value, self.FORMAT_XLSX))
+            if date_format and isinstance(value, datetime.datetime):
+                cell.number_format = date_format
+            yield cell

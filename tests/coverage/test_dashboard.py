@@ -107,3 +107,28 @@ def test_dashboard_exports_are_scoped(client, smart, make_user):
     assert units == ["379902", "379903"]
     csv_text = client.get("/admin/coverage/export/?round=2026&format=csv&sheet=communities").content.decode()
     assert csv_text.startswith("\ufeff社区代码") and "379921001001" not in csv_text
+
+
+def test_same_named_communities_are_told_apart(client, smart):
+    """Issue 10: 康宁社区 is in both 东城街道 and 西城街道 of 示范中心区; street and unit are shown beside names."""
+    login(client, "bureau")
+    make_smart(smart, ["379902002001"])
+    unit = client.get("/admin/coverage/unit/379902/").content.decode()
+    rows = {code: re.search(rf'data-community="{code}">(.*?)</tr>', unit, re.S).group(1)
+            for code in ("379902001002", "379902002001")}
+    assert all("康宁社区" in row for row in rows.values())
+    assert "东城街道 · 示范中心区" in rows["379902001002"] and "西城街道 · 示范中心区" in rows["379902002001"]
+    sheet = client.get("/admin/coverage/sheet/city/379900/").content.decode()
+    listed = re.search(r'data-smart-list>.*?data-community="379902002001">(.*?)</tr>', sheet, re.S).group(1)
+    assert "<td>康宁社区</td><td>西城街道</td><td>示范中心区</td>" in listed
+    community = client.get("/admin/coverage/community/379902002001/").content.decode()
+    assert "西城街道 · 示范中心区 · 社区代码 379902002001" in community
+
+
+def test_frozen_heat_map_keeps_the_streets(client, smart):
+    login(client, "bureau")
+    client.post("/admin/coverage/snapshots/new/?round=2026", {"note": "上报版"})
+    snapshot = CoverageSnapshot.objects.get()
+    unit = client.get(f"/admin/coverage/unit/379902/?round=2026&snapshot={snapshot.pk}").content.decode()
+    row = re.search(r'data-community="379902002001">(.*?)</tr>', unit, re.S).group(1)
+    assert "西城街道 · 示范中心区" in row

@@ -42,24 +42,26 @@ def test_xlsx_sheets_headers_and_cells(results, tmp_path):
     # 2 of 16 main urban communities: 12.5% -> no points yet; >= 30% needs 4.8 -> 5 smart, 3 more.
     assert cities[1] == ["379900", "示范市", 16, 2, 12.5, 0, None, "4星", 12, 3]
     units = {row[0]: row for row in sheets["区县"][1:]}
-    assert sheets["区县"][0][4] == "评价口径"
-    assert units["379902"][:8] == ["379902", "示范中心区", "主城区（计入设区市）", "379900", "计入设区市（主城区）",
-                                   9, 1, 11.11]
+    assert sheets["区县"][0][4:6] == ["所属设区市", "评价口径"]
+    assert units["379902"][:9] == ["379902", "示范中心区", "主城区（计入设区市）", "379900", "示范市",
+                                   "计入设区市（主城区）", 9, 1, 11.11]
     # County 379921: 1 of 4 = 25%; >= 50% needs 2, one more.
-    assert units["379921"] == ["379921", "示范县", "县", "379900", "按县评价", 4, 1, 25.0, 0, None, "4星", 12, 1]
+    assert units["379921"] == ["379921", "示范县", "县", "379900", "示范市", "按县评价", 4, 1, 25.0, 0, None, "4星",
+                               12, 1]
     header, *rows = sheets["社区"]
-    assert header[:8] == ["社区代码", "社区", "所属区县代码", "纳入统计（街道社区）", "通过指标数", "指标总数",
-                          "指标通过率(%)", "智慧社区"]
-    assert header[8] == "1.宽带网络" and header[32] == "25.创新应用" and len(header) == 33
+    assert header[:10] == ["社区代码", "社区", "所属街道/乡镇", "所属区县", "所属区县代码", "纳入统计（街道社区）",
+                           "通过指标数", "指标总数", "指标通过率(%)", "智慧社区"]
+    assert header[10] == "1.宽带网络" and header[34] == "25.创新应用" and len(header) == 35
     communities = {row[0]: row for row in rows}
     assert len(communities) == 33
     smart = communities["379902001001"]
-    assert smart[3:8] == ["是", 25, 25, 100.0, "是"] and set(smart[8:]) == {"通过"}
+    assert smart[2:5] == ["东城街道", "示范中心区", "379902"]
+    assert smart[5:10] == ["是", 25, 25, 100.0, "是"] and set(smart[10:]) == {"通过"}
     mixed = communities["379902001002"]
-    assert mixed[4] == 21 and mixed[7] == "否"
-    assert mixed[8:13] == ["待审核", "未通过", "未通过", "未填报", "通过"]
-    assert set(communities["379902001003"][8:]) == {"未填报"}  # no result at all
-    assert communities["379902101001"][3] == "否"  # a town community: not counted
+    assert mixed[6] == 21 and mixed[9] == "否"
+    assert mixed[10:15] == ["待审核", "未通过", "未通过", "未填报", "通过"]
+    assert set(communities["379902001003"][10:]) == {"未填报"}  # no result at all
+    assert communities["379902101001"][5] == "否"  # a town community: not counted
     about = dict((row[0], row[1]) for row in sheets["说明"])
     assert about["数据来源"] == "实时数据" and about["标准"] == "SD-ZHSQ-2019 第1版"
 
@@ -86,8 +88,9 @@ def test_exports_from_a_snapshot_do_not_drift(results, tmp_path):
     frozen = xlsx(tmp_path, "--snapshot", str(snapshot.pk))
     assert live["设区市"][1][3] == 4 and frozen["设区市"][1][3] == 2
     frozen_rows = {row[0]: row for row in frozen["社区"][1:]}
-    assert set(frozen_rows["379902001003"][8:]) == {"未填报"}
-    assert frozen_rows["379902001002"][8:10] == ["待审核", "未通过"]
+    assert set(frozen_rows["379902001003"][10:]) == {"未填报"}
+    assert frozen_rows["379902001002"][10:12] == ["待审核", "未通过"]
+    assert frozen_rows["379902001002"][2:4] == ["东城街道", "示范中心区"]  # the snapshot keeps the streets
     assert dict((row[0], row[1]) for row in frozen["说明"])["数据来源"].startswith(f"快照 #{snapshot.pk}")
     out = tmp_path / "frozen.json"
     call_command("coverage", "--round", "2026", "--snapshot", str(snapshot.pk), "--out", str(out))
@@ -103,3 +106,18 @@ def test_command_errors(results, tmp_path):
         call_command("coverage", "--round", "2026", "--format", "xlsx")
     with pytest.raises(CommandError, match="快照"):
         call_command("coverage", "--round", "2026", "--snapshot", "999")
+
+
+def test_xlsx_columns_are_readable(results, tmp_path):
+    out = tmp_path / "coverage.xlsx"
+    call_command("coverage", "--round", "2026", "--format", "xlsx", "--out", str(out))
+    book = load_workbook(out)
+    communities = book["社区"]
+    header = [cell.value for cell in communities[1]]
+    assert header[2:4] == ["所属街道/乡镇", "所属区县"]
+    widths = {col: communities.column_dimensions[col].width for col in "ABCDEFK"}
+    assert widths["A"] >= 14 and widths["B"] >= 10 and widths["C"] >= 10 and widths["D"] >= 12
+    assert widths["K"] == 10  # item 1: 通过 / 未通过 under a wrapped header
+    assert communities["K1"].alignment.wrap_text
+    assert book["设区市"].column_dimensions["B"].width == 8  # 示范市, plus a margin
+    assert book["区县"].column_dimensions["B"].width == 12 and book["说明"].column_dimensions["B"].width == 80

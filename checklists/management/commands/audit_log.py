@@ -1,4 +1,3 @@
-import csv
 import json
 from datetime import datetime, time
 
@@ -7,6 +6,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from communities.models import CommunityPage
+from smartsite.spreadsheet import SafeDictWriter
 from standards.models import Round
 
 from ...models import ChecklistLogEntry
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(f"找不到轮次 {round_code} / unknown round")
         events = audit_events(community=community, round_code=round_code, since=since and parse_since(since))
         if fmt == "csv":
-            writer = csv.DictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n")
+            writer = SafeDictWriter(self.stdout, fieldnames=COLUMNS, lineterminator="\n", extrasaction="ignore")
             writer.writeheader()
             writer.writerows(events)
             return

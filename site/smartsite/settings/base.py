@@ -40,6 +40,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     "smartsite",
     # The project's apps, lowest first: each may import only those above it in this list.
+    "audit",
     "communities",
     "accounts",
     "standards",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "coverage",
     "assessments",
     "jobs",
+    "backups",
     "wagtail.contrib.settings",
     "wagtail.users",
     "wagtail.snippets",
@@ -75,7 +77,7 @@ INSTALLED_APPS = [
 ]
 # Development-only tools (demo data, the synthetic province): never part of a production deployment unless asked.
 if env_bool("DEVTOOLS", DEBUG):
-    INSTALLED_APPS.insert(INSTALLED_APPS.index("jobs") + 1, "devtools")
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("backups") + 1, "devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
