@@ -8,11 +8,13 @@ from communities.roles import assign
 from devtools.demo import seed_demo
 from standards.rounds import round_open
 from standards.versions import load_file
+from tests.replay import replayed
 
 
 @pytest.fixture
 def standard(db):
-    version, _ = load_file()
+    """The bundled standard, loaded as `load_standard` loads it (replayed after the first test: tests/replay.py)."""
+    version, _ = replayed("standard", load_file)
     return version
 
 
@@ -24,8 +26,11 @@ def round_(standard):
 
 @pytest.fixture
 def demo(db, settings):
-    """The 示范市 register and the demo accounts (worker, verifier, bureau, admin)."""
-    return seed_demo()
+    """The 示范市 register and the demo accounts (worker, verifier, bureau, admin).
+
+    Built by `seed_demo` in the first test that asks, then replayed row for row (tests/replay.py).
+    """
+    return replayed("demo", seed_demo)
 
 
 @pytest.fixture
