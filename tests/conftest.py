@@ -7,15 +7,14 @@ from communities.models import CommunityPage, UnitPage
 from communities.roles import assign
 from devtools.demo import seed_demo
 from standards.rounds import round_open
-from standards.versions import load_file
+from tests.factories import bundled_standard
 from tests.replay import replayed
 
 
 @pytest.fixture
 def standard(db):
     """The bundled standard, loaded as `load_standard` loads it (replayed after the first test: tests/replay.py)."""
-    version, _ = replayed("standard", load_file)
-    return version
+    return bundled_standard()
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def tables() -> list[Table]:
     seen, found = set(), []
     for model in apps.get_models(include_auto_created=True):
         opts = model._meta
-        if opts.proxy or not opts.managed or opts.db_table in seen or opts.db_table not in existing or opts.db_table in DERIVED:
+        if opts.proxy or not opts.managed or opts.db_table in seen | DERIVED or opts.db_table not in existing:
             continue
         seen.add(opts.db_table)
         found.append(Table(model))
@@ -107,6 +107,10 @@ def record(before: dict[Table, Rows], after: dict[Table, Rows], started, finishe
         if changed:
             recording.changed[table] = changed
             recording.expected.setdefault(table, {}).update({pk: old[pk] for pk in changed})
+    if not recording.inserted and not recording.changed:
+        return None  # the builder found its work done: replaying nothing would not be the same
+    if not all(_inserted(recording, frozen) for frozen in _models(recording.result)):
+        return None  # it returned something that was there before it ran
     for table, rows in [*recording.inserted.items(), *((t, list(r.values())) for t, r in recording.changed.items())]:
         for row in rows:
             for name, pk in _references(table, row):
@@ -114,6 +118,22 @@ def record(before: dict[Table, Rows], after: dict[Table, Rows], started, finishe
                 if target is not None and pk in before[target]:
                     recording.expected.setdefault(target, {})[pk] = before[target][pk]
     return recording
+
+
+def _models(frozen):
+    if isinstance(frozen, tuple) and len(frozen) == 3 and frozen[0] == "model":
+        yield frozen
+    elif isinstance(frozen, tuple | list):
+        for value in frozen:
+            yield from _models(value)
+
+
+def _inserted(recording: Recording, frozen) -> bool:
+    table = frozen[1]._meta.concrete_model._meta.db_table
+    return any(
+        t.model._meta.db_table == table and any(row[t.pk_index] == frozen[2] for row in rows)
+        for t, rows in recording.inserted.items()
+    )
 
 
 def _freeze(result):
@@ -206,8 +226,11 @@ def replay(recording: Recording) -> Any:
 _RECORDINGS: dict[str, Recording] = {}
 
 
-def replayed(key: str, build: Callable[[], Any]) -> Any:
-    """Return `build()`'s result, having written its rows by replaying the recording under `key` when possible."""
+def replayed(key: str, build: Callable[[], Any], keep: Callable[[Any], bool] = lambda result: True) -> Any:
+    """Return `build()`'s result, having written its rows by replaying the recording under `key` when possible.
+
+    `keep(result)` says whether this build did the builder's whole work (and so may be replayed elsewhere).
+    """
     recording = _RECORDINGS.get(key)
     if recording is not None:
         try:
@@ -220,7 +243,7 @@ def replayed(key: str, build: Callable[[], Any]) -> Any:
     before, started = snapshot(), timezone.now()
     result = build()
     finished = timezone.now()
-    if len(connection.run_on_commit) == callbacks:
+    if len(connection.run_on_commit) == callbacks and keep(result):
         recording = record(before, snapshot(), started, finished, result)
         if recording is not None:
             _RECORDINGS[key] = recording
