@@ -8,7 +8,7 @@ from communities.roles import assign
 from devtools.demo import seed_demo
 from standards.rounds import round_open
 from tests.factories import bundled_standard
-from tests.replay import replayed
+from tests.replay import STATS, replayed
 
 
 @pytest.fixture
@@ -19,7 +19,8 @@ def standard(db):
 
 @pytest.fixture
 def round_(standard):
-    round_, _ = round_open("2026", name="2026年度")
+    """Round 2026, opened as `open_round` opens it (replayed after the first test, so it keeps its id)."""
+    round_, _ = replayed("round-2026", lambda: round_open("2026", name="2026年度"), keep=lambda opened: opened[1])
     return round_
 
 
@@ -109,3 +110,14 @@ def wagtail_initial_data(request):
 
         ContentType.objects.clear_cache()
         _restore_wagtail_data()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how often each recorded build was replayed rather than run (tests/replay.py)."""
+    if STATS:
+        counts = ", ".join(f"{key} {s['replayed']}/{s['replayed'] + s['built']}" for key, s in sorted(STATS.items()))
+        terminalreporter.write_line(f"replayed builds: {counts}")
+        if terminalreporter.verbosity > 0:
+            for key, s in sorted(STATS.items()):
+                for reason in s["stale"]:
+                    terminalreporter.write_line(f"  {key} built again: {reason[:200]}")

@@ -8,10 +8,10 @@ the builder left them; timestamps the builder wrote move to the time of the repl
 
 A replay is used only where the builder would have written the same rows: the rows the recording refers to
 (content types, groups, the locale …) and the rows the builder changed (the tree root's child count) must be as
-they were when it was recorded, and nothing may collide with what it inserts (a test made a user `worker` first,
-say). Otherwise — or after a transactional test flushed the database and the content types came back with new
-ids — the real builder runs again and its rows become the new recording. Builders that delete rows or leave work
-for `on_commit` are never replayed.
+they were when it was recorded (timestamps aside), and nothing may collide with what it inserts (a test made a
+user `worker` first, say). Otherwise — or after a transactional test flushed the database and the content types
+came back with new ids — the real builder runs again and its rows become the new recording. Builders that delete
+rows, find their work already done or leave work for `on_commit` are not recorded.
 """
 
 from __future__ import annotations
@@ -196,6 +196,9 @@ def _update(table: Table, pk, row: tuple, old: tuple) -> None:
         cursor.execute(sql, [*params, table.fields[table.pk_index].get_db_prep_save(pk, connection)])
 
 
+_SEQUENCES: dict[str, str | None] = {}
+
+
 def _advance_sequences(tables_: list[Table]) -> None:
     """Keep PostgreSQL's sequences ahead of the ids written explicitly (SQLite's AUTOINCREMENT follows by itself)."""
     if connection.vendor != "postgresql":
@@ -206,9 +209,10 @@ def _advance_sequences(tables_: list[Table]) -> None:
             if pk.get_internal_type() not in ("AutoField", "BigAutoField", "SmallAutoField"):
                 continue
             name, column = table.model._meta.db_table, pk.column
-            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [connection.ops.quote_name(name), column])
-            sequence = cursor.fetchone()[0]
-            if sequence:
+            if name not in _SEQUENCES:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [connection.ops.quote_name(name), column])
+                _SEQUENCES[name] = cursor.fetchone()[0]
+            if sequence := _SEQUENCES[name]:
                 cursor.execute(
                     f"SELECT setval(%s, GREATEST((SELECT MAX({connection.ops.quote_name(column)}) FROM "
                     f"{connection.ops.quote_name(name)}), (SELECT last_value FROM {sequence})))",
@@ -236,6 +240,8 @@ def replay(recording: Recording) -> Any:
 
 
 _RECORDINGS: dict[str, Recording] = {}
+# key -> {"replayed": n, "built": n, "stale": [reasons]}: shown at the end of the run (tests/conftest.py).
+STATS: dict[str, dict] = {}
 
 
 def replayed(key: str, build: Callable[[], Any], keep: Callable[[Any], bool] = lambda result: True) -> Any:
@@ -243,12 +249,17 @@ def replayed(key: str, build: Callable[[], Any], keep: Callable[[Any], bool] = l
 
     `keep(result)` says whether this build did the builder's whole work (and so may be replayed elsewhere).
     """
+    stats = STATS.setdefault(key, {"replayed": 0, "built": 0, "stale": []})
     recording = _RECORDINGS.get(key)
     if recording is not None:
         try:
-            return replay(recording)
-        except _Stale:
+            result = replay(recording)
+            stats["replayed"] += 1
+            return result
+        except _Stale as exc:
+            stats["stale"].append(str(exc))
             del _RECORDINGS[key]
+    stats["built"] += 1
     if not connection.in_atomic_block:
         return build()  # autocommit (a transactional test): on_commit work would run unseen, so do not record
     callbacks = len(connection.run_on_commit)

@@ -16,9 +16,10 @@ from tests.factories import CommunityFactory, UserFactory
 
 @pytest.fixture
 def recordings(monkeypatch):
-    """A private set of recordings, so these tests start from a real build."""
+    """A private set of recordings, so these tests start from a real build (and leave the run's figures alone)."""
     fresh = {}
     monkeypatch.setattr(replay, "_RECORDINGS", fresh)
+    monkeypatch.setattr(replay, "STATS", {})
     return fresh
 
 
