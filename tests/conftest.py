@@ -1,4 +1,10 @@
-"""Shared fixtures: the bundled standard, an open round, the demo city and users with roles."""
+"""Shared fixtures: the bundled standard, an open round, the demo city and users with roles.
+
+`standard`, `round_` and `demo` run their real builders in the first test that asks and are replayed row for row
+after that (tests/replay.py), each inside the test's own transaction. A test that needs `seed_demo` itself to run
+under conditions it sets up (settings, patched code) should call it rather than ask for `demo`. For a few objects,
+use tests/factories.py.
+"""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -28,7 +34,8 @@ def round_(standard):
 def demo(db, settings):
     """The 示范市 register and the demo accounts (worker, verifier, bureau, admin).
 
-    Built by `seed_demo` in the first test that asks, then replayed row for row (tests/replay.py).
+    Built by `seed_demo` in the first test that asks, then replayed row for row (tests/replay.py): about 10 ms on
+    SQLite and 30 ms on PostgreSQL instead of 1–2 s.
     """
     return replayed("demo", seed_demo)
 
