@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from communities.models import CommunityPage
 from standards.models import StandardVersion
 from tests.communities.test_register import ROWS, csv_bytes
+from tests.factories import CommunityFactory, UnitFactory, VerifierFactory, WorkerFactory
 
 
 @pytest.fixture
@@ -54,14 +55,16 @@ def test_register_import_in_the_admin(admin_client):
     assert CommunityPage.objects.filter(code__startswith="3701").count() == 3
 
 
-def test_workers_cannot_open_the_admin(client, demo):
-    client.force_login(get_user_model().objects.get(username="worker"))
+@pytest.mark.django_db
+def test_workers_cannot_open_the_admin(client):
+    client.force_login(WorkerFactory(regions=[CommunityFactory()]))
     assert client.get("/admin/").status_code == 302
     assert client.get("/admin/register/import/").status_code in (302, 403)
 
 
-def test_verifier_cannot_import_the_register(client, demo):
-    client.force_login(get_user_model().objects.get(username="verifier"))
+@pytest.mark.django_db
+def test_verifier_cannot_import_the_register(client):
+    client.force_login(VerifierFactory(regions=[UnitFactory()]))
     assert client.get("/admin/").status_code == 200
     response = client.get("/admin/register/import/")
     assert response.status_code == 302 and response["Location"] == "/admin/"
@@ -70,6 +73,7 @@ def test_verifier_cannot_import_the_register(client, demo):
     assert not CommunityPage.objects.filter(code__startswith="3701").exists()
 
 
-def test_a_community_page_address_is_its_mobile_checklist(demo):
-    community = CommunityPage.objects.get(code="379902001001")
-    assert community.full_url.endswith("/c/379902001001/")
+@pytest.mark.django_db
+def test_a_community_page_address_is_its_mobile_checklist():
+    community = CommunityFactory()
+    assert community.full_url.endswith(f"/c/{community.code}/")

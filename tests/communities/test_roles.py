@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from communities import policy
-from communities.models import Assignment, CityPage, CommunityPage, Role, UnitPage
+from communities.models import Assignment, CityPage, CommunityPage, Role, UnitKind, UnitPage
 from communities.policy import Action
 from communities.roles import assign
 from communities.selectors import roles_of
+from tests.factories import CommunityFactory, StreetFactory, UnitFactory, UserFactory, VerifierFactory
 
 
 def communities(user, action=Action.VIEW_AUDIT):
@@ -41,27 +42,34 @@ def test_demo_users_see_only_their_regions(demo):
     assert roles_of(worker) == {Role.WORKER}
 
 
-def test_role_scope_is_per_role(demo, make_user):
-    unit = UnitPage.objects.get(code="379921")
-    user = make_user("mixed", Role.VERIFIER, unit)
+@pytest.mark.django_db
+def test_role_scope_is_per_role():
+    unit = UnitFactory(kind=UnitKind.COUNTY)
+    CommunityFactory.create_batch(2, parent=StreetFactory(parent=unit))
+    CommunityFactory()  # elsewhere
+    user = VerifierFactory(regions=[unit])
     assert communities(user, Action.SAVE).count() == 0
-    assert communities(user, Action.APPROVE).count() == CommunityPage.objects.filter(unit=unit).count()
+    assert communities(user, Action.APPROVE).count() == CommunityPage.objects.filter(unit=unit).count() == 2
 
 
-def test_assignment_level_is_checked(demo, make_user):
-    user = make_user("someone")
+@pytest.mark.django_db
+def test_assignment_level_is_checked():
+    community = CommunityFactory()
+    user = UserFactory()
     with pytest.raises(ValidationError, match="社区工作人员只能分配到"):
-        assign(user, Role.WORKER, UnitPage.objects.get(code="379902"))
+        assign(user, Role.WORKER, community.unit)
     with pytest.raises(ValidationError, match="区县审核人员只能分配到"):
         assign(user, Role.VERIFIER, CommunityPage.objects.first())
     assert not Assignment.objects.filter(user=user).exists()
-    assign(user, Role.BUREAU, CityPage.objects.get(code="379900"))
+    assign(user, Role.BUREAU, CityPage.objects.get(code=community.city.code))
     assert user.groups.filter(name="大数据局").exists()
 
 
-def test_anonymous_sees_nothing(demo):
+@pytest.mark.django_db
+def test_anonymous_sees_nothing():
     from django.contrib.auth.models import AnonymousUser
 
+    CommunityFactory()
     assert communities(AnonymousUser()).count() == 0
     assert not policy.may(AnonymousUser(), Action.VIEW_CHECKLIST)
 

@@ -1,38 +1,30 @@
-"""Builders for coverage tests: a region register of any shape, results in bulk, passing values per item."""
+"""Builders for coverage tests: a region of any shape, results in bulk, passing values per item."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from checklists.models import ItemResult, Status
-from communities.models import CommunityPage
-from communities.register import COLUMNS, import_register
+from communities.models import CityPage, CommunityPage
 from standards.models import Round
+from tests.factories import CityFactory, CommunityFactory, StreetFactory, UnitFactory
 
 ITEMS = range(1, 26)
 
 
 def build_region(units: list[tuple], city: tuple[str, str] = ("379800", "测试市")) -> list[str]:
-    """Import a register: units are (code, name, kind, [(street suffix, street kind, communities)]).
+    """Build a region of any shape: units are (code, name, kind, [(street suffix, street kind, communities)]).
 
-    Return the community codes in register order.
+    The city is reused when it exists already. Return the community codes in the order given.
     """
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    city_page = CityPage.objects.filter(code=city[0]).first() or CityFactory(code=city[0], title=city[1])
     codes = []
     for unit_code, unit_name, unit_kind, streets in units:
+        unit = UnitFactory(parent=city_page, code=unit_code, title=unit_name, kind=unit_kind)
         for suffix, street_kind, count in streets:
-            street_code = unit_code + suffix
+            street = StreetFactory(parent=unit, code=unit_code + suffix, title=f"街道{suffix}", kind=street_kind)
             for n in range(1, count + 1):
-                code = f"{street_code}{n:03d}"
-                codes.append(code)
-                writer.writerow([*city, unit_code, unit_name, unit_kind, street_code, f"街道{suffix}", street_kind,
-                                 code, f"社区{code[-6:]}", 100])
-    report = import_register(out.getvalue().encode(), "test.csv")
-    assert report.ok, report.errors
+                codes.append(CommunityFactory(parent=street, code=f"{street.code}{n:03d}", households=100).code)
     return codes
 
 

@@ -26,6 +26,7 @@ from tests.coverage.coverage_factory import (
     make_smart,
     set_results,
 )
+from tests.replay import replayed
 
 
 def by_code(entries: list[dict]) -> dict[str, dict]:
@@ -118,7 +119,7 @@ UNITS = [
 
 @pytest.fixture
 def region(round_):
-    codes = build_region(UNITS)
+    codes = replayed("rollup-region", lambda: build_region(UNITS))  # built once, then replayed (tests/replay.py)
     return {
         "city": [c for c in codes if c[:6] in ("379801", "379802") and c[6:9] == "001"],
         "county": [c for c in codes if c.startswith("379821001")],

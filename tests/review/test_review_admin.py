@@ -17,6 +17,7 @@ from review.views import field_rows
 from standards.models import RoundStatus
 from standards.rounds import round_set_status
 from tests.checklists.photo_factory import make_jpeg
+from tests.replay import replayed
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BROADBAND_OK = {"fiber_households": 337, "households": 337, "multi_carrier_access": True}
@@ -48,8 +49,11 @@ def answer(round_, code, item, values, status=Status.SUBMITTED, *, submitted_day
 
 @pytest.fixture
 def queue(round_, demo):
-    """Items in the demo verifier's units (379902, 379903) and one in a county they do not verify."""
-    return {
+    """Items in the demo verifier's units (379902, 379903) and one in a county they do not verify.
+
+    Answered through the services in the first test, then replayed (tests/replay.py).
+    """
+    return replayed("review-queue", lambda: {
         "failing": answer(round_, "379902001001", 1, BROADBAND_LOW, submitted_day=3),
         "wireless": answer(round_, "379902001001", 2, {"wireless_on_demand": True}, submitted_day=2, flag_old=True),
         "approved": answer(round_, "379902001002", 2, {"wireless_on_demand": True}, Status.APPROVED),
@@ -58,7 +62,7 @@ def queue(round_, demo):
                            duplicate_of=[{"community": "379902001001", "community_name": "阳光社区", "item": 1,
                                           "evidence": 1, "kind": "same_file"}]),
         "county": answer(round_, "379921001001", 2, {"wireless_on_demand": True}, submitted_day=1),
-    }
+    })
 
 
 @pytest.fixture
