@@ -100,10 +100,11 @@ def entry_saved(sender, instance, created, raw=False, using="default", **kwargs)
     if raw or not created:
         return  # fixtures are loaded as they are; an edited entry keeps its old digest, so verify_audit shows it
     link_entries(sender, [instance.pk], using)
-    _seal_after_commit(using)
+    seal_on_commit(using)
 
 
-def _seal_after_commit(using: str) -> None:
+def seal_on_commit(using: str = "default") -> None:
+    """Seal the current transaction's pending links once it commits (at most one seal per transaction)."""
     connection = connections[using]
     # One seal per transaction is enough: it takes every pending link, however many entries were written.
     if connection.in_atomic_block and any(getattr(hook, "func", None) is seal_pending

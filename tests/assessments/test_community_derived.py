@@ -82,6 +82,7 @@ def test_a_fixed_number_of_queries_however_many_regions(assess, city, county):
                   ("379802", "另一区", "main_urban_district", [("001", "subdistrict", 2)])])
     county_answers(assess)
     answer(assess, "379801001001", 8, {"smart_lights": 1, "public_lights": 2})
+    selectors.results_for(assess, [city], plan=False)  # per-process caches (content types, pins) warm, as in use
     with CaptureQueriesContext(connection) as two:
         selectors.results_for(assess, [city, county], plan=False)
     everything = regions()
