@@ -47,6 +47,7 @@ def item_state(code: str, view: ItemView, counts: dict) -> dict:
         "chip": chip,
         "chip_label": chip_label,
         "locked": view.locked,
+        "lock_note": view.lock_note,
         "return_reason": view.return_reason,
         "evaluation": view.evaluation,
         "complete": view.complete,

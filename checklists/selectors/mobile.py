@@ -51,6 +51,12 @@ APPROVED_PASS = ("approved-pass", "已审核·达标")
 APPROVED_FAIL = ("approved-fail", "已审核·未达标")
 
 
+LOCK_NOTES = {
+    Status.SUBMITTED: "已提交审核，内容只读。如需修改，请点下方“撤回修改”。",
+    Status.APPROVED: "已审核，内容已锁定；如需修改请联系区县审核人员重新打开。",
+}
+
+
 def item_chip(status: str, rules_pass: bool) -> tuple[str, str]:
     """Return the item's one chip: 草稿 / 待审核 / 被退回 / 已审核·达标 / 已审核·未达标."""
     if status == Status.APPROVED:
@@ -99,6 +105,11 @@ class ItemView:
     @property
     def chip(self) -> tuple[str, str]:
         return item_chip(self.status, self.rules_pass)
+
+    @property
+    def lock_note(self) -> str:
+        """Return why the item cannot be edited on the phone now (empty when it can)."""
+        return LOCK_NOTES.get(self.status, "")
 
     @property
     def locked(self) -> bool:

@@ -161,6 +161,8 @@
       reason.remove();  // resubmitted: the verifier's reason is answered
     }
     form.querySelector(".fs").disabled = state.locked || !EDIT;
+    const lock = form.querySelector("[data-lock]");
+    if (lock) lock.textContent = state.lock_note || "";
     renderPhotos(form, state.photos);
     renderEval(form, state.evaluation, false);
     recount();

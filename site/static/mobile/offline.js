@@ -294,16 +294,18 @@
     channel.port1.onmessage = (e) => { clearTimeout(timer); resolve(e.data); };
     target.postMessage(message, [channel.port2]);
   });
-  const refreshPages = () => {
+  const refreshPages = (force) => {
     if (!navigator.serviceWorker || !USER) return;
-    navigator.serviceWorker.ready.then((reg) => reg.active && reg.active.postMessage({ type: "refresh" }));
+    navigator.serviceWorker.ready.then((reg) => reg.active && reg.active.postMessage({ type: "refresh", force }));
   };
   const startWorker = () => {
     if (!navigator.serviceWorker || !USER || !body.dataset.sw) return;
-    navigator.serviceWorker.register(body.dataset.sw, { scope: "/" }).then(refreshPages, () => {});
+    navigator.serviceWorker.register(body.dataset.sw, { scope: "/" }).then(() => refreshPages(false), () => {});
     navigator.serviceWorker.addEventListener("message", (e) => {
       const m = e.data || {};
       if (m.type !== "refreshed") return;
+      if (m.ok) body.dataset.offlinePages = m.pages;  // how many pages this phone keeps for offline use
+      if (m.ok && m.cached) return;  // asked again too soon: nothing new
       if (m.ok) {
         synced();
         Object.keys(m.counts || {}).forEach((code) => keepCounts(code, Object.assign({ at: m.at }, m.counts[code])));
@@ -336,7 +338,7 @@
   ready.then(() => meta("lastSync")).then((t) => { lastSync = t || 0; status(); sync(); });
   if (USER && navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
   addEventListener("load", startWorker);
-  addEventListener("online", () => { blocked = ""; netDown = false; sync(); refreshPages(); });
+  addEventListener("online", () => { blocked = ""; netDown = false; sync(); refreshPages(true); });
   addEventListener("offline", status);
   setInterval(() => { if (navigator.onLine) sync(); }, 30000);
 

@@ -23,7 +23,7 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   // A new version: old shells go, and so do pages that point at the old shell's files.
   event.waitUntil(caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== SHELL).map((k) => caches.delete(k))))
-    .then(() => self.clients.claim()).then(() => refresh()));
+    .then(() => self.clients.claim()).then(() => refresh(true)));
 });
 
 const etagOf = (response) => (response && response.headers.get("ETag") || "").replace(/^W\//, "");
@@ -87,14 +87,20 @@ self.addEventListener("fetch", (event) => {
   else if (THUMB.test(url.pathname)) event.respondWith(handleThumb(request));
 });
 
-// The list of pages and their ETags; drop everything when the login changed; fetch what changed.
-let refreshing = null;
-function refresh() {
+// The list of pages and their ETags; drop everything when the login changed; fetch what changed. Pages opening
+// one after another ask at most every REFRESH_EVERY ms (a reconnection or a new login always asks).
+const REFRESH_EVERY = 20000;
+let refreshing = null, refreshed = 0;
+function refresh(force) {
   if (refreshing) return refreshing;
+  if (!force && Date.now() - refreshed < REFRESH_EVERY) {
+    return known().then((pages) => tell({ type: "refreshed", ok: true, cached: true,
+                                          pages: Object.keys(pages).length }));
+  }
   refreshing = fetch(CFG.manifest, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
     .then((response) => {
       if (!response.ok) return tell({ type: "refreshed", ok: false, status: response.status });
-      return response.json().then(update);
+      return response.json().then(update).then(() => { refreshed = Date.now(); });
     }, () => tell({ type: "refreshed", ok: false, offline: true }))
     .finally(() => { refreshing = null; });
   return refreshing;
@@ -136,11 +142,11 @@ function sync(cache, manifest) {
       return fetchPage(cache, url, cached).catch(() => undefined);
     }).then(next);
   };
-  // Pages that are no longer the worker's go; two downloads at a time keep a weak link usable meanwhile.
+  // Pages that are no longer the worker's go; one download at a time keeps a weak link usable meanwhile.
   return cache.keys().then((requests) => Promise.all(requests.map((r) => {
     const path = new URL(r.url).pathname;
     return PAGE.test(path) && !(path in manifest.pages) ? cache.delete(r) : null;
-  }))).then(() => Promise.all([next(), next()])).then(() => fetched);
+  }))).then(next).then(() => fetched);
 }
 
 function offlinePage() {
@@ -156,6 +162,9 @@ function offlinePage() {
 
 self.addEventListener("message", (event) => {
   const m = event.data || {}, reply = (data) => event.ports[0] && event.ports[0].postMessage(data);
-  if (m.type === "refresh") event.waitUntil(refresh());
-  if (m.type === "clear") event.waitUntil(caches.delete(PAGES).then(() => reply({ type: "cleared" })));
+  if (m.type === "refresh") event.waitUntil(refresh(m.force));
+  if (m.type === "clear") {
+    refreshed = 0;
+    event.waitUntil(caches.delete(PAGES).then(() => reply({ type: "cleared" })));
+  }
 });
