@@ -95,7 +95,10 @@ def _no_round(request, access: Access):
                   {"community": access.community, "message": NO_ROUND, **phone_context(request)})
 
 
-def _not_modified(request, etag: str):
+def not_modified(request, etag: str):
+    """Return a 304 when the phone's copy is current, unless one-off messages wait to be shown on this page."""
+    if len(get_messages(request)):
+        return None
     return get_conditional_response(request, etag=quote_etag(etag))
 
 
@@ -107,7 +110,7 @@ def checklist_page(request, access: Access):
     if access.round is None:
         return _no_round(request, access)
     etag = page_etag(request, access)
-    if unchanged := _not_modified(request, etag):
+    if unchanged := not_modified(request, etag):
         return unchanged
     view = checklist(round_=access.round, community=access.community)
     return _page(request, access, "checklists/mobile/checklist.html", view, etag, base="", counts=view.counts)
@@ -124,7 +127,7 @@ def item_page(request, access: Access, number: int):
     if request.method == "POST":
         return post_item(request, access, item, rerender=rerender)
     etag = page_etag(request, access, number)
-    if unchanged := _not_modified(request, etag):
+    if unchanged := not_modified(request, etag):
         return unchanged
     view = checklist(round_=access.round, community=access.community, numbers=[number])
     return _page(request, access, "checklists/mobile/item.html", view, etag, item=view.items[0], base="../../")

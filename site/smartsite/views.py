@@ -1,9 +1,8 @@
 from django.shortcuts import render
-from django.utils.cache import get_conditional_response, quote_etag
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
-from checklists.mobile.views import cacheable, phone_context
+from checklists.mobile.views import cacheable, not_modified, phone_context
 from checklists.selectors.home import worker_home
 
 
@@ -17,7 +16,7 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "smartsite/home.html")
     home = worker_home(request)
-    if unchanged := get_conditional_response(request, etag=quote_etag(home.etag)):
+    if unchanged := not_modified(request, home.etag):
         return unchanged
     context = {"home": home, "admin_access": request.user.has_perm("wagtailadmin.access_admin"),
                **phone_context(request)}
