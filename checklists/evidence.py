@@ -118,6 +118,7 @@ def _existing(result: ItemResult, client_id) -> Evidence | None:
 
 def _precheck(result: ItemResult, user, client_id, via: str) -> Evidence | None:
     """Refuse early (before any decoding) what the transaction would refuse; return an already-added photo."""
+    result = ItemResult.objects.select_related("round", "community").get(pk=result.pk)  # its state now
     authorize(user, result.community, Action.SAVE, via)
     if existing := _existing(result, client_id):
         return existing

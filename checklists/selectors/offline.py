@@ -31,7 +31,8 @@ from ..originals import originals_mode
 from .mobile import progress_by_community
 
 # The files the phone needs before any page works offline (the service worker precaches them).
-SHELL = ("mobile/mobile.css", "mobile/offline.js", "mobile/app.js", "mobile/eval.js", "mobile/photoprep.js")
+SHELL = ("mobile/mobile.css", "mobile/offline.js", "mobile/app.js", "mobile/eval.js", "mobile/photos.js",
+         "mobile/photoprep.js")
 SW_SOURCE = "mobile/sw.js"
 TEMPLATES = ("checklists/mobile", "smartsite")
 

@@ -16,7 +16,6 @@
   const { code: CODE, round: ROUND } = app.dataset, EDIT = !!app.dataset.edit;
   const VERDICT = STD.labels;  // the server's words (standards.evaluation.VERDICT_LABELS)
   const PAGE_AT = Number(document.body.dataset.at || 0);  // when the server rendered this page (ms)
-  const RESERVE = 5 * 1024 * 1024;  // room left on the phone after a photo is stored
   const forms = {}, timers = {};
   let countsAt = PAGE_AT;
 
@@ -245,20 +244,14 @@
 
   // ---------- photos ----------
   const removeBox = (id) => {
-    const label = el("label", "rm"), box = el("input");
-    box.type = "checkbox";
-    box.name = "remove";
-    box.value = id || "";
+    const label = el("label", "rm"), box = Object.assign(el("input"), { type: "checkbox", name: "remove", value: id || "" });
     label.append(box, "移除");
     return label;
   };
   const thumb = (photo) => {
-    const li = el("li"), a = el("a"), img = el("img");
+    const li = el("li"), a = Object.assign(el("a"), { href: photo.display });
     li.dataset.id = photo.id;
-    a.href = photo.display;
-    img.src = photo.thumb;
-    img.alt = "照片";
-    a.appendChild(img);
+    a.appendChild(Object.assign(el("img"), { src: photo.thumb, alt: "照片" }));
     li.appendChild(a);
     if (photo.old) li.appendChild(el("i", "w", "拍摄早于本轮"));
     if (photo.duplicate) li.appendChild(el("i", "w", "与其他社区重复"));
@@ -275,78 +268,16 @@
       else if (!p.original_pending) li.querySelectorAll(".op-o").forEach((i) => i.remove());
     });
   };
-  const tile = (form, name) => {
-    const li = el("li", "pend");
-    li.append(el("span", "ph-box", "处理中…"), el("i", "w", name || "照片"));
-    form.querySelector(".th").appendChild(li);
-    return li;
-  };
-  const refuse = (li, message) => {
-    li.className = "perr";
-    li.replaceChildren(el("span", "ph-box x", "未上传"), el("span", "why", message),
-                       button("知道了", "link", () => li.remove()));
-  };
-  const ready = (li, entry) => {
-    li.dataset.client = entry.client_id;
-    const preview = entry.facts ? el("img") : el("span", "ph-box", "照片");
-    if (entry.facts) {  // a JPEG made on this phone: safe to preview (a HEIC Chrome cannot show is not)
-      preview.src = URL.createObjectURL(entry.blob);
-      preview.alt = entry.name || "照片";
-    }
-    const bar = el("progress", "bar-p");
-    bar.max = 1;
-    bar.value = 0;
-    li.replaceChildren(preview, el("i", "w", "待上传"), bar, removeBox(""));
-  };
-  const photoPrep = () => script(document.body.dataset.photoprep, "PhotoPrep");  // null: the original goes whole
-  const roomFor = (P, bytes) => (P ? P.estimateStorage() : Promise.resolve(null)).then((est) => {
-    if (!est || !est.quota) return "";
-    const free = est.quota - (est.usage || 0);
-    if (free > bytes + RESERVE) return "";
-    return `手机存储空间不足（剩余约 ${Math.max(0, Math.floor(free / 1048576))} MB），这张照片无法保存在本机。请先联网同步，或清理手机空间后再拍。`;
-  });
-  const addFile = (form, file, P) => {
-    const li = tile(form, file.name);
-    return (P ? P.prepare(file) : Promise.resolve({ copy: null, facts: null, refused: null })).then((done) => {
-      if (done.refused) return refuse(li, done.refused);
-      const entry = { client_id: Z.uuid(), key: keyOf(form._n), code: CODE, n: form._n, url: `${form.action}photos/`,
-                      name: file.name, queued_at: Date.now(), blob: file };
-      if (done.copy) {
-        Object.assign(entry, { blob: done.copy, facts: done.facts });
-        if (Z.ORIGINALS !== "never") entry.original = file;
-      }
-      return roomFor(P, entry.blob.size + (entry.original ? file.size : 0)).then((short) => {
-        if (short) return refuse(li, short);
-        ready(li, entry);
-        liveEval(form);
-        return Z.queuePhoto(entry);
-      });
-    });
-  };
-  const addFiles = (form, files) => {
-    const list = Array.from(files);
-    return photoPrep().then((P) => list.reduce((chain, file) => chain.then(() => addFile(form, file, P)), Promise.resolve()));
-  };
-  const tileOf = (entry) => {
-    const form = formOf(entry);
-    return form && form.querySelector(`[data-client="${entry.client_id}"]`);
-  };
-  Z.on("photo-progress", ({ entry, share }) => {
-    const li = tileOf(entry), bar = li && li.querySelector("progress");
-    if (bar) bar.value = share;
-  });
-  Z.on("photo-done", ({ entry, data }) => {
-    const form = formOf(entry), li = tileOf(entry);
-    if (li) li.replaceWith(thumb(data.photo));
-    if (form) applyState(form, data.item);
-  });
+  // Choosing and preparing photos lives in photos.js, loaded when first needed.
+  const photos = () => script(app.dataset.photos, "ZHSQPhotos");
+  Z.on("photo-done", ({ entry, data }) => { if (formOf(entry)) applyState(formOf(entry), data.item); });
   Z.on("photo-refused", ({ entry, data }) => {
-    const form = formOf(entry), li = tileOf(entry);
-    if (li) refuse(li, data.message);
-    if (form) notice(form, `${entry.name}：${data.message}`, true);
+    if (formOf(entry)) notice(formOf(entry), `${entry.name}：${data.message}`, true);
   });
   Z.on("original-done", ({ entry, data }) => { if (formOf(entry) && data.item) applyState(formOf(entry), data.item); });
-  Z.on("original-refused", ({ entry, data }) => { if (formOf(entry)) notice(formOf(entry), `${entry.name}：${data.message}`, true); });
+  Z.on("original-refused", ({ entry, data }) => {
+    if (formOf(entry)) notice(formOf(entry), `${entry.name}：${data.message}`, true);
+  });
   const removePhoto = (form, li) => {
     if (li.dataset.client) {
       li.remove();
@@ -402,6 +333,8 @@
     });
   }
 
+  window.ZHSQForms = { el, button, script, keyOf, formOf, liveEval, notice, removeBox, CODE };  // for photos.js
+
   // ---------- wiring ----------
   document.querySelectorAll("form.f").forEach((form) => {
     const details = form.closest("details.item");
@@ -418,8 +351,9 @@
     });
     form.addEventListener("change", (e) => {
       if (e.target.type === "file") {
-        addFiles(form, e.target.files);
+        const files = Array.from(e.target.files);
         e.target.value = "";  // choosing the same picture again must fire again
+        photos().then((P) => P && P.add(form, files));
       } else if (e.target.name === "remove") {
         removePhoto(form, e.target.closest("li"));
       } else {
@@ -432,33 +366,31 @@
       const what = e.submitter && e.submitter.value;
       if (what === "submit") submitItem(form);
       else if (what === "withdraw") withdrawItem(form);
-      else queueSave(form).then(() => { if (!Z.offline()) savedNow(form); });
+      else {
+        const same = JSON.stringify(collect(form)) === form._saved;  // nothing to send: it is saved already
+        queueSave(form).then(() => { if (same && !Z.offline()) savedNow(form); });
+      }
     });
   });
 
   // Put back what this phone knows beyond the page (it may come from the offline cache): answers saved since
   // it was rendered, edits and photos still queued (closed tab, flat battery, no signal); then send them.
   Z.ready.then(() => Promise.all([Z.all("saved"), Z.all("answers"), Z.all("photos"), Z.meta(`counts:${CODE}`)]))
-    .then(([saved, answers, photos, counts]) => {
-      for (const record of saved) {
-        const form = record.code === CODE && forms[record.n];
-        if (!form) continue;
+    .then(([saved, answers, queued, counts]) => {
+      for (const record of saved.filter((r) => r.code === CODE && forms[r.n])) {
+        const form = forms[record.n];
         if (record.at <= PAGE_AT) { Z.del("saved", record.key); continue; }
         fill(form, record.state);
         applyState(form, record.state);
         form._saved = JSON.stringify(collect(form));
       }
-      for (const entry of answers) {
+      for (const entry of answers.filter(formOf)) {
         const form = formOf(entry);
-        if (!form) continue;
         fill(form, entry.next || entry.payload);
         liveEval(form);
         if (entry.conflict) showConflict(form, entry.conflict);
       }
-      for (const entry of photos) {
-        const form = formOf(entry);
-        if (form) { ready(tile(form, entry.name), entry); liveEval(form); }
-      }
+      if (queued.some(formOf)) photos().then((P) => P && P.restore(queued.filter(formOf)));
       newerCounts(counts);
       recount();
     });
