@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 ROUND ?= 2026
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint bench prod loadtest clean
+.PHONY: setup run test lint bench bench-phone prod loadtest clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test: setup lint
 # Benchmarks (issue 6): SQLite by default, `make bench DATABASE_URL=postgres://…` for PostgreSQL (own databases).
 bench: setup
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The phone on emulated slow 3G against gunicorn + production settings (issue 10): bench/results-phone.json.
+bench-phone: setup
+	$(BIN)/python -m bench.phone $(BENCH_ARGS)
 
 # Production-style serving: static files collected for WhiteNoise, migrations, gunicorn on $(HOST).
 # Needs SECRET_KEY (and usually DATABASE_URL, ALLOWED_HOSTS) in the environment; see README.md, "Production".

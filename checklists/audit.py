@@ -15,6 +15,7 @@ ACTIONS = {
     "reopened": "重新打开",
     "photo_added": "添加照片",
     "photo_removed": "移除照片",
+    "photo_original": "补传原图",
     "imported": "导入结果",
     "withdrawn": "撤回修改",
 }

@@ -24,7 +24,10 @@ def _decide(result: ItemResult, user, action: Action, reason: str, via: str) -> 
     result.status = next_status(action, result.status, round_open=result.round.is_open, reason=reason)
     if action == Action.APPROVE:
         refresh_verdict(result)
-    result.return_reason = reason.strip() if action in (Action.RETURN, Action.REOPEN) else ""
+    sends_back = action in (Action.RETURN, Action.REOPEN)
+    result.return_reason = reason.strip() if sends_back else ""
+    if sends_back:
+        result.changed_since_return = False  # 提交全部 waits until the worker has done something about it
     result.decided_at, result.decided_by = timezone.now(), user
     result.save()
     audit.record(result, PAST[action], user=user, from_status=old_status, reason=reason.strip(), via=via)

@@ -1,8 +1,19 @@
-"""Photo evidence: check and process an upload, store it privately, flag old or reused pictures."""
+"""Photo evidence: check and process an upload, store it privately, flag old or reused pictures.
+
+Each write is two steps: the pure processing (checklists.photos.process_photo: decode, check, render), run
+outside any database transaction, then one transaction that locks the item, asks the policy and the workflow
+again, stores the files and the row and leaves the audit entry. A photo arrives either whole (the plain form,
+imports, a phone that cannot make a copy) or as the phone's display copy with the original's declared facts,
+the original following later (evidence_add_original, accepted only with the declared SHA-256).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -14,17 +25,50 @@ from communities.policy import Action
 
 from . import audit
 from .models import Evidence, ItemResult
-from .photos import PhotoError, ProcessedPhoto, hamming, process_photo
+from .originals import MISMATCH, NEVER, NO_ORIGINALS, DeclaredFacts, originals_mode
+from .photos import MAX_BYTES, PhotoError, ProcessedPhoto, hamming, process_photo
 from .services import authorize, locked, refresh_verdict
-from .workflow import next_status
+from .workflow import ROUND_CLOSED, TransitionError, next_status
 
 NEAR_DUPLICATE_BITS = 6
+COPY_MAX_SIDE = 2048
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "HEIF": "heic"}
 
-__all__ = ["PhotoError", "evidence_add", "evidence_remove", "duplicates_of"]
+__all__ = ["PhotoError", "evidence_add", "evidence_add_copy", "evidence_add_original", "evidence_remove",
+           "duplicates_of"]
 
 
-def duplicates_of(photo: ProcessedPhoto, result: ItemResult) -> list[dict]:
-    """Return evidence in other communities with the same bytes or a near-identical picture."""
+@dataclass(frozen=True)
+class Facts:
+    """What an evidence row records about the original: read from it, or declared by the phone."""
+
+    sha256: str
+    phash: str
+    size: int
+    format: str
+    width: int
+    height: int
+    taken_at: datetime | None
+    gps: tuple[Decimal, Decimal] | None
+
+    @classmethod
+    def read(cls, photo: ProcessedPhoto) -> Facts:
+        return cls(photo.sha256, photo.phash, photo.size, photo.format, photo.width, photo.height, photo.taken_at,
+                   photo.gps)
+
+    @classmethod
+    def declared(cls, declared: DeclaredFacts, copy: ProcessedPhoto) -> Facts:
+        # The perceptual hash is the copy's (the same picture); the pixel size falls back to the copy's when the
+        # phone could not read the original's (a HEIC it decoded but could not parse).
+        return cls(declared.sha256, copy.phash, declared.size, declared.format, declared.width or copy.width,
+                   declared.height or copy.height, declared.taken_at, declared.gps)
+
+
+def duplicates_of(photo, result: ItemResult) -> list[dict]:
+    """Return evidence in other communities with the same bytes or a near-identical picture.
+
+    `photo` is anything with the original's `sha256` and a perceptual `phash` (ProcessedPhoto, Facts).
+    """
     others = Evidence.objects.filter(removed_at__isnull=True).exclude(result__community=result.community)
     # Candidates share the exact bytes or one 16-bit quarter of the perceptual hash (by pigeonhole every
     # picture within 3 bits is among them, and most within 6); the full distance is then checked here.
@@ -50,24 +94,58 @@ def duplicates_of(photo: ProcessedPhoto, result: ItemResult) -> list[dict]:
     return found
 
 
-def _build(result: ItemResult, photo: ProcessedPhoto, data: bytes, filename: str, user, client_id) -> Evidence:
-    evidence = Evidence(
-        result=result, original_name=filename[:255], sha256=photo.sha256, phash=photo.phash, size=photo.size,
-        format=photo.format, width=photo.width, height=photo.height, taken_at=photo.taken_at,
-        gps_lat=photo.gps[0] if photo.gps else None, gps_lon=photo.gps[1] if photo.gps else None,
-        client_id=client_id, uploaded_by=user,
-    )
-    evidence.flag_old = bool(photo.taken_at and photo.taken_at < result.round.opened_at)
-    evidence.duplicate_of = duplicates_of(photo, result)
+def _set_facts(evidence: Evidence, facts: Facts) -> None:
+    evidence.sha256, evidence.phash, evidence.size = facts.sha256, facts.phash, facts.size
+    evidence.format, evidence.width, evidence.height = facts.format, facts.width, facts.height
+    evidence.taken_at = facts.taken_at
+    evidence.gps_lat, evidence.gps_lon = facts.gps if facts.gps else (None, None)
+    evidence.flag_old = bool(facts.taken_at and facts.taken_at < evidence.result.round.opened_at)
+
+
+def _build(result: ItemResult, facts: Facts, rendered: ProcessedPhoto, user, filename: str, client_id) -> Evidence:
+    evidence = Evidence(result=result, original_name=filename[:255], client_id=client_id, uploaded_by=user)
+    _set_facts(evidence, facts)
+    evidence.duplicate_of = duplicates_of(facts, result)
     evidence.flag_duplicate = bool(evidence.duplicate_of)
-    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "HEIF": "heic"}[photo.format]
-    evidence.original.save(f"original.{extension}", ContentFile(data), save=False)
-    evidence.display.save("display.jpg", ContentFile(photo.display), save=False)
-    evidence.thumbnail.save("thumb.jpg", ContentFile(photo.thumbnail), save=False)
+    evidence.display.save("display.jpg", ContentFile(rendered.display), save=False)
+    evidence.thumbnail.save("thumb.jpg", ContentFile(rendered.thumbnail), save=False)
     return evidence
 
 
+def _existing(result: ItemResult, client_id) -> Evidence | None:
+    return Evidence.objects.filter(client_id=client_id, result=result).first() if client_id else None
+
+
+def _precheck(result: ItemResult, user, client_id, via: str) -> Evidence | None:
+    """Refuse early (before any decoding) what the transaction would refuse; return an already-added photo."""
+    result = ItemResult.objects.select_related("round", "community").get(pk=result.pk)  # its state now
+    authorize(user, result.community, Action.SAVE, via)
+    if existing := _existing(result, client_id):
+        return existing
+    next_status(Action.SAVE, result.status, round_open=result.round.is_open)
+    return None
+
+
 @transaction.atomic
+def _attach(result: ItemResult, user, facts: Facts, rendered: ProcessedPhoto, files: dict[str, bytes],
+            filename: str, client_id, via: str, declared: dict | None = None) -> Evidence:
+    result = locked(result)
+    authorize(user, result.community, Action.SAVE, via)
+    if existing := _existing(result, client_id):
+        return existing
+    next_status(Action.SAVE, result.status, round_open=result.round.is_open)
+    evidence = _build(result, facts, rendered, user, filename, client_id)
+    if "original" in files:
+        evidence.original.save(f"original.{EXTENSIONS[facts.format]}", ContentFile(files["original"]), save=False)
+        evidence.original_received_at = timezone.now()
+    if "copy" in files:
+        evidence.copy.save("copy.jpg", ContentFile(files["copy"]), save=False)
+    evidence.declared = declared or {}
+    evidence.save()
+    _after_photo_change(result, user, "photo_added", evidence, via)
+    return evidence
+
+
 def evidence_add(
     *,
     result: ItemResult,
@@ -77,28 +155,94 @@ def evidence_add(
     client_id: uuid.UUID | None = None,
     via: str = "web",
 ) -> Evidence:
-    """Check, process and attach one photo; a retried upload with the same client id is not added twice.
+    """Check, process and attach one whole photo (its original); a retry with the same client id adds nothing.
 
     Raises PhotoError (with a Chinese message) for anything that is not an acceptable photo.
     """
-    result = locked(result)
-    authorize(user, result.community, Action.SAVE, via)
-    if client_id and (existing := Evidence.objects.filter(client_id=client_id, result=result).first()):
+    if existing := _precheck(result, user, client_id, via):
         return existing
-    next_status(Action.SAVE, result.status, round_open=result.round.is_open)
     photo = process_photo(data)
-    evidence = _build(result, photo, data, filename, user, client_id)
+    return _attach(result, user, Facts.read(photo), photo, {"original": data}, filename, client_id, via)
+
+
+def evidence_add_copy(
+    *,
+    result: ItemResult,
+    user,
+    copy: bytes,
+    declared: DeclaredFacts,
+    filename: str = "",
+    client_id: uuid.UUID | None = None,
+    via: str = "web",
+) -> Evidence:
+    """Attach a photo from the phone's display copy and the original's declared facts; the original follows.
+
+    The copy is checked like any upload and must be a display-sized JPEG; the duplicate check uses the declared
+    SHA-256 and the copy's perceptual hash, the old-photo flag the declared capture time.
+    """
+    if existing := _precheck(result, user, client_id, via):
+        return existing
+    photo = process_photo(copy)
+    if photo.format != "JPEG" or max(photo.width, photo.height) > COPY_MAX_SIDE:
+        raise PhotoError("copy", f"手机压缩照片应为长边不超过{COPY_MAX_SIDE}像素的 JPEG，请重新选择照片")
+    return _attach(result, user, Facts.declared(declared, photo), photo, {"copy": copy}, filename, client_id, via,
+                   declared=declared.as_json())
+
+
+def _live(evidence: Evidence, *, lock: bool = False) -> Evidence:
+    rows = Evidence.objects.select_for_update() if lock else Evidence.objects
+    return rows.select_related("result__round__standard", "result__community").get(pk=evidence.pk)
+
+
+def evidence_add_original(*, evidence: Evidence, user, data: bytes, via: str = "web") -> Evidence:
+    """Keep the original of a photo added from its copy, if its SHA-256 is the one declared; confirm its facts.
+
+    Accepted whatever the item's status (it confirms evidence already there) while the round is open. Raises
+    PhotoError when the deployment takes no originals, the photo was removed or the bytes are not the original.
+    """
+    evidence = _live(evidence)
+    authorize(user, evidence.result.community, Action.SAVE, via)
+    if originals_mode() == NEVER:
+        raise PhotoError("never", NO_ORIGINALS)
+    if evidence.removed_at:
+        raise PhotoError("removed", "这张照片已被移除，无需再上传原图")
+    if evidence.original:
+        return evidence  # a retry: the bytes were checked the first time
+    if len(data) > MAX_BYTES or hashlib.sha256(data).hexdigest() != evidence.sha256:
+        raise PhotoError("mismatch", MISMATCH)
+    photo = process_photo(data)
+    return _keep_original(evidence, photo, data, user, via)
+
+
+@transaction.atomic
+def _keep_original(evidence: Evidence, photo: ProcessedPhoto, data: bytes, user, via: str) -> Evidence:
+    evidence = _live(evidence, lock=True)
+    if evidence.original:
+        return evidence
+    result = locked(evidence.result)
+    if not result.round.is_open:
+        raise TransitionError(ROUND_CLOSED)
+    declared_taken_at = evidence.taken_at
+    # From now on the facts are the server's own reading of the original (the phone's stay in `declared`); the
+    # perceptual hash stays the copy's, which is what the display and thumbnail show.
+    _set_facts(evidence, Facts(photo.sha256, evidence.phash, photo.size, photo.format, photo.width, photo.height,
+                               photo.taken_at, photo.gps))
+    evidence.original.save(f"original.{EXTENSIONS[photo.format]}", ContentFile(data), save=False)
+    evidence.original_received_at = timezone.now()
     evidence.save()
-    _after_photo_change(result, user, "photo_added", evidence, via)
+    result.save(update_fields=["updated_at"])  # the phone's cached pages show the photo's state
+    audit.record(
+        result, "photo_original", user=user, from_status=result.status, via=via,
+        data={"evidence": evidence.pk, "sha256": evidence.sha256, "declared_taken_at": str(declared_taken_at or ""),
+              "taken_at": str(evidence.taken_at or "")},
+    )
     return evidence
 
 
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, user, via: str = "web") -> Evidence:
     """Take a photo off an item; the file and its record are kept for the audit trail."""
-    evidence = Evidence.objects.select_for_update().select_related("result__round__standard", "result__community").get(
-        pk=evidence.pk
-    )
+    evidence = _live(evidence, lock=True)
     result = evidence.result
     authorize(user, result.community, Action.SAVE, via)
     if evidence.removed_at:
@@ -116,6 +260,7 @@ def _after_photo_change(result: ItemResult, user, action: str, evidence: Evidenc
     refresh_verdict(result)
     # Photos do not bump the revision: adding one must not turn the worker's next value save into a conflict.
     result.updated_by = user
+    result.changed_since_return = True
     result.save()
     audit.record(
         result, action, user=user, from_status=old_status, via=via,

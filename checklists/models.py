@@ -42,6 +42,9 @@ class ItemResult(models.Model):
     complete = models.BooleanField("填写完整", default=False)
     evaluation = models.JSONField("评估结果", default=dict, blank=True)
     return_reason = models.TextField("退回理由", blank=True)
+    # Set by the worker's own changes (answers, photos), cleared when a verifier returns or reopens the item:
+    # 提交全部 resubmits a returned item only when something was done about the return.
+    changed_since_return = models.BooleanField("退回后已修改", default=False)
     # Optimistic concurrency: a save carries the revision it was based on; a stale one is a conflict.
     revision = models.PositiveIntegerField("修订号", default=0)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -85,10 +88,18 @@ def evidence_path(instance: "Evidence", filename: str) -> str:
 
 
 class Evidence(models.Model):
-    """A photo attached to an item result: the original kept byte-for-byte, plus display and thumbnail copies."""
+    """A photo attached to an item result: the original kept byte-for-byte, plus display and thumbnail copies.
+
+    A phone on a weak network sends its own display copy and the original's facts (SHA-256, size, capture time,
+    GPS) first; the original follows later (EVIDENCE_ORIGINALS) and is kept only if its SHA-256 is the declared
+    one. Until then `original` is empty and the facts are as the phone declared them (`facts_confirmed`).
+    """
 
     result = models.ForeignKey(ItemResult, verbose_name="指标填报", on_delete=models.CASCADE, related_name="photos")
-    original = models.FileField("原图", upload_to=evidence_path, max_length=255)
+    original = models.FileField("原图", upload_to=evidence_path, max_length=255, blank=True)
+    copy = models.FileField("手机压缩副本", upload_to=evidence_path, max_length=255, blank=True)
+    declared = models.JSONField("手机申报的原图信息", default=dict, blank=True)
+    original_received_at = models.DateTimeField("原图上传时间", null=True, blank=True)
     display = models.FileField("展示图", upload_to=evidence_path, max_length=255, blank=True)
     thumbnail = models.FileField("缩略图", upload_to=evidence_path, max_length=255, blank=True)
     original_name = models.CharField("文件名", max_length=255, blank=True)
@@ -123,6 +134,11 @@ class Evidence(models.Model):
     @property
     def policy_region(self) -> CommunityPage:
         return self.result.community
+
+    @property
+    def facts_confirmed(self) -> bool:
+        """Whether size, capture time and GPS were read from the kept original (else the phone declared them)."""
+        return bool(self.original)
 
 
 class SaveReceipt(models.Model):

@@ -18,18 +18,29 @@ class RenditionError(Exception):
         self.message = message
 
 
-def renditions_rebuild(evidence: Evidence) -> Evidence:
-    """Write fresh display and thumbnail files for the evidence, then drop the old ones once committed."""
+def _source(evidence: Evidence) -> tuple[bytes, bool]:
+    """Return the bytes to rebuild from and whether they are the original (else the phone's display copy)."""
+    file = evidence.original or evidence.copy
+    if not file:
+        raise RenditionError("原图尚未上传，也没有手机压缩副本")
     try:
-        with evidence.original.open("rb") as handle:
-            data = handle.read()
+        with file.open("rb") as handle:
+            return handle.read(), bool(evidence.original)
     except (FileNotFoundError, OSError) as exc:
-        raise RenditionError(f"原图文件缺失：{evidence.original.name}") from exc
+        raise RenditionError(f"{'原图' if evidence.original else '手机压缩副本'}文件缺失：{file.name}") from exc
+
+
+def renditions_rebuild(evidence: Evidence) -> Evidence:
+    """Write fresh display and thumbnail files for the evidence, then drop the old ones once committed.
+
+    A photo whose original has not arrived yet is rebuilt from the display copy the phone sent.
+    """
+    data, is_original = _source(evidence)
     try:
         photo = process_photo(data)
     except PhotoError as exc:
         raise RenditionError(exc.message) from exc
-    if photo.sha256 != evidence.sha256:
+    if is_original and photo.sha256 != evidence.sha256:
         # The stored original no longer matches what was uploaded: keep the old renditions, flag it.
         raise RenditionError("原图内容与上传时的 SHA-256 不一致，请核查存储")
     old = [name for name in (evidence.display.name, evidence.thumbnail.name) if name]

@@ -27,7 +27,7 @@ from . import audit
 from .decisions import item_approve, item_reopen, item_return
 from .evidence import PhotoError, evidence_add
 from .models import Evidence, ItemResult, Status
-from .services import IncompleteError, answer_save, item_submit, result_for
+from .services import IncompleteError, answer_save, item_submit, item_withdraw, result_for
 from .workflow import TransitionError
 
 KEYS = {"community", "round", "item", "values", "not_applicable", "photos", "status", "note"}
@@ -243,6 +243,8 @@ def apply_line(line: Line, user, created: list[Evidence]) -> int:
     common = {"user": user, "via": "import"}
     if result.status == Status.APPROVED:
         result = item_reopen(result=result, reason=REIMPORT_REASON, **common)
+    elif result.status == Status.SUBMITTED:
+        result = item_withdraw(result=result, **common)  # a submitted item is read-only until withdrawn
     outcome = answer_save(
         round_=line.round, community=line.community, item_number=line.item, values=line.values,
         # For "returned" the note is the verifier's reason to the worker, not the worker's own remark.
@@ -296,6 +298,6 @@ def _message(exc: Exception) -> str:
 def _discard_files(created: list[Evidence]) -> None:
     """Delete the files of photos whose rows were rolled back, so a failed import leaves nothing behind."""
     for evidence in created:
-        for file in (evidence.original, evidence.display, evidence.thumbnail):
+        for file in (evidence.original, evidence.copy, evidence.display, evidence.thumbnail):
             if file and file.name:
                 file.storage.delete(file.name)

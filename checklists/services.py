@@ -20,8 +20,9 @@ from . import audit
 from .models import ItemResult, SaveReceipt, Status
 from .workflow import PAST, TransitionError, next_status
 
-__all__ = ["ConflictError", "IncompleteError", "SaveOutcome", "TransitionError", "answer_save", "item_submit",
-           "items_submit_all", "result_for", "refresh_verdict", "evaluate", "locked", "authorize"]
+__all__ = ["ConflictError", "IncompleteError", "SaveOutcome", "Skipped", "SubmitAllOutcome", "TransitionError",
+           "answer_save", "item_submit", "item_withdraw", "items_submit_all", "result_for", "refresh_verdict",
+           "evaluate", "locked", "authorize"]
 
 
 class ConflictError(Exception):
@@ -49,6 +50,28 @@ class SaveOutcome:
     result: ItemResult
     evaluation: ItemEvaluation
     replayed: bool = False  # the same client request had already been applied
+
+
+@dataclass(frozen=True)
+class Skipped:
+    number: int
+    reason: str
+
+
+@dataclass
+class SubmitAllOutcome:
+    """What 提交全部 did: the items it submitted, and each draft or returned item it left alone, with why."""
+
+    submitted: list[ItemResult]
+    skipped: list[Skipped]
+
+    @property
+    def numbers(self) -> list[int]:
+        return [r.item_number for r in self.submitted]
+
+
+UNCHANGED_SINCE_RETURN = "被退回后尚未修改"
+NOT_STARTED = "尚未填写"
 
 
 def authorize(user, community: CommunityPage, action: Action, via: str = "web") -> None:
@@ -138,12 +161,15 @@ def answer_save(
         raise ConflictError(result)
     old_status = result.status
     result.status = _transition(result, Action.SAVE)
+    before = (result.values, result.not_applicable, result.note)
     item = item_definition(round_, item_number)
     result.values = _stored_values(item, values)
     if not_applicable is not None:
         result.not_applicable = {k: v for k, v in not_applicable.items() if v}
     if note is not None:
         result.note = note
+    if (result.values, result.not_applicable, result.note) != before:
+        result.changed_since_return = True
     evaluation = refresh_verdict(result)
     result.revision += 1
     result.updated_by = user
@@ -189,16 +215,56 @@ def item_submit(
     return result
 
 
-def items_submit_all(*, round_: Round, community: CommunityPage, user) -> list[ItemResult]:
-    """Submit every complete draft or returned item of a community; skip the rest."""
+@transaction.atomic
+def item_withdraw(*, result: ItemResult, user, via: str = "web") -> ItemResult:
+    """Take a submitted item back out of the verifier's queue so the worker can correct it.
+
+    It becomes a draft again, or 被退回 with its reason when the verifier's return still stands (it had been
+    returned or reopened and was resubmitted, and nobody has decided since): see workflow.AFTER_RETURN.
+    """
+    result = locked(result)
+    authorize(user, result.community, Action.WITHDRAW, via)
+    old_status = result.status
+    result.status = next_status(Action.WITHDRAW, result.status, round_open=result.round.is_open,
+                                return_stands=bool(result.return_reason))
+    result.submitted_at, result.updated_by = None, user
+    result.save()
+    audit.record(result, PAST[Action.WITHDRAW], user=user, from_status=old_status, via=via,
+                 reason=result.return_reason if result.status == Status.RETURNED else "")
+    return result
+
+
+def _skip_reason(result: ItemResult | None) -> str | None:
+    """Return why 提交全部 leaves this draft or returned item alone, or None when it is to be submitted."""
+    if result is None:
+        return NOT_STARTED
+    if not result.complete:
+        reasons = [r for r in result.evaluation.get("reasons", ()) if r]
+        return "未填写完整：" + "；".join(reasons) if reasons else "未填写完整"
+    if result.status == Status.RETURNED and not result.changed_since_return:
+        return UNCHANGED_SINCE_RETURN
+    return None
+
+
+@transaction.atomic
+def items_submit_all(*, round_: Round, community: CommunityPage, user) -> SubmitAllOutcome:
+    """Submit every complete draft, and every complete returned item changed since its return; say why the
+    other drafts and returned items were left alone (submitted and approved items are not touched)."""
     authorize(user, community, Action.SUBMIT)
-    submitted = []
-    candidates = ItemResult.objects.filter(
-        round=round_, community=community, status__in=[Status.DRAFT, Status.RETURNED], complete=True
-    )
-    for result in candidates:
-        try:
-            submitted.append(item_submit(result=result, user=user))
-        except (IncompleteError, TransitionError):
+    results = {r.item_number: r for r in ItemResult.objects.filter(round=round_, community=community)}
+    outcome = SubmitAllOutcome([], [])
+    for number in round_.standard.item_numbers:
+        result = results.get(number)
+        if result is not None and result.status not in (Status.DRAFT, Status.RETURNED):
             continue
-    return submitted
+        reason = _skip_reason(result)
+        if reason is None:
+            try:
+                outcome.submitted.append(item_submit(result=result, user=user))
+                continue
+            except IncompleteError as exc:
+                reason = "未填写完整：" + "；".join(exc.reasons)
+            except TransitionError as exc:
+                reason = exc.message
+        outcome.skipped.append(Skipped(number, reason))
+    return outcome

@@ -17,24 +17,36 @@ PAST: dict[Action, str] = {
 }
 
 
-# (action, current status) -> new status. Anything not listed is forbidden.
+# (action, current status) -> new status. Anything not listed is forbidden. Saving never changes the status:
+# a submitted item is read-only until the worker withdraws it, so it never leaves the verifier's queue unseen.
 TRANSITIONS: dict[tuple[Action, str], str] = {
     (Action.SAVE, Status.DRAFT): Status.DRAFT,
-    # A worker may still correct an item waiting for review; it goes back to draft until resubmitted.
-    (Action.SAVE, Status.SUBMITTED): Status.DRAFT,
     # A returned item stays returned while being fixed, so its reason stays at the top of the checklist.
     (Action.SAVE, Status.RETURNED): Status.RETURNED,
     (Action.SUBMIT, Status.DRAFT): Status.SUBMITTED,
     (Action.SUBMIT, Status.RETURNED): Status.SUBMITTED,
+    (Action.WITHDRAW, Status.SUBMITTED): Status.DRAFT,
     (Action.APPROVE, Status.SUBMITTED): Status.APPROVED,
     (Action.RETURN, Status.SUBMITTED): Status.RETURNED,
     (Action.REOPEN, Status.APPROVED): Status.RETURNED,
 }
+# Where an item goes instead when the verifier's return still stands (it was returned or reopened, then
+# resubmitted, and nobody has decided since): withdrawing it puts it back to 被退回 with its reason, so the
+# reason stays in front of the worker and 提交全部 still waits for a change.
+AFTER_RETURN: dict[tuple[Action, str], str] = {
+    (Action.WITHDRAW, Status.SUBMITTED): Status.RETURNED,
+}
 
 NEEDS_REASON = {Action.RETURN, Action.REOPEN}
 
+ROUND_CLOSED = "本轮核查已关闭，不能再修改或审核"
+LOCKED = "该指标已审核通过并锁定，如需修改请联系区县审核人员重新打开"
 MESSAGES = {
-    (Action.SAVE, Status.APPROVED): "该指标已审核通过并锁定，如需修改请联系区县审核人员重新打开",
+    (Action.SAVE, Status.SUBMITTED): "该指标已提交审核，不能直接修改；如需修改，请先点“撤回修改”",
+    (Action.SAVE, Status.APPROVED): LOCKED,
+    (Action.WITHDRAW, Status.DRAFT): "该指标尚未提交，无需撤回",
+    (Action.WITHDRAW, Status.RETURNED): "该指标已被退回，可以直接修改",
+    (Action.WITHDRAW, Status.APPROVED): LOCKED,
     (Action.SUBMIT, Status.SUBMITTED): "该指标已提交，正在等待审核",
     (Action.SUBMIT, Status.APPROVED): "该指标已审核通过",
     (Action.APPROVE, Status.APPROVED): "该指标已审核通过",
@@ -49,12 +61,19 @@ class TransitionError(Exception):
         self.message = message
 
 
-def next_status(action: Action, status: str, *, round_open: bool = True, reason: str = "") -> str:
-    """Return the status after `action`, or raise TransitionError with a Chinese explanation."""
+def next_status(
+    action: Action, status: str, *, round_open: bool = True, reason: str = "", return_stands: bool = False
+) -> str:
+    """Return the status after `action`, or raise TransitionError with a Chinese explanation.
+
+    `return_stands`: the item carries a verifier's return that nobody has decided on since (see AFTER_RETURN).
+    """
     if not round_open:
-        raise TransitionError("本轮核查已关闭，不能再修改或审核")
+        raise TransitionError(ROUND_CLOSED)
     if action in NEEDS_REASON and not reason.strip():
         raise TransitionError("请填写理由")
+    if return_stands and (action, status) in AFTER_RETURN:
+        return AFTER_RETURN[(action, status)]
     try:
         return TRANSITIONS[(action, status)]
     except KeyError:

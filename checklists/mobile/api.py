@@ -1,5 +1,7 @@
-"""JSON endpoints for the page's JavaScript: save, upload, remove, submit. Messages are Chinese; a conflict
-is a 409 carrying both versions; a malformed answer is a 400 with field errors (the page keeps its copy)."""
+"""JSON endpoints for the page's JavaScript: save, upload (a display copy with the original's declared facts,
+or a whole photo), the original later, remove, submit, withdraw, submit all. Messages are Chinese; a conflict
+is a 409 carrying both versions; a malformed answer is a 400 with field errors (the page keeps its copy).
+Submit, withdraw and submit-all also answer a plain form post with a redirect and a message."""
 
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ from django.views.decorators.http import require_POST
 from .. import services
 from ..evidence import PhotoError, evidence_remove
 from ..models import Evidence
+from ..originals import parse_declared
 from ..selectors.mobile import checklist, progress, receipt_revision
 from .access import Access, community_view, item_or_404, json_error, wants_json
-from .display import item_state, result_version, version_rows
+from .display import counts_json, item_state, result_version, version_rows
 from .forms import answer_from_json, answer_from_post
-from .uploads import add_photo
+from .plain import back_to
+from .uploads import add_original, add_photo
 
 NO_ROUND = "当前没有进行中的核查轮次"
 
@@ -84,9 +88,23 @@ def save(request, access: Access, number: int):
     return _ok({"replayed": outcome.replayed, "item": state})
 
 
+def _live_photo(access: Access, number: int, pk: int) -> Evidence | None:
+    return Evidence.objects.filter(
+        pk=pk, result__community=access.community, result__round=access.round, result__item_number=number,
+        removed_at__isnull=True,
+    ).first()
+
+
+def _photo_state(access: Access, number: int, pk: int, status: int = 200):
+    state = _state(access, number)
+    photo = next((p for p in state["photos"] if p["id"] == pk), None)
+    return _ok({"photo": photo, "item": state}, status=status)
+
+
 @posted
 def upload(request, access: Access, number: int):
-    """Attach one photo (field `photo`, optional `client_id` making a retry harmless)."""
+    """Attach one photo: field `photo`, optional `client_id` making a retry harmless, and `declared` (JSON)
+    when `photo` is the phone's display copy and the original follows later (see checklists.originals)."""
     item_or_404(access, number)
     upload = request.FILES.get("photo")
     if upload is None:
@@ -96,24 +114,40 @@ def upload(request, access: Access, number: int):
     except ValueError:
         return json_error("请求号格式有误", 400, errors={"client_id": ["请求号格式有误"]})
     try:
-        evidence = add_photo(access, number, request.user, upload, client_id)
+        declared = parse_declared(request.POST["declared"]) if request.POST.get("declared") else None
+        evidence = add_photo(access, number, request.user, upload, client_id, declared)
     except PhotoError as exc:
         return json_error(exc.message, 400, code=exc.code)
     except services.TransitionError as exc:
         return json_error(exc.message, 422, code="locked")
-    state = _state(access, number)
-    photo = next((p for p in state["photos"] if p["id"] == evidence.pk), None)
-    return _ok({"photo": photo, "item": state}, status=201)
+    return _photo_state(access, number, evidence.pk, status=201)
+
+
+@posted
+def photo_original(request, access: Access, number: int, pk: int):
+    """Receive the original of a photo added from its display copy (field `original`): kept only if its
+    SHA-256 is the one the phone declared; otherwise refused and nothing is stored."""
+    item_or_404(access, number)
+    evidence = _live_photo(access, number, pk)
+    if evidence is None:
+        return json_error("没有这张照片，可能已被移除", 404, code="gone")
+    upload = request.FILES.get("original")
+    if upload is None:
+        return json_error("没有收到原图，请重新发送", 400, code="empty")
+    try:
+        add_original(evidence, request.user, upload)
+    except PhotoError as exc:
+        return json_error(exc.message, 409 if exc.code == "never" else 400, code=exc.code)
+    except services.TransitionError as exc:
+        return json_error(exc.message, 422, code="locked")
+    return _photo_state(access, number, pk)
 
 
 @posted
 def photo_remove(request, access: Access, number: int, pk: int):
     """Take a photo off the item (it stays on record for the audit trail)."""
     item_or_404(access, number)
-    evidence = Evidence.objects.filter(
-        pk=pk, result__community=access.community, result__round=access.round, result__item_number=number,
-        removed_at__isnull=True,
-    ).first()
+    evidence = _live_photo(access, number, pk)
     if evidence is None:
         return json_error("没有这张照片，可能已被移除", 404)
     try:
@@ -134,34 +168,66 @@ def submit(request, access: Access, number: int):
         return _refused(request, access, number, "还不能提交：" + "；".join(exc.reasons), reasons=exc.reasons)
     except services.TransitionError as exc:
         return _refused(request, access, number, exc.message)
+    return _done(request, access, number, f"第{number}项已提交审核")
+
+
+@posted
+def withdraw(request, access: Access, number: int):
+    """Take a submitted item back from review so it can be corrected (on the audit trail as 撤回修改)."""
+    item_or_404(access, number)
+    result = services.result_for(round_=access.round, community=access.community, item_number=number)
+    try:
+        result = services.item_withdraw(result=result, user=request.user)
+    except services.TransitionError as exc:
+        return _refused(request, access, number, exc.message)
+    return _done(request, access, number, f"第{number}项已撤回，已退出审核队列；修改后请重新提交审核")
+
+
+def _done(request, access: Access, number: int, message: str):
     if not wants_json(request):
-        messages.success(request, f"第{number}项已提交审核")
-        return redirect("mobile:item", access.community.code, number)
-    return _ok({"message": f"第{number}项已提交审核", "item": _state(access, number)})
+        messages.success(request, message)
+        return back_to(request, access, number)
+    return _ok({"message": message, "item": _state(access, number)})
 
 
 def _refused(request, access: Access, number: int, message: str, **extra):
     if wants_json(request):
         return json_error(message, 422, **extra)
     messages.error(request, message)
-    return redirect("mobile:item", access.community.code, number)
+    return back_to(request, access, number)
+
+
+def submit_all_message(outcome: services.SubmitAllOutcome) -> str:
+    """Return what 提交全部 did, in one sentence: what it submitted, and what it left alone and why."""
+    done = f"已提交{len(outcome.numbers)}项：第{'、'.join(map(str, outcome.numbers))}项" if outcome.numbers \
+        else "没有可以提交的项"
+    if not outcome.skipped:
+        return done
+    skipped = "；".join(f"第{s.number}项（{s.reason}）" for s in outcome.skipped)
+    return f"{done}。未提交：{skipped}"
 
 
 @posted
 def submit_all(request, access: Access):
-    """Submit every complete draft or returned item of the community."""
+    """Submit every complete draft, and every returned item changed since its return; list what was skipped."""
     try:
-        submitted = services.items_submit_all(round_=access.round, community=access.community, user=request.user)
+        outcome = services.items_submit_all(round_=access.round, community=access.community, user=request.user)
     except PermissionDenied as exc:
         return json_error(str(exc), 403)
-    numbers = [r.item_number for r in submitted]
-    message = f"已提交{len(numbers)}项：第{'、'.join(map(str, numbers))}项" if numbers else "没有可以提交的已完成项"
+    message = submit_all_message(outcome)
     if not wants_json(request):
-        (messages.success if numbers else messages.info)(request, message)
+        (messages.success if outcome.submitted else messages.info)(request, message)
         return redirect("mobile:checklist", access.community.code)
+    numbers = outcome.numbers
+    view = checklist(round_=access.round, community=access.community, numbers=numbers) if numbers else None
     total = len(access.round.standard.item_numbers)
     counts = progress(round_=access.round, community=access.community, total=total)
-    return _ok({"message": message, "submitted": numbers, "counts": counts})
+    return _ok({
+        "message": message, "submitted": numbers,
+        "skipped": [{"number": s.number, "reason": s.reason} for s in outcome.skipped],
+        "items": [item_state(access.community.code, v, counts) for v in view.items] if view else [],
+        "counts": counts_json(counts),
+    })
 
 
-__all__ = ["save", "upload", "photo_remove", "submit", "submit_all"]
+__all__ = ["save", "upload", "photo_original", "photo_remove", "submit", "withdraw", "submit_all"]

@@ -21,25 +21,41 @@ def photo_json(code: str, number: int, photo: PhotoView) -> dict:
         "thumb": reverse("mobile:evidence", args=[code, photo.id, "thumb"]),
         "display": reverse("mobile:evidence", args=[code, photo.id, "display"]),
         "remove": reverse("mobile:photo_remove", args=[code, number, photo.id]),
+        "original": reverse("mobile:photo_original", args=[code, number, photo.id]),
+        "original_pending": photo.original_pending,
         "old": photo.flag_old,
         "duplicate": photo.flag_duplicate,
         "taken_at": timezone.localtime(photo.taken_at).strftime("%Y-%m-%d %H:%M") if photo.taken_at else "",
     }
 
 
+def counts_json(counts: dict) -> dict:
+    """Return progress figures stamped with the server's time, so a phone keeps the newest it has seen."""
+    return {**counts, "at": int(timezone.now().timestamp() * 1000)}
+
+
 def item_state(code: str, view: ItemView, counts: dict) -> dict:
     """Return an item as the server now sees it: the verdict that wins over the page's live one."""
     photos = [photo_json(code, view.number, p) for p in view.photos]
+    chip, chip_label = view.chip
     return {
+        "code": code,
         "number": view.number,
         "revision": view.revision,
         "status": view.status,
         "status_label": view.status_label,
+        "chip": chip,
+        "chip_label": chip_label,
+        "locked": view.locked,
+        "lock_note": view.lock_note,
         "return_reason": view.return_reason,
         "evaluation": view.evaluation,
         "complete": view.complete,
         "photos": photos,
-        "counts": counts,
+        "values": view.values,
+        "not_applicable": view.not_applicable,
+        "note": view.note,
+        "counts": counts_json(counts),
     }
 
 

@@ -1,30 +1,34 @@
 """The phone pages: a community's checklist and one item, each also a plain HTML form that works without
-JavaScript (POST, then redirect back)."""
+JavaScript (POST, then redirect back; see plain.py).
+
+Each page carries an ETag computed from the database (selectors.offline.page_etag), so the phone's service
+worker revalidates its offline copy with a few hundred bytes; responses are gzipped (a checklist is ~80 KB of
+HTML and ~13 KB compressed), because phones on 3G pay for every byte.
+"""
 
 from __future__ import annotations
 
 import json
 import uuid
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.contrib.messages import get_messages
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET, require_http_methods
 
 from communities import policy
 from communities.policy import Action
 from standards.evaluation import Verdict
 
-from .. import services
-from ..evidence import evidence_remove
-from ..models import Evidence
+from ..originals import originals_mode
 from ..selectors.mobile import checklist, progress
+from ..selectors.offline import page_etag, user_key
 from .access import Access, community_view, item_or_404
-from .display import result_version, version_rows
-from .forms import Answer, answer_from_post
-from .uploads import add_uploads
+from .plain import post_item
 
 NO_ROUND = "当前没有进行中的核查轮次，请等待大数据局开放新一轮核查。"
 
@@ -39,50 +43,81 @@ class FreshId:
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def _standard_json(round_) -> str:
-    """Return what the page's live evaluation needs of the standard, as JSON safe inside <script>.
+def standard_json(round_, numbers: list[int] | None = None) -> str:
+    """Return what the page's live evaluation needs of the standard (only the items shown), safe in <script>.
 
     Unlike json_script this keeps Chinese as UTF-8 (half the bytes of \\u escapes) and drops descriptions,
     which the HTML already shows: the first load must stay light on mobile data.
     """
     keep = ("number", "fields", "rules")
+    items = [i for i in round_.standard.items if numbers is None or i["number"] in numbers]
     data = {"min_photos": round_.standard.min_photos, "na_flags": round_.standard.na_flags,
             "labels": {v.value: v.label for v in Verdict},
-            "items": [{k: i[k] for k in keep if k in i} for i in round_.standard.items]}
+            "items": [{k: i[k] for k in keep if k in i} for i in items]}
     return mark_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES))
 
 
-def _page(request, access: Access, template: str, view, status: int = 200, **extra):
+def phone_context(request) -> dict:
+    """Return what every phone page's <body> tells offline.js: whose phone this is, where the worker lives."""
+    if not request.user.is_authenticated:
+        return {}
+    return {"phone": {"user": user_key(request.user), "photoprep": static("mobile/photoprep.js"),
+                      "originals": originals_mode(), "at": int(timezone.now().timestamp() * 1000)}}
+
+
+def cacheable(request, response, etag: str):
+    """Give a page its ETag, unless it shows one-off messages (which must never come back from the cache)."""
+    if response.status_code == 200 and not len(get_messages(request)):
+        response["ETag"] = quote_etag(etag)
+    return response
+
+
+def _page(request, access: Access, template: str, view, etag: str | None, status: int = 200, **extra):
     if "counts" not in extra:  # one item shown: the progress line still speaks for the whole community
         total = len(access.round.standard.item_numbers)
         extra["counts"] = progress(round_=access.round, community=access.community, total=total)
+    numbers = None if len(view.items) > 1 else [i.number for i in view.items]
     context = {
         "access": access, "community": access.community, "round": access.round, "checklist": view,
-        "fresh_id": FreshId(), "standard_json": _standard_json(access.round),
+        "fresh_id": FreshId(), "standard_json": standard_json(access.round, numbers),
         "min_photos": access.round.standard.min_photos,
-        "show_sensitive": policy.may(request.user, Action.VIEW_SENSITIVE_EVIDENCE, access.community), **extra,
+        "show_sensitive": policy.may(request.user, Action.VIEW_SENSITIVE_EVIDENCE, access.community),
+        **phone_context(request), **extra,
     }
     response = render(request, template, context, status=status)
-    # Answers are personal and change under the worker's feet: never let Back show a stale copy.
+    # Answers are personal and change under the worker's feet: the browser's own cache never keeps a copy
+    # (the service worker keeps its own, revalidated by ETag and dropped at logout).
     response["Cache-Control"] = "no-store"
-    return response
+    return cacheable(request, response, etag) if etag else response
 
 
 def _no_round(request, access: Access):
     return render(request, "checklists/mobile/message.html",
-                  {"community": access.community, "message": NO_ROUND})
+                  {"community": access.community, "message": NO_ROUND, **phone_context(request)})
 
 
-@require_http_methods(["GET"])
+def not_modified(request, etag: str):
+    """Return a 304 when the phone's copy is current, unless one-off messages wait to be shown on this page."""
+    if len(get_messages(request)):
+        return None
+    return get_conditional_response(request, etag=quote_etag(etag))
+
+
+@gzip_page
+@require_GET
 @community_view()
 def checklist_page(request, access: Access):
     """Show the community's whole checklist: returned items first, then the four categories."""
     if access.round is None:
         return _no_round(request, access)
+    etag = page_etag(request, access)
+    if unchanged := not_modified(request, etag):
+        return unchanged
     view = checklist(round_=access.round, community=access.community)
-    return _page(request, access, "checklists/mobile/checklist.html", view, base="", counts=view.counts)
+    return _page(request, access, "checklists/mobile/checklist.html", view, etag, base="", counts=view.counts)
 
 
+@gzip_page
 @require_http_methods(["GET", "POST"])
 @community_view()
 def item_page(request, access: Access, number: int):
@@ -91,88 +126,17 @@ def item_page(request, access: Access, number: int):
         return _no_round(request, access)
     item = item_or_404(access, number)
     if request.method == "POST":
-        if not access.can_edit:
-            raise PermissionDenied("您只能查看该社区的填报，不能修改")
-        return _post(request, access, item)
+        return post_item(request, access, item, rerender=rerender)
+    etag = page_etag(request, access, number)
+    if unchanged := not_modified(request, etag):
+        return unchanged
     view = checklist(round_=access.round, community=access.community, numbers=[number])
-    return _page(request, access, "checklists/mobile/item.html", view, item=view.items[0], base="../../")
+    return _page(request, access, "checklists/mobile/item.html", view, etag, item=view.items[0], base="../../")
 
 
-def _back(request, access: Access, number: int):
-    """Return to where the plain form was posted from: the item page, or that item on the whole checklist."""
-    if request.POST.get("back") == "list":
-        return redirect(reverse("mobile:checklist", args=[access.community.code]) + f"#item-{number}")
-    return redirect("mobile:item", access.community.code, number)
-
-
-def _rerender(request, access: Access, number: int, answer: Answer, status: int, **extra):
+def rerender(request, access: Access, number: int, answer, status: int, **extra):
+    """Show the item again with what the worker posted (after a conflict or a refusal), not cacheable."""
     override = {number: (answer.values, answer.not_applicable, answer.note)}
     view = checklist(round_=access.round, community=access.community, numbers=[number], overrides=override)
-    return _page(request, access, "checklists/mobile/item.html", view, status=status, item=view.items[0],
+    return _page(request, access, "checklists/mobile/item.html", view, None, status=status, item=view.items[0],
                  base="../../", **extra)
-
-
-def _post(request, access: Access, item: dict):
-    number = item["number"]
-    answer, errors = answer_from_post(item, request.POST)
-    if errors:
-        for problems in errors.values():
-            for problem in problems:
-                messages.error(request, problem)
-        return _back(request, access, number)
-    result = services.result_for(round_=access.round, community=access.community, item_number=number)
-    try:
-        if answer.round_code and answer.round_code != access.round.code:
-            raise services.TransitionError("核查轮次已变更，请重新打开页面后再填写")
-        if answer.differs_from(result.values, result.not_applicable, result.note):
-            services.answer_save(
-                round_=access.round, community=access.community, item_number=number, user=request.user,
-                values=answer.values, not_applicable=answer.not_applicable, note=answer.note,
-                base_revision=answer.base_revision, request_id=answer.request_id,
-            )
-            messages.success(request, f"第{number}项已保存")
-    except services.ConflictError as exc:
-        mine = {"values": answer.values, "not_applicable": answer.not_applicable, "note": answer.note}
-        theirs = result_version(exc.current)
-        # The form comes back with the worker's entry and the server's revision: saving again is a choice
-        # made after seeing both versions, never a silent overwrite.
-        return _rerender(request, access, number, answer, 409, conflict={
-            "message": exc.message, "rows": version_rows(item, mine, theirs), "theirs": theirs,
-        })
-    except services.TransitionError as exc:
-        return _rerender(request, access, number, answer, 422, error=exc.message)
-    _post_photos(request, access, number, answer.request_id)
-    if request.POST.get("do") == "submit":
-        _submit(request, access, number)
-    return _back(request, access, number)
-
-
-def _post_photos(request, access: Access, number: int, request_id: uuid.UUID) -> None:
-    files = request.FILES.getlist("photos")
-    if files:
-        # Client ids derived from the form's request id make a double-posted form add each photo once.
-        for problem in add_uploads(access, number, request.user, files, request_id):
-            messages.error(request, problem)
-        messages.info(request, f"已处理{len(files)}张照片")
-    ids = [int(pk) for pk in request.POST.getlist("remove") if pk.isdigit()]
-    chosen = Evidence.objects.filter(
-        pk__in=ids, result__community=access.community, result__round=access.round,
-        result__item_number=number, removed_at__isnull=True,
-    )
-    for evidence in chosen:
-        try:
-            evidence_remove(evidence=evidence, user=request.user)
-            messages.success(request, "照片已移除")
-        except services.TransitionError as exc:
-            messages.error(request, exc.message)
-
-
-def _submit(request, access: Access, number: int) -> None:
-    result = services.result_for(round_=access.round, community=access.community, item_number=number)
-    try:
-        services.item_submit(result=result, user=request.user)
-        messages.success(request, f"第{number}项已提交审核")
-    except services.IncompleteError as exc:
-        messages.error(request, "还不能提交：" + "；".join(exc.reasons))
-    except services.TransitionError as exc:
-        messages.error(request, exc.message)

@@ -16,7 +16,8 @@ from standards.evaluation import clean_values, describe_rule, evaluate_item, sum
 from standards.hints import field_hint, offers_na
 from standards.models import Round, StandardVersion
 
-from ..models import Evidence, ItemResult, SaveReceipt, Status
+from ..models import PASSES, Evidence, ItemResult, SaveReceipt, Status
+from ..originals import NEVER, originals_mode
 
 HOUSEHOLDS = "households"
 
@@ -28,6 +29,7 @@ class PhotoView:
     flag_old: bool
     flag_duplicate: bool
     taken_at: datetime | None
+    original_pending: bool = False  # added from the phone's copy; the original has not arrived (yet)
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,30 @@ class OptionView:
     ticked: bool
     na: bool
     na_note: str
-    na_allowed: bool  # this option may be marked 本社区无此设施 (its box is shown)
+    na_allowed: bool  # this option may be marked 本社区无此设施 (with a note)
+
+
+# One chip per item combining review and rules: (CSS key, words). An approved item is only 达标 if its rules hold.
+CHIPS = {
+    Status.DRAFT: ("draft", Status.DRAFT.label),
+    Status.SUBMITTED: ("submitted", Status.SUBMITTED.label),
+    Status.RETURNED: ("returned", Status.RETURNED.label),
+}
+APPROVED_PASS = ("approved-pass", "已审核·达标")
+APPROVED_FAIL = ("approved-fail", "已审核·未达标")
+
+
+LOCK_NOTES = {
+    Status.SUBMITTED: "已提交审核，内容只读。如需修改，请点下方“撤回修改”。",
+    Status.APPROVED: "已审核，内容已锁定；如需修改请联系区县审核人员重新打开。",
+}
+
+
+def item_chip(status: str, rules_pass: bool) -> tuple[str, str]:
+    """Return the item's one chip: 草稿 / 待审核 / 被退回 / 已审核·达标 / 已审核·未达标."""
+    if status == Status.APPROVED:
+        return APPROVED_PASS if rules_pass else APPROVED_FAIL
+    return CHIPS[status]
 
 
 @dataclass(frozen=True)
@@ -69,6 +94,8 @@ class ItemView:
     photos: list[PhotoView]
     evaluation: dict
     sensitive: bool
+    complete: bool  # as stored (ItemResult.complete, the engine's one definition): what every count counts
+    rules_pass: bool  # as stored
     values: dict = field(default_factory=dict)
     not_applicable: dict = field(default_factory=dict)
 
@@ -77,9 +104,18 @@ class ItemView:
         return Status(self.status).label
 
     @property
-    def complete(self) -> bool:
-        """The engine's one definition (standards.evaluation.ItemEvaluation.complete)."""
-        return self.evaluation["complete"]
+    def chip(self) -> tuple[str, str]:
+        return item_chip(self.status, self.rules_pass)
+
+    @property
+    def lock_note(self) -> str:
+        """Return why the item cannot be edited on the phone now (empty when it can)."""
+        return LOCK_NOTES.get(self.status, "")
+
+    @property
+    def locked(self) -> bool:
+        """Read-only on the phone: waiting for review (until withdrawn) or approved (until reopened)."""
+        return self.status in (Status.SUBMITTED, Status.APPROVED)
 
 
 @dataclass
@@ -164,6 +200,8 @@ def _item_view(item: dict, category: str, result: ItemResult | None, photos: lis
         photos=photos,
         evaluation=summary(evaluation),
         sensitive=bool(item.get("sensitive")),
+        complete=bool(result and result.complete),
+        rules_pass=bool(result and result.rules_pass),
         values=values,
         not_applicable=marks,
     )
@@ -174,21 +212,26 @@ def _photos_by_result(round_: Round, community: CommunityPage, numbers: list[int
     if numbers is not None:
         rows = rows.filter(result__item_number__in=numbers)
     photos: dict[int, list[PhotoView]] = {}
-    fields = ("pk", "result_id", "original_name", "flag_old", "flag_duplicate", "taken_at")
-    for pk, result_id, name, old, duplicate, taken_at in rows.order_by("uploaded_at", "pk").values_list(*fields):
-        photos.setdefault(result_id, []).append(PhotoView(pk, name, old, duplicate, taken_at))
+    wanted = originals_mode() != NEVER
+    fields = ("pk", "result_id", "original_name", "flag_old", "flag_duplicate", "taken_at", "original")
+    for pk, result_id, name, old, duplicate, taken_at, original in rows.order_by("uploaded_at", "pk").values_list(
+        *fields
+    ):
+        pending = wanted and not original
+        photos.setdefault(result_id, []).append(PhotoView(pk, name, old, duplicate, taken_at, pending))
     return photos
 
 
 def counts_of(items: list[ItemView]) -> dict:
-    """Return the progress figures shown at the top of the checklist."""
-    statuses = Counter(item.status for item in items)
+    """Return the progress figures shown at the top of the checklist (the same as progress() counts)."""
+    chips = Counter(item.chip[0] for item in items)
     return {
         "total": len(items),
         "done": sum(item.complete for item in items),
-        "submitted": statuses[Status.SUBMITTED],
-        "approved": statuses[Status.APPROVED],
-        "returned": statuses[Status.RETURNED],
+        "submitted": chips["submitted"],
+        "returned": chips["returned"],
+        "passed": chips[APPROVED_PASS[0]],
+        "failed": chips[APPROVED_FAIL[0]],
     }
 
 
@@ -229,15 +272,31 @@ def checklist(
     return ChecklistView(community, round_, items, groups, returned, counts_of(items))
 
 
+# The progress figures as aggregates over stored results; counts_of() counts the same from item views.
+PROGRESS = {
+    "done": Count("pk", filter=Q(complete=True)),
+    "submitted": Count("pk", filter=Q(status=Status.SUBMITTED)),
+    "returned": Count("pk", filter=Q(status=Status.RETURNED)),
+    "passed": Count("pk", filter=PASSES),
+    "failed": Count("pk", filter=Q(status=Status.APPROVED, rules_pass=False)),
+}
+
+
 def progress(*, round_: Round, community: CommunityPage, total: int) -> dict:
     """Return the progress figures in one aggregate query (for JSON answers after a change)."""
-    agg = ItemResult.objects.filter(round=round_, community=community).aggregate(
-        done=Count("pk", filter=Q(complete=True)),
-        submitted=Count("pk", filter=Q(status=Status.SUBMITTED)),
-        approved=Count("pk", filter=Q(status=Status.APPROVED)),
-        returned=Count("pk", filter=Q(status=Status.RETURNED)),
-    )
+    agg = ItemResult.objects.filter(round=round_, community=community).aggregate(**PROGRESS)
     return {"total": total, **agg}
+
+
+def progress_by_community(*, round_: Round, community_ids: list[int], total: int) -> dict[int, dict]:
+    """Return progress() for many communities in one grouped query."""
+    rows = (
+        ItemResult.objects.filter(round=round_, community_id__in=community_ids).order_by()
+        .values("community_id").annotate(**PROGRESS)
+    )
+    found = {row.pop("community_id"): {"total": total, **row} for row in rows}
+    empty = {"total": total, **dict.fromkeys(PROGRESS, 0)}
+    return {pk: found.get(pk, dict(empty)) for pk in community_ids}
 
 
 def evidence_for(*, code: str, pk: int) -> Evidence | None:

@@ -3,11 +3,14 @@ from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
 
 from accounts.views import PhoneLoginView
+from checklists.mobile.offline import service_worker
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # At the site root, so the phone's service worker may control /c/ and the worker's home page.
+    path("sw.js", service_worker, name="service_worker"),
     path("login/", PhoneLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("accounts.urls")),

@@ -88,3 +88,8 @@ def wait_for(condition, timeout=15.0, message="condition"):
             pass
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {message}")
+
+
+def wait_synced(page):
+    """Wait until the phone has nothing left to send but originals (which wait for Wi-Fi or the worker)."""
+    page.wait_for_function("() => !document.getElementById('sync').textContent.includes('待同步')")

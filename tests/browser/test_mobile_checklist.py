@@ -11,7 +11,7 @@ from checklists import qr
 from checklists.evidence import evidence_add
 from checklists.models import ItemResult
 from checklists.services import answer_save
-from tests.browser.conftest import login, wait_for
+from tests.browser.conftest import login, wait_for, wait_synced
 from tests.checklists.photo_factory import make_jpeg
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,7 +62,7 @@ def test_scan_login_fill_photo_reload_submit(live_server, phone, round_, communi
     ])
     page.locator('#item-8 .th img[src*="/evidence/"]').wait_for()
     wait_for(lambda: result(community).photos.filter(removed_at__isnull=True).count() == 1, message="photo")
-    page.locator("#sync").wait_for(state="hidden")
+    wait_synced(page)
 
     page.reload()
     for name, value in (("smart_lights", "60"), ("public_lights", "100"), ("kwh_without_smart", "1000.1"),
@@ -70,11 +70,12 @@ def test_scan_login_fill_photo_reload_submit(live_server, phone, round_, communi
         assert page.input_value(f'#item-8 input[name="v.{name}"]') == value
     thumb = page.locator('#item-8 .th img[src*="/evidence/"]')
     assert thumb.count() == 1 and thumb.evaluate("img => img.complete && img.naturalWidth > 0")
-    assert page.locator("#item-8 [data-verdict]").inner_text() == "达标"
+    assert page.locator("#item-8 .ev > p b").inner_text() == "达标"
+    assert page.locator("#item-8 [data-chip]").inner_text() == "草稿"
 
     page.click('#item-8 button[value="submit"]')
     page.get_by_text("第8项已提交审核").wait_for()
-    assert page.locator("#item-8 .chip.s").inner_text() == "待审核"
+    assert page.locator("#item-8 [data-chip]").inner_text() == "待审核"
     assert result(community).status == "submitted"
 
 
@@ -84,13 +85,11 @@ def test_offline_edit_waits_and_syncs(live_server, phone, round_, community):
     login(page, live_server.url, f"/c/{community.code}/items/8/")
     type_into(page, "smart_lights", "60")
     wait_for(lambda: (r := result(community)) and r.values.get("smart_lights") == "60", message="first save")
-    page.locator("#sync").wait_for(state="hidden")
+    wait_synced(page)
 
     context.set_offline(True)
     type_into(page, "smart_lights", "61")
-    sync = page.locator("#sync")
-    sync.wait_for()
-    assert "1 项待同步" in sync.inner_text()
+    page.wait_for_function("() => document.getElementById('sync').textContent.includes('1 项待同步')")
     time.sleep(0.5)
     assert result(community).values["smart_lights"] == "60"  # nothing reached the server
     queued = page.evaluate("""() => new Promise(done => {
@@ -105,13 +104,13 @@ def test_offline_edit_waits_and_syncs(live_server, phone, round_, community):
         {"name": "cabinet.jpg", "mimeType": "image/jpeg", "buffer": make_jpeg(800, 600, pattern_seed=81)},
     ])
     # A function, not a bare expression: Playwright polls a bare expression with eval(), which the CSP forbids.
-    page.wait_for_function("() => document.getElementById('sync').textContent.startsWith('2 项待同步')")
+    page.wait_for_function("() => document.getElementById('sync').textContent.includes('2 项待同步')")
     assert page.locator("#item-8 .th li.pend").count() == 1
 
     context.set_offline(False)
     wait_for(lambda: result(community).values.get("smart_lights") == "61", message="sync after reconnect")
     wait_for(lambda: result(community).photos.count() == 1, message="queued photo uploaded")
-    sync.wait_for(state="hidden")
+    wait_synced(page)
     assert result(community).revision == 2
     assert page.locator('#item-8 .th img[src*="/evidence/"]').count() == 1
 
@@ -158,6 +157,7 @@ def first_load(context, url):
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Network.setBypassServiceWorker", {"bypass": True})  # the first load, not the offline copy
     wire, kinds, bodies = [], {}, []
     cdp.on("Network.responseReceived", lambda e: kinds.__setitem__(e["requestId"], e["type"]))
     cdp.on("Network.loadingFinished", lambda e: wire.append((e["requestId"], e["encodedDataLength"])))
@@ -165,7 +165,7 @@ def first_load(context, url):
     page.goto(url, wait_until="networkidle")
     transferred = sum(size for request_id, size in wire if kinds.get(request_id) != "Image")
     body_bytes = sum(size for link, size in bodies if "/evidence/" not in link)
-    assert {link.rsplit("/", 1)[-1] for link, _ in bodies} >= {"", "mobile.css", "eval.js", "app.js"}
+    assert {link.rsplit("/", 1)[-1] for link, _ in bodies} >= {"", "mobile.css", "offline.js", "app.js"}
     return page, transferred, body_bytes
 
 

@@ -1,6 +1,6 @@
 """Verification end to end in headless Chromium: a verifier returns an item with a reason in the admin, the
 worker sees the reason first on the phone, fixes the answer and resubmits, the verifier approves, and the
-community's pass count (the coverage contract's items_passed, and the phone's 已通过) goes up."""
+community's pass count (the coverage contract's items_passed, and the phone's 已审核·达标) goes up."""
 
 import io
 import json
@@ -12,7 +12,7 @@ from django.core.management import call_command
 from checklists import decisions, services
 from checklists.evidence import evidence_add
 from checklists.models import ChecklistLogEntry, ItemResult, Status
-from tests.browser.conftest import login, wait_for
+from tests.browser.conftest import login, wait_for, wait_synced
 from tests.checklists.photo_factory import make_jpeg
 
 pytestmark = pytest.mark.browser
@@ -93,8 +93,8 @@ def test_return_fix_resubmit_approve(live_server, browser, phone, round_, commun
     field.dispatch_event("change")
     wait_for(lambda: ItemResult.objects.get(community=community, item_number=1).values.get("fiber_households")
              in (337, "337"), message="autosave of the fix")
-    mobile.locator("#sync").wait_for(state="hidden")
-    assert mobile.locator("#item-1 [data-verdict]").inner_text() == "达标"
+    wait_synced(mobile)
+    assert mobile.locator("#item-1 .ev > p b").inner_text() == "达标"
     mobile.click('#item-1 button[value="submit"]')
     mobile.get_by_text("第1项已提交审核").wait_for()
     assert status_of(community, 1) == Status.SUBMITTED
@@ -111,7 +111,8 @@ def test_return_fix_resubmit_approve(live_server, browser, phone, round_, commun
 
     assert items_passed(community) == 2
     mobile.goto(f"{live_server.url}/c/{community.code}/")
-    assert mobile.locator('[data-count="approved"]').inner_text() == "2"
+    assert mobile.locator('[data-count="passed"]').inner_text() == "2"
+    assert mobile.locator("#item-1 [data-chip]").inner_text() == "已审核·达标"
     assert mobile.locator('[data-count="returned"]').inner_text() == "0"
     actions = list(ChecklistLogEntry.objects.filter(community_code=community.code, item_number=1)
                    .values_list("action", flat=True))

@@ -263,6 +263,12 @@ def test_plain_form_uploads_removes_and_submits(worker_client, round_, community
     result.refresh_from_db()
     assert result.status == Status.SUBMITTED
     photo = result.photos.get()
+    refused = worker_client.post(item, {**_form(revision=1, **LIGHTS), "remove": [str(photo.pk)]}, follow=True)
+    assert "撤回修改" in refused.content.decode()  # read-only while it waits for review
+    photo.refresh_from_db()
+    assert photo.removed_at is None
+    response = worker_client.post(item + "withdraw/", {"back": ""})
+    assert response.status_code == 302 and response["Location"] == item
     worker_client.post(item, {**_form(revision=1, **LIGHTS), "remove": [str(photo.pk)]})
     photo.refresh_from_db()
     result.refresh_from_db()

@@ -9,11 +9,18 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from PIL import Image
 
-from checklists.decisions import item_approve
+from checklists.decisions import item_approve, item_return
 from checklists.evidence import evidence_add, evidence_remove
 from checklists.models import ChecklistLogEntry, Evidence, ItemResult, SaveReceipt
 from checklists.photos import PhotoError
-from checklists.services import ConflictError, IncompleteError, answer_save, item_submit, items_submit_all
+from checklists.services import (
+    ConflictError,
+    IncompleteError,
+    answer_save,
+    item_submit,
+    item_withdraw,
+    items_submit_all,
+)
 from tests.checklists.photo_factory import make_jpeg
 
 LIGHTS = {"smart_lights": "60", "public_lights": "100", "kwh_without_smart": "1000.1", "kwh_with_smart": "800.08"}
@@ -95,8 +102,51 @@ def test_submit_all_submits_only_complete_items(round_, community, worker):
     complete = save(round_, community, worker).result
     evidence_add(result=complete, user=worker, data=make_jpeg(320, 240), filename="a.jpg")
     answer_save(round_=round_, community=community, item_number=2, user=worker, values={"wireless_on_demand": True})
-    submitted = items_submit_all(round_=round_, community=community, user=worker)
-    assert [r.item_number for r in submitted] == [8]
+    outcome = items_submit_all(round_=round_, community=community, user=worker)
+    assert outcome.numbers == [8]
+    skipped = {s.number: s.reason for s in outcome.skipped}
+    assert skipped[2] == "未填写完整：至少上传1张照片作为佐证" and skipped[1] == "尚未填写" and len(skipped) == 24
+
+
+def returned_item(round_, community, worker, verifier, number=8):
+    result = save(round_, community, worker).result
+    evidence_add(result=result, user=worker, data=make_jpeg(320, 240, pattern_seed=number), filename="a.jpg")
+    return item_return(result=item_submit(result=result, user=worker), user=verifier, reason="照片看不清")
+
+
+def test_submit_all_leaves_a_returned_item_alone_until_it_changes(round_, community, worker, verifier):
+    result = returned_item(round_, community, worker, verifier)
+    assert not result.changed_since_return
+    outcome = items_submit_all(round_=round_, community=community, user=worker)
+    assert outcome.numbers == [] and {s.number: s.reason for s in outcome.skipped}[8] == "被退回后尚未修改"
+    result.refresh_from_db()
+    assert result.status == "returned" and result.return_reason == "照片看不清"
+    save(round_, community, worker, base_revision=1)  # the same figures again: not a change
+    assert items_submit_all(round_=round_, community=community, user=worker).numbers == []
+    evidence_add(result=result, user=worker, data=make_jpeg(320, 240, pattern_seed=99), filename="b.jpg")
+    assert items_submit_all(round_=round_, community=community, user=worker).numbers == [8]
+
+
+def test_a_changed_figure_counts_as_a_change_since_the_return(round_, community, worker, verifier):
+    returned_item(round_, community, worker, verifier)
+    save(round_, community, worker, values={**LIGHTS, "smart_lights": "61"}, base_revision=1)
+    assert items_submit_all(round_=round_, community=community, user=worker).numbers == [8]
+
+
+def test_submit_all_does_not_touch_submitted_or_approved_items(round_, community, worker, verifier):
+    result = save(round_, community, worker).result
+    evidence_add(result=result, user=worker, data=make_jpeg(320, 240), filename="a.jpg")
+    item_approve(result=item_submit(result=result, user=worker), user=verifier)
+    outcome = items_submit_all(round_=round_, community=community, user=worker)
+    assert outcome.numbers == [] and 8 not in {s.number for s in outcome.skipped}
+
+
+def test_saving_never_changes_the_status(round_, community, worker, verifier):
+    result = returned_item(round_, community, worker, verifier)
+    assert save(round_, community, worker, values={**LIGHTS, "smart_lights": "61"}, base_revision=1).result.status \
+        == "returned"
+    withdrawn = item_withdraw(result=item_submit(result=result, user=worker), user=worker)
+    assert withdrawn.status == "returned"  # the verifier's return still stands
 
 
 def test_photo_flags_old_and_reused_pictures(round_, community, worker, demo):

@@ -10,21 +10,22 @@ from django.core.exceptions import PermissionDenied
 from checklists import decisions, services
 from checklists.evidence import evidence_add
 from checklists.models import ChecklistLogEntry, Evidence, ItemResult, Status
-from checklists.workflow import PAST, TRANSITIONS, TransitionError, possible_actions
+from checklists.workflow import AFTER_RETURN, PAST, TRANSITIONS, TransitionError, possible_actions
 from communities.models import ProvincePage, Role, UnitPage
 from communities.policy import Action
 from standards.models import RoundStatus
 from standards.rounds import round_set_status
 from tests.checklists.photo_factory import make_jpeg
 
-# The workflow as the issue states it, written out independently of checklists.workflow:
-# draft -> submitted -> approved | returned -> (edited) -> submitted ...; approved is locked until reopened.
+# The workflow as the issues state it, written out independently of checklists.workflow:
+# draft -> submitted -> approved | returned -> (edited) -> submitted ...; approved is locked until reopened;
+# saving never changes the status, and a submitted item is read-only until the worker withdraws it.
 ALLOWED = {
     ("saved", "draft"): "draft",
-    ("saved", "submitted"): "draft",  # a worker may still correct an item waiting for review
     ("saved", "returned"): "returned",  # stays returned (reason kept on top) until resubmitted
     ("submitted", "draft"): "submitted",
     ("submitted", "returned"): "submitted",
+    ("withdrawn", "submitted"): "draft",  # back to returned instead when its return still stands (below)
     ("approved", "submitted"): "approved",
     ("returned", "submitted"): "returned",
     ("reopened", "approved"): "returned",
@@ -32,6 +33,7 @@ ALLOWED = {
 WHO = {
     "saved": {"worker", "admin"},
     "submitted": {"worker", "admin"},
+    "withdrawn": {"worker", "admin"},
     "approved": {"verifier_of_unit", "admin"},
     "returned": {"verifier_of_unit", "admin"},
     "reopened": {"verifier_of_unit", "admin"},
@@ -75,6 +77,8 @@ def perform(action: str, result: ItemResult, user, reason: str = "照片不清�
         ).result
     if action == "submitted":
         return services.item_submit(result=result, user=user)
+    if action == "withdrawn":
+        return services.item_withdraw(result=result, user=user)
     if action == "approved":
         return decisions.item_approve(result=result, user=user)
     if action == "returned":
@@ -84,6 +88,9 @@ def perform(action: str, result: ItemResult, user, reason: str = "照片不清�
 
 def test_the_transition_table_is_the_one_under_test():
     assert {(PAST[action], status): new for (action, status), new in TRANSITIONS.items()} == ALLOWED
+    assert {(PAST[action], status): new for (action, status), new in AFTER_RETURN.items()} == {
+        ("withdrawn", "submitted"): "returned",
+    }
 
 
 def check(round_, community, user, actor: str, action: str, status: str) -> None:
@@ -204,8 +211,31 @@ def test_who_may_close_and_reopen_a_round(round_, people, actor, may):
     assert reopened.is_open and reopened.closed_at is None
 
 
+def test_saving_a_submitted_item_says_to_withdraw_first(round_, community, people):
+    result = result_in(round_, community, Status.SUBMITTED)
+    with pytest.raises(TransitionError, match="撤回修改"):
+        perform("saved", result, people["worker"])
+    with pytest.raises(TransitionError, match="撤回修改"):
+        evidence_add(result=result, user=people["worker"], data=make_jpeg(320, 240))
+    result.refresh_from_db()
+    assert result.status == Status.SUBMITTED and result.photos.count() == 1
+
+
+def test_withdrawing_a_resubmitted_return_puts_it_back_with_its_reason(round_, community, people):
+    result = perform("returned", result_in(round_, community, Status.SUBMITTED), people["verifier_of_unit"])
+    result = perform("submitted", result, people["worker"])
+    withdrawn = perform("withdrawn", result, people["worker"])
+    assert (withdrawn.status, withdrawn.return_reason, withdrawn.submitted_at) == ("returned", "照片不清晰", None)
+    entry = ChecklistLogEntry.objects.latest("pk")
+    assert (entry.action, entry.from_status, entry.to_status, entry.reason) == (
+        "checklists.withdrawn", "submitted", "returned", "照片不清晰")
+    # Once a verifier approves, the return no longer stands: a reopened-then-approved item withdraws to draft.
+    approved = perform("approved", perform("submitted", withdrawn, people["worker"]), people["verifier_of_unit"])
+    assert approved.return_reason == ""
+
+
 def test_buttons_follow_the_table():
-    assert possible_actions(Status.SUBMITTED) == [Action.SAVE, Action.APPROVE, Action.RETURN]
+    assert possible_actions(Status.SUBMITTED) == [Action.WITHDRAW, Action.APPROVE, Action.RETURN]
     assert possible_actions(Status.APPROVED) == [Action.REOPEN]
     assert possible_actions(Status.RETURNED) == [Action.SAVE, Action.SUBMIT]
     assert possible_actions(Status.SUBMITTED, round_open=False) == []

@@ -239,6 +239,13 @@ CONTENT_SECURITY_POLICY = {
 # How private evidence is handed to the web server: "" (Django streams it), "x-accel" (nginx) or "x-sendfile".
 EVIDENCE_SERVE = os.environ.get("EVIDENCE_SERVE", "")
 EVIDENCE_ACCEL_PREFIX = os.environ.get("EVIDENCE_ACCEL_PREFIX", "/protected-media/")
+# Phone photos: the display copy and the original's facts go first; the original follows on Wi-Fi or when the
+# worker sends it ("required", "optional"), or never leaves the phone ("never"). See checklists/originals.py.
+EVIDENCE_ORIGINALS = os.environ.get("EVIDENCE_ORIGINALS", "required").strip().lower()
+if EVIDENCE_ORIGINALS not in {"required", "optional", "never"}:
+    raise ImproperlyConfigured(
+        "EVIDENCE_ORIGINALS must be required, optional or never / 原图设置只能是 required、optional 或 never"
+    )
 # With EVIDENCE_SERVE=redirect, <img> follows the redirect to the object store, so the CSP must allow its origin.
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += env_list("CSP_IMG_SRC", "")
 if EVIDENCE_SERVE == "redirect" and (S3_STORAGE or {}).get("OPTIONS", {}).get("endpoint_url"):

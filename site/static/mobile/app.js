@@ -1,21 +1,23 @@
-/* The phone checklist, enhanced: live evaluation while typing (eval.js), autosave through a queue kept in
-   IndexedDB (answers and photos wait there while offline and sync when the connection returns), photo
-   upload with progress, the conflict view, submit. Without this file every form still posts normally. */
+/* The phone checklist, enhanced: live evaluation while typing (eval.js, loaded when first needed), autosave
+   through the queue kept by
+   offline.js (window.ZHSQ), photos prepared on the phone (photoprep.js: a display copy and the original's
+   facts go first), the conflict view, submit, withdraw and submit all. Without this file every form still
+   posts normally. */
 (() => {
   "use strict";
-  const app = document.getElementById("app"), dataNode = document.getElementById("zhsq-standard");
-  if (!app || !dataNode || !window.fetch || !window.ZHSQEval) {
+  const app = document.getElementById("app"), dataNode = document.getElementById("zhsq-standard"), Z = window.ZHSQ;
+  if (!app || !dataNode || !Z) {
     document.documentElement.classList.remove("js");  // the plain forms must show every box again
     return;
   }
-  document.documentElement.classList.add("js");
 
   const STD = JSON.parse(dataNode.textContent);
   const DEFS = Object.fromEntries(STD.items.map((item) => [item.number, item]));
   const { code: CODE, round: ROUND } = app.dataset, EDIT = !!app.dataset.edit;
   const VERDICT = STD.labels;  // the server's words (standards.evaluation.VERDICT_LABELS)
-  const syncEl = document.getElementById("sync"), forms = {}, timers = {};
-  let syncing = false, blocked = "";
+  const PAGE_AT = Number(document.body.dataset.at || 0);  // when the server rendered this page (ms)
+  const forms = {}, timers = {};
+  let countsAt = PAGE_AT;
 
   // ---------- helpers ----------
   const el = (tag, cls, text) => {
@@ -24,42 +26,22 @@
     if (text !== undefined) node.textContent = text;
     return node;
   };
-  const uuid = () => {
-    if (crypto.randomUUID) return crypto.randomUUID();  // only in secure contexts; plain http on a LAN lacks it
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64;
-    b[8] = (b[8] & 63) | 128;
-    const h = Array.from(b, (x) => (x + 256).toString(16).slice(1)).join("");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  };
-  const csrf = (form) => {
-    // Read at send time: logging in again rotates the token, and a queued save must carry the new one.
-    const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (m) return decodeURIComponent(m[1]);
-    const input = (form || document).querySelector("[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  };
   const keyOf = (n) => `${CODE}:${n}`;
-
-  // ---------- the queue: IndexedDB (memory where a browser refuses it) ----------
-  const memory = { answers: {}, photos: {} };
-  const dbReady = new Promise((resolve) => {
-    if (!window.indexedDB) return resolve(null);
-    const open = indexedDB.open("zhsq-mobile", 1);
-    open.onupgradeneeded = () => {
-      open.result.createObjectStore("answers", { keyPath: "key" });
-      open.result.createObjectStore("photos", { keyPath: "client_id" });
-    };
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => resolve(null);
-  });
-  const done = (r) => new Promise((ok, ko) => { r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error); });
-  const tx = (name, mode, fn) => dbReady.then((db) => (db ? fn(db.transaction(name, mode).objectStore(name)) : fn(null)));
-  const put = (name, value) => tx(name, "readwrite", (s) => (s ? done(s.put(value)) : (memory[name][value.key || value.client_id] = value)));
-  const del = (name, id) => tx(name, "readwrite", (s) => (s ? done(s.delete(id)) : delete memory[name][id]));
-  const get = (name, id) => tx(name, "readonly", (s) => (s ? done(s.get(id)) : memory[name][id]));
-  const all = (name) => tx(name, "readonly", (s) => (s ? done(s.getAll()) : Object.values(memory[name])))
-    .then((rows) => rows.filter((r) => r.code === CODE));
+  // Scripts loaded when first needed (cached by the service worker for offline use).
+  const loaded = {};
+  const script = (url, name) => loaded[url] || (loaded[url] = window[name] ? Promise.resolve(window[name]) : new Promise((resolve) => {
+    const tag = el("script");
+    tag.src = url;
+    tag.onload = () => resolve(window[name] || null);
+    tag.onerror = () => { delete loaded[url]; resolve(null); };
+    document.head.appendChild(tag);
+  }));
+  const button = (text, cls, onclick) => {
+    const b = el("button", cls, text);
+    b.type = "button";
+    b.addEventListener("click", onclick);
+    return b;
+  };
 
   // ---------- reading and writing a form ----------
   const collect = (form) => {
@@ -106,8 +88,8 @@
     if (form.elements.note) form.elements.note.value = payload.note || "";
   };
 
-  // ---------- verdicts ----------
-  const photoCount = (form) => form.querySelectorAll(".th li:not(.perr)").length;
+  // ---------- verdicts, states and counts ----------
+  const photoCount = (form) => form.querySelectorAll(".th li[data-id], .th li.pend").length;
   const markNa = (form) => form.querySelectorAll(".op").forEach((op) => {
     const na = op.querySelector(".na input");
     op.classList.toggle("na-on", !!(na && na.checked));  // shows the note box where :has() is missing
@@ -126,9 +108,6 @@
     ev.requirements.forEach((o) => { if (o.verdict !== "pass") line(o); });
     ev.errors.forEach((o) => line(o, true));
     box.replaceChildren(head, list);
-    const chip = form._details.querySelector("[data-verdict]");
-    chip.className = `chip v-${ev.verdict}`;
-    chip.textContent = VERDICT[ev.verdict];
     DEFS[form._n].fields.forEach((f, i) => {
       const fd = form._fields[i], msgs = ev.errors.filter((e) => e.field === f.key).map((e) => e.message);
       let fe = fd.querySelector(".fe");
@@ -138,157 +117,96 @@
     });
     markNa(form);
   };
-  const liveEval = (form) => {
+  const liveEval = (form) => script(app.dataset.eval, "ZHSQEval").then((E) => {
+    if (!E) return;  // no live verdict; the server's comes with the next save
     const p = collect(form);
-    renderEval(form, ZHSQEval.evaluateItem(DEFS[form._n], p.values, p.not_applicable, photoCount(form), STD.min_photos, STD.na_flags), true);
-  };
+    renderEval(form, E.evaluateItem(DEFS[form._n], p.values, p.not_applicable, photoCount(form), STD.min_photos, STD.na_flags), true);
+  });
   const setRevision = (form, revision) => { form._rev = revision; form.elements.base_revision.value = revision; };
-  const setCounts = (counts) => {
-    if (counts) document.querySelectorAll("[data-count]").forEach((b) => { b.textContent = counts[b.dataset.count]; });
+  const setCounts = (counts) => document.querySelectorAll("[data-count]").forEach((b) => {
+    if (counts[b.dataset.count] !== undefined) b.textContent = counts[b.dataset.count];
+  });
+  // The whole checklist is on the page: its counts are those of the items shown, so they always agree.
+  const WHOLE = document.querySelectorAll("details.item").length === STD.items.length && STD.items.length > 1;
+  const recount = () => {
+    if (!WHOLE) return;
+    const items = Array.from(document.querySelectorAll("details.item")), chip = (c) => items.filter((d) => d.dataset.chip === c).length;
+    const done = (list) => list.filter((d) => d.dataset.complete === "1").length;
+    setCounts({ total: items.length, done: done(items), submitted: chip("submitted"), returned: chip("returned"),
+                passed: chip("approved-pass"), failed: chip("approved-fail") });
+    document.querySelectorAll("[data-cat-done]").forEach((small) => {
+      const members = items.filter((d) => d.dataset.cat === small.dataset.catDone);
+      small.textContent = `已完成 ${done(members)}/${members.length}`;
+    });
+  };
+  const newerCounts = (counts) => {
+    if (WHOLE || !counts || (counts.at || 0) < countsAt) return;
+    countsAt = counts.at || countsAt;
+    setCounts(counts);
   };
   const applyState = (form, state) => {
+    const details = form._details;
     setRevision(form, state.revision);
-    form._details.className = `item s-${state.status}`;
-    form._details.querySelector(".chip.s").textContent = state.status_label;
-    const reason = form._details.querySelector("summary .reason");
-    if (reason && state.status !== "returned") reason.remove();  // resubmitted: the verifier's reason is answered
-    form.querySelector(".fs").disabled = state.status === "approved";
+    details.className = `item s-${state.status}`;
+    Object.assign(details.dataset, { chip: state.chip, complete: state.complete ? "1" : "0" });
+    const chip = details.querySelector("[data-chip]");
+    chip.className = `chip c-${state.chip}`;
+    chip.textContent = state.chip_label;
+    let reason = details.querySelector("summary .reason");
+    if (state.status === "returned" && state.return_reason) {
+      if (!reason) details.querySelector("summary").appendChild((reason = el("span", "reason")));
+      reason.replaceChildren(el("b", "", "退回理由："), state.return_reason);
+    } else if (reason) {
+      reason.remove();  // resubmitted: the verifier's reason is answered
+    }
+    form.querySelector(".fs").disabled = state.locked || !EDIT;
+    const lock = form.querySelector("[data-lock]");
+    if (lock) lock.textContent = state.lock_note || "";
+    renderPhotos(form, state.photos);
     renderEval(form, state.evaluation, false);
-    setCounts(state.counts);
+    recount();
   };
   const notice = (form, text, isError) => {
-    let box = form._notice;
-    if (!box) form.querySelector(".ev").after((box = form._notice = el("p", "msg")));
-    box.className = `msg ${isError ? "error" : "success"}`;
+    const box = form.querySelector("[data-saved]");
+    if (!box) return;
+    box.className = `saved${isError ? " error" : text ? " ok" : ""}`;
     box.textContent = text;
-    box.hidden = !text;
   };
-
-  // ---------- "n 项待同步" ----------
-  const refreshCount = () => Promise.all([all("answers"), all("photos")]).then(([answers, photos]) => {
-    const n = answers.length + photos.length;
-    if (blocked) return n;
-    syncEl.hidden = !n;
-    syncEl.className = "sync";
-    syncEl.textContent = `${n} 项待同步${navigator.onLine ? (syncing ? "，正在同步…" : "") : "（当前离线，联网后自动同步）"}`;
-    return n;
-  });
-  const setBlocked = (message, login) => {
-    // Sending stops until the worker acts (logs in again, reloads); the queue stays on the phone meanwhile.
-    blocked = message || "暂时无法同步";
-    syncEl.hidden = false;
-    syncEl.className = "sync err";
-    syncEl.textContent = `${blocked} `;
-    if (login) {
-      const link = el("a", "", "重新登录");
-      link.href = `${login}?next=${encodeURIComponent(location.pathname)}`;
-      syncEl.appendChild(link);
-    }
-  };
+  const savedNow = (form) => notice(form, `已保存 ${Z.hhmm(Date.now(), true)}`);
 
   // ---------- answers ----------
-  // Each change to a queued answer is a read-modify-write done one at a time, so an edit made while a save is
-  // in flight is never overwritten by that save's bookkeeping. `change` returns the entry to store, null to
-  // delete it, or undefined to leave it.
-  let lock = Promise.resolve();
-  const update = (key, change) => {
-    const run = lock.then(() => get("answers", key)).then((entry) => {
-      const out = change(entry);
-      if (out === null) return entry ? del("answers", key) : null;
-      return out ? put("answers", out).then(() => out) : undefined;
-    });
-    lock = run.catch(() => {});
-    return run;
-  };
-  const fresh = (n, payload, revision, url) => ({
-    key: keyOf(n), code: CODE, n, url: url || `${forms[n].action}save/`, request_id: uuid(),
-    base_revision: revision, payload, attempted: false,
-  });
   const queueSave = (form) => {
     clearTimeout(timers[form._n]);
     delete timers[form._n];
     const payload = collect(form), text = JSON.stringify(payload);
-    return update(keyOf(form._n), (entry) => {
-      if (!entry) return text === form._saved ? undefined : fresh(form._n, payload, form._rev);
-      if (entry.conflict) { entry.payload = payload; return entry; }  // waits for the worker's choice
-      if (entry.attempted && !entry.invalid) { entry.next = payload; return entry; }  // after the one in flight
-      if (entry.invalid) Object.assign(entry, { request_id: uuid(), invalid: false, attempted: false });
-      entry.payload = payload;
-      return entry;
-    }).then(() => { refreshCount(); sync(); });
+    if (text !== form._saved && Z.offline()) notice(form, `已存入本机 ${Z.hhmm(Date.now(), true)}，联网后自动同步`);
+    return Z.queueAnswer({ code: CODE, n: form._n, url: `${form.action}save/`, payload, revision: form._rev,
+                           unchanged: text === form._saved });
   };
   const schedule = (form) => {
     clearTimeout(timers[form._n]);
     timers[form._n] = setTimeout(() => queueSave(form), 900);
   };
-  const send = (url, body, form) => {
-    const ctl = new AbortController(), timer = setTimeout(() => ctl.abort(), 20000);
-    const headers = { Accept: "application/json", "X-CSRFToken": csrf(form) };
-    if (typeof body === "string") headers["Content-Type"] = "application/json";
-    return fetch(url, { method: "POST", credentials: "same-origin", signal: ctl.signal, body, headers }).then((r) => {
-      clearTimeout(timer);
-      const fallback = r.status === 403 ? "页面已过期，请刷新页面（未同步的内容保存在本机）" : "服务器暂时无法处理，稍后自动重试";
-      return r.json().catch(() => ({ ok: false, message: fallback })).then((data) => Object.assign(data, { status: r.status }));
-    });
-  };
-  const sendAnswer = (key) => {
-    let sent = null;
-    return update(key, (entry) => {
-      if (!entry || entry.conflict || entry.invalid) return undefined;
-      entry.attempted = true;  // from now on this exact request (same id, same payload) is what gets retried
-      return (sent = entry);
-    }).then(() => {
-      if (!sent) return undefined;
-      const p = sent.payload, form = forms[sent.n];
-      const body = JSON.stringify({ request_id: sent.request_id, base_revision: sent.base_revision, round: p.round,
-                                    values: p.values, not_applicable: p.not_applicable, note: p.note });
-      return send(sent.url, body, form).then((data) => (data.ok ? answerSaved : answerRefused)(sent, form, data));
-    });
-  };
-  const mine = (sent, entry) => entry && entry.request_id === sent.request_id;
-  const answerSaved = (sent, form, data) => {
-    let follow = null;
-    return update(sent.key, (entry) => {
-      if (!mine(sent, entry)) return undefined;
-      return (follow = entry.next ? fresh(sent.n, entry.next, data.item.revision, sent.url) : null);
-    }).then(() => {
-      if (!form) return;
-      if (!follow && !timers[form._n]) {
-        form._saved = JSON.stringify(sent.payload);
-        applyState(form, data.item);  // nothing newer typed: the server's verdict replaces the live one
-      } else {
-        setRevision(form, data.item.revision);
-        setCounts(data.item.counts);
-      }
-      if (form._conflict) form._conflict.hidden = true;
-      notice(form, "");
-    });
-  };
-  const answerRefused = (sent, form, data) => {
-    if (data.status === 401 || data.status === 403) {
-      setBlocked(data.message, data.login);
-      throw new Error("blocked");
+  const formOf = (entry) => (entry && entry.code === CODE ? forms[entry.n] : null);
+  Z.on("answer-saved", ({ entry, data, follow }) => {
+    const form = formOf(entry);
+    if (!form) return;
+    if (!follow && !timers[form._n]) {
+      form._saved = JSON.stringify(entry.payload);
+      applyState(form, data.item);  // nothing newer typed: the server's verdict replaces the live one
+    } else {
+      setRevision(form, data.item.revision);
     }
-    if (data.status >= 500) throw new Error("server");
-    if (data.status === 409 && data.code === "conflict") {
-      if (form) showConflict(form, data);
-      return update(sent.key, (entry) => {
-        if (!mine(sent, entry)) return undefined;
-        if (entry.next) Object.assign(entry, { payload: entry.next, next: null });
-        return Object.assign(entry, { conflict: data });
-      });
-    }
-    if (data.status === 400) {
-      if (form) notice(form, `${data.message}：${Object.values(data.errors || {}).join("；")}`, true);
-      return update(sent.key, (entry) => {
-        if (!mine(sent, entry)) return undefined;
-        return entry.next ? fresh(sent.n, entry.next, sent.base_revision, sent.url) : Object.assign(entry, { invalid: true });
-      });
-    }
-    // Locked (approved, round closed): retrying cannot help. The answer stays on screen with the reason.
-    if (form) notice(form, data.message, true);
-    return update(sent.key, (entry) => (mine(sent, entry) ? null : undefined));
-  };
+    if (form._conflict) form._conflict.hidden = true;
+    savedNow(form);
+  });
+  Z.on("answer-conflict", ({ entry, data }) => { if (formOf(entry)) showConflict(formOf(entry), data); });
+  Z.on("answer-invalid", ({ entry, data }) => {
+    if (formOf(entry)) notice(formOf(entry), `${data.message}：${Object.values(data.errors || {}).join("；")}`, true);
+  });
+  Z.on("answer-locked", ({ entry, data }) => { if (formOf(entry)) notice(formOf(entry), data.message, true); });
+  Z.on("counts", ({ code, counts }) => { if (code === CODE) newerCounts(counts); });
+
   const showConflict = (form, data) => {
     let box = form._conflict;
     if (!box) {
@@ -304,161 +222,118 @@
       tr.append(el("th", "", row.label), el("td", "", row.mine), el("td", "", row.theirs));
       table.appendChild(tr);
     }
-    const acts = el("p", "acts"), keep = el("button", "", "保留我的版本"), take = el("button", "sec", "使用服务器版本");
-    keep.type = take.type = "button";
-    keep.onclick = () => resolveConflict(form, data, true);
-    take.onclick = () => resolveConflict(form, data, false);
-    acts.append(keep, take);
+    const acts = el("p", "acts");
+    acts.append(button("保留我的版本", "", () => resolveConflict(form, data, true)),
+                button("使用服务器版本", "sec", () => resolveConflict(form, data, false)));
     box.replaceChildren(el("b", "", data.message), table, acts);
     box.hidden = false;
     form._details.open = true;
   };
   const resolveConflict = (form, data, keepMine) => {
-    const key = keyOf(form._n);
     form._conflict.hidden = true;
     setRevision(form, data.theirs.revision);
     if (!keepMine) {
       fill(form, data.theirs);
       form._saved = JSON.stringify(collect(form));
       liveEval(form);
-      return update(key, () => null).then(refreshCount);
+      return Z.dropAnswer(CODE, form._n);
     }
     // Overwriting is the worker's explicit choice after seeing both versions: rebase on the server's revision.
-    return update(key, () => fresh(form._n, collect(form), data.theirs.revision)).then(sync);
+    return Z.rebase(CODE, form._n, collect(form), data.theirs.revision, `${form.action}save/`);
   };
 
   // ---------- photos ----------
   const removeBox = (id) => {
-    const label = el("label", "rm"), box = el("input");
-    box.type = "checkbox";
-    box.name = "remove";
-    box.value = id || "";
+    const label = el("label", "rm"), box = Object.assign(el("input"), { type: "checkbox", name: "remove", value: id || "" });
     label.append(box, "移除");
     return label;
   };
   const thumb = (photo) => {
-    const li = el("li"), a = el("a"), img = el("img");
+    const li = el("li"), a = Object.assign(el("a"), { href: photo.display });
     li.dataset.id = photo.id;
-    a.href = photo.display;
-    img.src = photo.thumb;
-    img.alt = "照片";
-    a.appendChild(img);
+    a.appendChild(Object.assign(el("img"), { src: photo.thumb, alt: "照片" }));
     li.appendChild(a);
     if (photo.old) li.appendChild(el("i", "w", "拍摄早于本轮"));
     if (photo.duplicate) li.appendChild(el("i", "w", "与其他社区重复"));
-    li.appendChild(removeBox(photo.id));
+    if (photo.original_pending) li.appendChild(el("i", "w op-o", "原图待上传"));
+    if (EDIT) li.appendChild(removeBox(photo.id));
     return li;
   };
-  const pendingThumb = (form, entry) => {
-    const li = el("li", "pend"), img = el("img"), bar = el("span", "bar-p");
-    li.dataset.client = entry.client_id;
-    img.src = URL.createObjectURL(entry.blob);
-    img.alt = entry.name;
-    bar.style.width = "0";
-    li.append(img, el("i", "w", "待上传"), bar, removeBox(""));
-    form.querySelector(".th").appendChild(li);
-  };
-  const addFiles = (form, files) => {
-    for (const file of files) {
-      const entry = { client_id: uuid(), key: keyOf(form._n), code: CODE, n: form._n, url: `${form.action}photos/`,
-                      blob: file, name: file.name, queued_at: Date.now() };
-      pendingThumb(form, entry);
-      put("photos", entry).then(() => { refreshCount(); sync(); });
-    }
-    liveEval(form);
-  };
-  const upload = (entry) => {
-    const form = forms[entry.n], li = form && form.querySelector(`[data-client="${entry.client_id}"]`);
-    return new Promise((resolve, reject) => {
-      const body = new FormData(), xhr = new XMLHttpRequest();  // XHR, not fetch: it reports upload progress
-      body.append("photo", entry.blob, entry.name);
-      body.append("client_id", entry.client_id);
-      xhr.open("POST", entry.url);
-      xhr.setRequestHeader("Accept", "application/json");
-      xhr.setRequestHeader("X-CSRFToken", csrf(form));
-      xhr.timeout = 120000;
-      xhr.upload.onprogress = (e) => {
-        if (li && e.lengthComputable) li.querySelector(".bar-p").style.width = `${Math.round((88 * e.loaded) / e.total)}px`;
-      };
-      xhr.onload = () => {
-        let data;
-        try { data = JSON.parse(xhr.responseText); } catch (e) { data = { ok: false, message: "上传失败" }; }
-        resolve(Object.assign(data, { status: xhr.status }));
-      };
-      xhr.onerror = xhr.ontimeout = () => reject(new Error("network"));
-      xhr.send(body);
-    }).then((data) => {
-      if (data.ok) {
-        if (li) li.replaceWith(thumb(data.photo));
-        if (form) applyState(form, data.item);
-        return del("photos", entry.client_id);
-      }
-      if (data.status === 401 || data.status === 403) {
-        setBlocked(data.message, data.login);
-        throw new Error("blocked");
-      }
-      if (data.status >= 500) throw new Error("server");
-      if (li) {  // refused for good (not a photo, too big, item locked): say why, keep nothing queued
-        li.className = "perr";
-        li.querySelector(".w").textContent = "未上传";
-        li.appendChild(el("span", "perr", data.message));
-      }
-      if (form) notice(form, `${entry.name}：${data.message}`, true);
-      return del("photos", entry.client_id);
-    }, (err) => {
-      if (li) li.querySelector(".bar-p").style.width = "0";
-      throw err;
+  const renderPhotos = (form, photos) => {
+    const list = form.querySelector(".th"), ids = new Set(photos.map((p) => String(p.id)));
+    list.querySelectorAll("li[data-id]").forEach((li) => { if (!ids.has(li.dataset.id)) li.remove(); });
+    photos.forEach((p) => {
+      const li = list.querySelector(`li[data-id="${p.id}"]`);
+      if (!li) list.insertBefore(thumb(p), list.querySelector("li.pend, li.perr"));
+      else if (!p.original_pending) li.querySelectorAll(".op-o").forEach((i) => i.remove());
     });
   };
+  // Choosing and preparing photos lives in photos.js, loaded when first needed.
+  const photos = () => script(app.dataset.photos, "ZHSQPhotos");
+  Z.on("photo-done", ({ entry, data }) => { if (formOf(entry)) applyState(formOf(entry), data.item); });
+  Z.on("photo-refused", ({ entry, data }) => {
+    if (formOf(entry)) notice(formOf(entry), `${entry.name}：${data.message}`, true);
+  });
+  Z.on("original-done", ({ entry, data }) => { if (formOf(entry) && data.item) applyState(formOf(entry), data.item); });
+  Z.on("original-refused", ({ entry, data }) => {
+    if (formOf(entry)) notice(formOf(entry), `${entry.name}：${data.message}`, true);
+  });
   const removePhoto = (form, li) => {
     if (li.dataset.client) {
       li.remove();
-      return del("photos", li.dataset.client).then(() => { liveEval(form); refreshCount(); });
+      return Z.del("photos", li.dataset.client).then(() => { liveEval(form); Z.status(); });
     }
-    if (li.classList.contains("perr")) { li.remove(); return liveEval(form); }
     const box = li.querySelector("input[name=remove]");
     const keep = (message) => { box.checked = false; notice(form, message, true); };
-    if (!navigator.onLine) return keep("离线时不能移除已上传的照片，请联网后再试");
-    return send(`${form.action}photos/${li.dataset.id}/remove/`, new FormData(), form).then((data) => {
+    if (Z.offline()) return keep("离线时不能移除已上传的照片，请联网后再试");
+    return Z.post(`${form.action}photos/${li.dataset.id}/remove/`, new FormData()).then(Z.settle).then((data) => {
       if (!data.ok) return keep(data.message);
-      li.remove();
-      applyState(form, data.item);
+      return applyState(form, data.item);
     }, () => keep("网络不通，照片未移除，请稍后再试"));
   };
 
-  // ---------- the sync loop ----------
-  let running = null, rerun = false;
-  const syncPass = () => all("answers")
-    .then((entries) => entries.filter((e) => !e.conflict && !e.invalid)
-      .reduce((chain, e) => chain.then(() => sendAnswer(e.key)), Promise.resolve()))
-    .then(() => all("photos"))
-    .then((entries) => entries.reduce((chain, e) => chain.then(() => upload(e)), Promise.resolve()))
-    // A save queued while this pass ran (or a rebased conflict) goes out now rather than on the next tick.
-    .then(() => all("answers")).then((left) => left.some((e) => !e.attempted && !e.conflict && !e.invalid));
-  function sync() {
-    // One pass at a time; a call during a pass asks for another and waits for it, so "sync, then look at the
-    // queue" (submit) sees every save queued before it.
-    if (blocked) return Promise.resolve();
-    if (running) { rerun = true; return running; }
-    syncing = true;
-    refreshCount();
-    running = syncPass().catch(() => false).then((again) => {
-      running = null;
-      syncing = false;
-      refreshCount();
-      if (again || rerun) { rerun = false; return sync(); }
-      return undefined;
-    });
-    return running;
-  }
-
-  const submitItem = (form) => queueSave(form).then(sync).then(() => get("answers", keyOf(form._n))).then((left) => {
-    if (left) return notice(form, left.conflict ? "请先处理版本冲突再提交" : "还有未同步的修改，联网同步后再提交", true);
-    return send(`${form.action}submit/`, new FormData(), form).then((data) => {
+  // ---------- submit, withdraw, submit all ----------
+  const flush = () => {
+    Object.values(forms).forEach((f) => { if (timers[f._n]) queueSave(f); });
+    return Z.sync();
+  };
+  const act = (form, path, before) => before.then(() => Z.post(`${form.action}${path}/`, new FormData()))
+    .then(Z.settle).then((data) => {
       if (data.ok) applyState(form, data.item);
       notice(form, data.message, !data.ok);
-    }, () => notice(form, "网络不通，暂时不能提交，请稍后再试", true));
+    }, (err) => notice(form, err.message === "blocked" ? "登录已失效，请重新登录" : "网络不通，暂时不能提交，请稍后再试", true));
+  const submitItem = (form) => queueSave(form).then(flush).then(() => Z.get("answers", keyOf(form._n))).then((left) => {
+    if (left) return notice(form, left.conflict ? "请先处理版本冲突再提交" : "还有未同步的修改，联网同步后再提交", true);
+    return act(form, "submit", Promise.resolve());
   });
+  const withdrawItem = (form) => {
+    const box = form.querySelector("details.wd");
+    return act(form, "withdraw", Promise.resolve()).then(() => { if (box) box.open = false; });
+  };
+  const allForm = document.getElementById("submit-all"), allResult = document.getElementById("all-result");
+  const showAll = (data) => {
+    const list = el("ul");
+    (data.skipped || []).forEach((s) => list.appendChild(el("li", "", `第${s.number}项：${s.reason}`)));
+    allResult.replaceChildren(el("p", data.ok ? "" : "error", data.ok ? (data.submitted.length
+      ? `已提交 ${data.submitted.length} 项：第${data.submitted.join("、")}项` : "没有可以提交的项") : data.message));
+    if (data.skipped && data.skipped.length) allResult.append(el("p", "", "未提交："), list);
+    allResult.hidden = false;
+  };
+  if (allForm) {
+    allForm.addEventListener("submit", (e) => {
+      e.preventDefault();
+      flush().then(() => Z.all("answers")).then((left) => {
+        if (left.some((a) => a.code === CODE)) return showAll({ ok: false, message: "还有未同步的修改，联网同步后再提交" });
+        return Z.post(allForm.action, new FormData()).then(Z.settle).then((data) => {
+          (data.items || []).forEach((state) => { if (forms[state.number]) applyState(forms[state.number], state); });
+          (data.items || []).forEach(Z.remember);
+          showAll(data);
+        }, () => showAll({ ok: false, message: "网络不通，暂时不能提交，请稍后再试" }));
+      });
+    });
+  }
+
+  window.ZHSQForms = { el, button, script, keyOf, formOf, liveEval, notice, removeBox, CODE };  // for photos.js
 
   // ---------- wiring ----------
   document.querySelectorAll("form.f").forEach((form) => {
@@ -476,8 +351,9 @@
     });
     form.addEventListener("change", (e) => {
       if (e.target.type === "file") {
-        addFiles(form, e.target.files);
+        const files = Array.from(e.target.files);
         e.target.value = "";  // choosing the same picture again must fire again
+        photos().then((P) => P && P.add(form, files));
       } else if (e.target.name === "remove") {
         removePhoto(form, e.target.closest("li"));
       } else {
@@ -487,49 +363,35 @@
     });
     form.addEventListener("submit", (e) => {
       e.preventDefault();
-      if (e.submitter && e.submitter.value === "submit") submitItem(form);
-      else queueSave(form);
+      const what = e.submitter && e.submitter.value;
+      if (what === "submit") submitItem(form);
+      else if (what === "withdraw") withdrawItem(form);
+      else {
+        const same = JSON.stringify(collect(form)) === form._saved;  // nothing to send: it is saved already
+        queueSave(form).then(() => { if (same && !Z.offline()) savedNow(form); });
+      }
     });
   });
 
-  const allForm = document.getElementById("submit-all");
-  if (allForm) {
-    allForm.addEventListener("submit", (e) => {
-      e.preventDefault();
-      Object.values(forms).forEach((f) => { if (timers[f._n]) queueSave(f); });
-      sync().then(() => all("answers")).then((left) => {
-        if (left.length) {
-          syncEl.hidden = false;
-          syncEl.textContent = "还有未同步的修改，联网同步后再提交";
-          return undefined;
-        }
-        return send(allForm.action, new FormData(), allForm).then((data) => {
-          alert(data.message);
-          if (data.ok) location.reload();
-        }, () => alert("网络不通，暂时不能提交，请稍后再试"));
-      });
+  // Put back what this phone knows beyond the page (it may come from the offline cache): answers saved since
+  // it was rendered, edits and photos still queued (closed tab, flat battery, no signal); then send them.
+  Z.ready.then(() => Promise.all([Z.all("saved"), Z.all("answers"), Z.all("photos"), Z.meta(`counts:${CODE}`)]))
+    .then(([saved, answers, queued, counts]) => {
+      for (const record of saved.filter((r) => r.code === CODE && forms[r.n])) {
+        const form = forms[record.n];
+        if (record.at <= PAGE_AT) { Z.del("saved", record.key); continue; }
+        fill(form, record.state);
+        applyState(form, record.state);
+        form._saved = JSON.stringify(collect(form));
+      }
+      for (const entry of answers.filter(formOf)) {
+        const form = formOf(entry);
+        fill(form, entry.next || entry.payload);
+        liveEval(form);
+        if (entry.conflict) showConflict(form, entry.conflict);
+      }
+      if (queued.some(formOf)) photos().then((P) => P && P.restore(queued.filter(formOf)));
+      newerCounts(counts);
+      recount();
     });
-  }
-
-  // Put back what this phone still holds from earlier visits (closed tab, flat battery, no signal), then send it.
-  all("answers").then((entries) => {
-    for (const entry of entries) {
-      const form = forms[entry.n];
-      if (!form) continue;
-      fill(form, entry.next || entry.payload);
-      liveEval(form);
-      if (entry.conflict) showConflict(form, entry.conflict);
-    }
-    return all("photos");
-  }).then((entries) => {
-    for (const entry of entries) {
-      if (forms[entry.n]) { pendingThumb(forms[entry.n], entry); liveEval(forms[entry.n]); }
-    }
-    refreshCount();
-    sync();
-  });
-  addEventListener("online", () => { blocked = ""; sync(); });
-  addEventListener("offline", refreshCount);
-  addEventListener("pagehide", () => Object.values(forms).forEach((f) => { if (timers[f._n]) queueSave(f); }));
-  setInterval(() => { if (navigator.onLine) sync(); }, 30000);
 })();
