@@ -12,8 +12,10 @@ round EVERYWHERE because it spans the province); a region page may be passed dir
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -55,6 +57,10 @@ class Action(StrEnum):
     OVERRIDE_INDICATOR = "override_indicator"  # enter a figure over one computed from the communities
     EXPORT_ASSESSMENT = "export_assessment"
     ASSESSMENT_OVERVIEW = "assessment_overview"  # every city and county of the province (checked EVERYWHERE)
+    VIEW_PILOTS = "view_pilots"  # a pilot's application, stage, reviews and history
+    EDIT_APPLICATION = "edit_application"  # a city's own moves: assemble, submit, 自查, report 整改
+    MANAGE_PILOTS = "manage_pilots"  # the province's moves: batches, formal review, lists, reviews, stars
+    SCORE_PILOT = "score_pilot"  # expert points, adjustments and sign-off
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,10 @@ class Rule:
     roles: tuple[Role, ...]
     admins: bool = True
     refusal: str = "您没有权限执行此操作"
+    # Held only through an assignment covering the whole province, whatever the object (the province's moves).
+    province: bool = False
+    # Not held through a province-wide assignment: the province judges what a city submits, it does not author it.
+    local: bool = False
 
 
 W, V, B = Role.WORKER, Role.VERIFIER, Role.BUREAU
@@ -96,7 +106,22 @@ RULES: dict[Action, Rule] = {
     Action.OVERRIDE_INDICATOR: Rule((B,), refusal="只有本市或本县（市、区）的大数据局可以用自有数据替代社区汇总值"),
     Action.EXPORT_ASSESSMENT: Rule((B,), refusal="您没有导出该自评的权限"),
     Action.ASSESSMENT_OVERVIEW: Rule((B,), refusal="只有省级大数据局或管理员可以查看全省自评总览"),
+    # The pilot programme: a city applies for itself and its counties, the province decides, experts score
+    # the applications assigned to them (see `delegate`).
+    Action.VIEW_PILOTS: Rule((B,), refusal="没有找到该试点，或您无权查看"),
+    Action.EDIT_APPLICATION: Rule((B,), local=True, refusal="只有申报市的大数据局可以办理本市的试点申报"),
+    Action.MANAGE_PILOTS: Rule((B,), province=True, refusal="只有省大数据局或管理员可以办理试点的审查、评估和验收"),
+    Action.SCORE_PILOT: Rule((B,), province=True, refusal="只有省大数据局或指派的评估专家可以评分"),
 }
+
+# Actions also held through an assignment to the object itself rather than a region (an expert to the
+# applications given to them): the app that owns such assignments registers who holds them.
+_HOLDERS: dict[Action, Callable[[Any, Any], bool]] = {}
+
+
+def delegate(action: Action, holds: Callable[[Any, Any], bool]) -> None:
+    """Let `holds(user, obj)` grant `action` besides the rule's roles (obj may be ANYWHERE, never EVERYWHERE)."""
+    _HOLDERS[action] = holds
 
 
 class _Where:
@@ -121,16 +146,28 @@ def region_of(obj) -> Page | _Where:
 
 def _covers_everything(user, roles: tuple[Role, ...]) -> bool:
     paths = region_paths(user, roles)
-    provinces = user.__dict__.setdefault("_policy_provinces", list(ProvincePage.objects.values_list("path", flat=True)))
+    provinces = _provinces(user)
     return bool(provinces) and all(any(p.startswith(mine) for mine in paths) for p in provinces)
+
+
+def _provinces(user) -> list[str]:
+    return user.__dict__.setdefault("_policy_provinces", list(ProvincePage.objects.values_list("path", flat=True)))
+
+
+def _paths(user, rule: Rule) -> list[str]:
+    paths = region_paths(user, rule.roles)
+    if rule.local:
+        provinces = _provinces(user)
+        paths = [path for path in paths if path not in provinces]
+    return paths
 
 
 def _assigned(user, rule: Rule, where) -> bool:
     if not rule.roles:
         return False
-    if where is EVERYWHERE:
+    if where is EVERYWHERE or rule.province:
         return _covers_everything(user, rule.roles)
-    paths = region_paths(user, rule.roles)
+    paths = _paths(user, rule)
     if where is ANYWHERE:
         return bool(paths)
     return any(where.path.startswith(path) for path in paths)
@@ -143,7 +180,10 @@ def may(user, action: Action, obj=ANYWHERE) -> bool:
     rule = RULES[action]
     if rule.admins and is_admin(user):
         return True
-    return _assigned(user, rule, region_of(obj))
+    if _assigned(user, rule, region_of(obj)):
+        return True
+    holds = _HOLDERS.get(action)
+    return bool(holds and obj is not EVERYWHERE and holds(user, obj))
 
 
 def require(user, action: Action, obj=ANYWHERE) -> None:
@@ -164,7 +204,11 @@ def scope_paths(user, action: Action) -> list[str] | None:
     rule = RULES[action]
     if rule.admins and is_admin(user):
         return None
-    return list(region_paths(user, rule.roles)) if rule.roles else []
+    if not rule.roles:
+        return []
+    if rule.province:
+        return [path for path in _provinces(user) if _covers_everything(user, rule.roles)]
+    return list(_paths(user, rule))
 
 
 def scope_q(user, action: Action, path_field: str = "path") -> Q:

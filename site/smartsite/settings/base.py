@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "review",
     "coverage",
     "assessments",
+    "pilots",
     "jobs",
     "backups",
     "wagtail.contrib.settings",
@@ -251,6 +252,19 @@ CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += env_list("CSP_IMG_SRC", "")
 if EVIDENCE_SERVE == "redirect" and (S3_STORAGE or {}).get("OPTIONS", {}).get("endpoint_url"):
     _store = urlsplit(S3_STORAGE["OPTIONS"]["endpoint_url"])
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_store.scheme}://{_store.netloc}")
+
+# The province's pilot programme: reminders go this many days before each stage's deadline (and once when it has
+# passed) by e-mail through Django's mail settings; a midterm, final or rectification review gets this long.
+PILOT_REMINDER_DAYS = tuple(int(d) for d in env_list("PILOT_REMINDER_DAYS", "30,7,1"))
+PILOT_REVIEW_DAYS = int(os.environ.get("PILOT_REVIEW_DAYS", "60"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG
+                               else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
 LOGGING = {
     "version": 1,

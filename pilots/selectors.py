@@ -1,0 +1,111 @@
+"""Reads of the pilot programme: the pilots a user may see (by region, or as an assigned expert), the province's
+queue, overdue stages, a pilot's reviews with their scores, who owns a stage, and every pilot's history."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from communities import policy
+from communities.models import ProvincePage, Role
+from communities.policy import Action
+
+from . import experts, scores, workflow
+from .models import Application, Batch, Pilot, Review, StageRecord
+from .services.moves import review_score
+from .stages import OWNERS, REVIEW_OF_STAGE, TERMINAL, Owner, ReviewKind, Stage
+
+
+def visible_applications(user) -> QuerySet[Application]:
+    """Return the applications the user may see: by region, or assigned to them as an expert."""
+    condition = policy.scope_q(user, Action.VIEW_PILOTS, "city__path")
+    mine = experts.assigned_ids(user) if user.is_authenticated else set()
+    return Application.objects.filter(condition | Q(pk__in=mine)).select_related("batch", "city")
+
+
+def visible_pilots(user, *, batch: Batch | None = None, stage: str | None = None) -> QuerySet[Pilot]:
+    """Return the pilots the user may see, optionally of one batch and stage, by batch, level and region."""
+    condition = policy.scope_q(user, Action.VIEW_PILOTS, "region__path")
+    mine = experts.assigned_ids(user) if user.is_authenticated else set()
+    pilots = Pilot.objects.filter(condition | Q(application_id__in=mine))
+    if batch is not None:
+        pilots = pilots.filter(application__batch=batch)
+    if stage:
+        pilots = pilots.filter(stage=stage)
+    return pilots.select_related("application__batch", "application__city", "region")
+
+
+def is_overdue(pilot: Pilot, today: datetime.date | None = None) -> bool:
+    """Whether the pilot's stage is past its deadline."""
+    today = today or timezone.localdate()
+    return pilot.stage not in TERMINAL and pilot.deadline is not None and pilot.deadline < today
+
+
+def overdue(pilots: QuerySet[Pilot]) -> QuerySet[Pilot]:
+    """Narrow pilots to those past their stage's deadline."""
+    return pilots.exclude(stage__in=TERMINAL).filter(deadline__lt=timezone.localdate())
+
+
+def stage_counts(pilots: QuerySet[Pilot]) -> list[tuple[Stage, int]]:
+    """Return how many of the pilots stand at each stage, in lifecycle order."""
+    counts = {stage: 0 for stage in Stage}
+    for value in pilots.values_list("stage", flat=True):
+        counts[Stage(value)] += 1
+    return list(counts.items())
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    review: Review
+    score: scores.ReviewScore | None
+    comparison: scores.Comparison | None  # against the application's review (later reviews only)
+    signed_by: tuple[str, ...]
+    is_current: bool
+
+
+def reviews_of(pilot: Pilot) -> list[ReviewView]:
+    """Return the pilot's reviews in order, each with its scores and, after the application, what changed."""
+    reviews = list(pilot.reviews.select_related("snapshot").prefetch_related("adjustments", "signoffs__expert"))
+    current = REVIEW_OF_STAGE.get(Stage(pilot.stage))
+    found = {r.kind: r for r in reviews}
+    base = review_score(found[ReviewKind.APPLICATION]) if ReviewKind.APPLICATION in found else None
+    views = []
+    for review in reviews:
+        score = review_score(review)
+        comparison = scores.compare(base, score) if base and score and review.kind != ReviewKind.APPLICATION \
+            else None
+        views.append(ReviewView(review, score, comparison,
+                                tuple(s.expert.get_username() for s in review.signoffs.all()),
+                                review.kind == current and review.concluded_at is None))
+    return views
+
+
+def moves_for(user, pilot: Pilot) -> list[workflow.Move]:
+    """Return the moves of the state table this user may make on the pilot now (the buttons)."""
+    return [move for move in workflow.moves_from(pilot.stage) if policy.may(user, move.action, pilot)]
+
+
+def owners_of(pilot: Pilot) -> list:
+    """Return the active users who own the pilot's stage (the ones reminded of its deadline)."""
+    users = get_user_model().objects.filter(is_active=True)
+    owner = OWNERS[Stage(pilot.stage)]
+    if owner == Owner.CITY:
+        regions = {pilot.application.city_id, pilot.region_id}
+        return list(users.filter(assignments__role=Role.BUREAU, assignments__region_id__in=regions).distinct())
+    provincial = users.filter(assignments__role=Role.BUREAU,
+                              assignments__region_id__in=ProvincePage.objects.values("pk"))
+    if owner == Owner.EXPERTS:
+        assigned = users.filter(pilot_assignments__application_id=pilot.application_id)
+        return list((provincial | assigned).distinct())
+    return list(provincial.distinct()) if owner == Owner.PROVINCE else []
+
+
+def history_rows(pilots: QuerySet[Pilot]) -> QuerySet[StageRecord]:
+    """Return every move of these pilots, pilot by pilot, oldest first."""
+    return (StageRecord.objects.filter(pilot__in=pilots).select_related(
+        "pilot__application__batch", "pilot__application__city", "pilot__region", "by")
+        .order_by("pilot__application__batch__year", "pilot_id", "at", "pk"))

@@ -1,0 +1,231 @@
+"""The one write path of a pilot's stage: check the state table, the policy and the move's conditions, then
+record the move (StageRecord + log entry), open or conclude the stage's review and set the next deadline."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from communities import policy
+
+from .. import scores, workflow
+from ..models import Pilot, Review, SignOff, SiteVisit, StageRecord, Task
+from ..stages import REVIEW_OF_STAGE, TERMINAL, ReviewKind, Stage, star_needed_to_apply, stars
+from ..workflow import Move
+from . import PilotError
+
+MOVED = "pilots.moved"
+REASON_MAX = 2000
+
+
+@dataclass(frozen=True)
+class TaskInput:
+    title: str
+    due: datetime.date
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def review_days() -> int:
+    return int(getattr(settings, "PILOT_REVIEW_DAYS", 60))
+
+
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def open_review(pilot: Pilot, kind: str) -> Review:
+    """Return the pilot's review of this kind, opened now if it is not there yet."""
+    review, _ = Review.objects.get_or_create(pilot=pilot, kind=kind,
+                                             defaults={"snapshot": pilot.snapshot if kind == ReviewKind.APPLICATION
+                                                       else None})
+    return review
+
+
+def review_score(review: Review) -> scores.ReviewScore | None:
+    """Return the review's self and expert points (None before the city has submitted its 自查)."""
+    if review.snapshot_id is None:
+        return None
+    return scores.review_score(review.snapshot.data["document"], scores.adjustment_map(review.adjustments.all()))
+
+
+def _review_of(pilot: Pilot) -> Review | None:
+    kind = REVIEW_OF_STAGE.get(Stage(pilot.stage))
+    return Review.objects.filter(pilot=pilot, kind=kind).select_related("snapshot").first() if kind else None
+
+
+def _signed(pilot: Pilot) -> tuple[Review, scores.ReviewScore]:
+    review = _review_of(pilot)
+    score = review_score(review) if review else None
+    if review is None or score is None:
+        raise PilotError("申报市尚未提交本次考核的自查（自评快照），专家无法评分")
+    if not SignOff.objects.filter(review=review).exists():
+        raise PilotError("还没有专家在评分上签字")
+    return review, score
+
+
+def _expert_reaches(pilot: Pilot, star: int) -> None:
+    _, score = _signed(pilot)
+    if (score.expert_star or 0) < star:
+        raise PilotError(f"专家评分 {score.expert_total} 分（{stars(score.expert_star)}），未达到{stars(star)}，"
+                         "不能通过")
+
+
+def _eligible(pilot: Pilot) -> None:
+    star = pilot.snapshot.data["contract"]["star"] or 0
+    needed = star_needed_to_apply(pilot.target_star)
+    if star < needed:
+        raise PilotError(f"{pilot.region.title}自评为{stars(star)}，申报{pilot.target_label}需达到{stars(needed)}")
+    if today() > pilot.application.batch.apply_by:
+        raise PilotError(f"{pilot.application.batch.name}申报已于 {pilot.application.batch.apply_by} 截止")
+
+
+def _visited(pilot: Pilot) -> None:
+    if not SiteVisit.objects.filter(pilot=pilot).exists():
+        raise PilotError("请先记录现场复核（日期、人员、复核意见）")
+
+
+def _published(pilot: Pilot) -> None:
+    if pilot.application.batch.published_at is None:
+        raise PilotError("试点名单尚未公布")
+
+
+def _tasks_done(pilot: Pilot) -> None:
+    open_tasks = Task.objects.filter(pilot=pilot, done_at__isnull=True).count()
+    if open_tasks:
+        raise PilotError(f"还有 {open_tasks} 项整改任务未报告完成")
+
+
+def _overdue(pilot: Pilot) -> None:
+    if pilot.deadline is None or today() <= pilot.deadline:
+        raise PilotError(f"整改期限（{pilot.deadline}）尚未届满")
+
+
+GUARDS: dict[str, Callable[[Pilot], None]] = {
+    "submit": _eligible,
+    "propose": lambda p: _expert_reaches(p, star_needed_to_apply(p.target_star)),
+    "reject": lambda p: _visited(p) if p.stage == Stage.ONSITE else None,
+    "confirm": _visited,
+    "start_midterm": _published,
+    "midterm_pass": _signed,
+    "midterm_fail": _signed,
+    "final_pass": lambda p: _expert_reaches(p, p.target_star),
+    "final_fail": _signed,
+    "rectified": _tasks_done,
+    "recheck_pass": lambda p: _expert_reaches(p, p.target_star),
+    "recheck_fail": _signed,
+    "revoke_overdue": _overdue,
+}
+
+
+def _deadline(pilot: Pilot, target: Stage, given: datetime.date | None) -> datetime.date | None:
+    batch = pilot.application.batch
+    if target in TERMINAL:
+        return None
+    if given is not None:
+        return given
+    if target == Stage.DRAFT:
+        return batch.apply_by
+    if target in (Stage.SUBMITTED, Stage.EXPERT, Stage.ONSITE):
+        return batch.list_by
+    if pilot.started_on and target == Stage.LISTED:
+        return years_after(pilot.started_on, 1)
+    if target == Stage.LISTED:
+        return batch.list_by
+    if target == Stage.FINAL and pilot.started_on:
+        return years_after(pilot.started_on, 2)
+    return today() + datetime.timedelta(days=review_days())
+
+
+def _inputs(move: Move, reason: str, deadline, tasks: Sequence[TaskInput]) -> str:
+    reason = (reason or "").strip()
+    errors = {}
+    if move.reason and not reason:
+        errors["reason"] = "请填写理由"
+    if len(reason) > REASON_MAX:
+        errors["reason"] = f"理由不能超过{REASON_MAX}字"
+    if move.deadline and deadline is None:
+        errors["deadline"] = "请填写整改期限"
+    elif move.deadline and deadline <= today():
+        errors["deadline"] = "整改期限应晚于今天"
+    if move.tasks and not tasks:
+        errors["tasks"] = "请至少布置一项整改任务（内容和期限）"
+    for task in tasks:
+        if not task.title.strip() or task.due is None:
+            errors["tasks"] = "每项整改任务都要有内容和期限"
+        elif task.due <= today() or (deadline and task.due > deadline):
+            errors["tasks"] = "整改任务的期限应晚于今天，且不晚于整改期限"
+    if errors:
+        raise PilotError(errors)
+    return reason
+
+
+def _conclude(pilot: Pilot, move: Move) -> Review | None:
+    review = _review_of(pilot)
+    if review is not None and move.target != pilot.stage:
+        review.concluded_at, review.outcome = timezone.now(), move.name
+        review.save(update_fields=["concluded_at", "outcome"])
+    return review
+
+
+def _enter(pilot: Pilot, target: Stage) -> None:
+    kind = REVIEW_OF_STAGE.get(target)
+    if kind is None:
+        return
+    review = open_review(pilot, kind)
+    if kind == ReviewKind.APPLICATION and review.snapshot_id != pilot.snapshot_id:
+        # Returned and resubmitted with a new self-assessment: the experts score the new one afresh.
+        review.adjustments.all().delete()
+        review.signoffs.all().delete()
+        review.snapshot, review.concluded_at, review.outcome = pilot.snapshot, None, ""
+        review.save()
+
+
+@transaction.atomic
+def pilot_move(*, user, pilot: Pilot, move: str, reason: str = "", deadline: datetime.date | None = None,
+               tasks: Sequence[TaskInput] = (), revision: int | None = None) -> Pilot:
+    """Make one move of the state table on a pilot, as `user`; refuse (PilotError / PermissionDenied) otherwise."""
+    step = workflow.move_named(move)
+    pilot = Pilot.objects.select_for_update().select_related("application__batch", "region", "snapshot").get(
+        pk=pilot.pk)
+    policy.require(user, step.action, pilot)
+    if revision is not None and revision != pilot.revision:
+        raise PilotError("该试点刚被他人更新过，请刷新页面后再操作")
+    try:
+        workflow.check(step, pilot.stage)
+    except workflow.MoveRefused as exc:
+        raise PilotError(str(exc)) from exc
+    reason = _inputs(step, reason, deadline, tasks)
+    if guard := GUARDS.get(step.name):
+        guard(pilot)
+    review = _conclude(pilot, step)
+    source = pilot.stage
+    for task in tasks:
+        Task.objects.create(pilot=pilot, review=review, title=task.title.strip()[:300], due=task.due)
+    pilot.stage = step.target
+    pilot.deadline = _deadline(pilot, step.target, deadline)
+    if step.target == Stage.GRANTED:
+        pilot.granted_star = pilot.target_star
+    pilot.revision += 1
+    pilot.save()
+    _enter(pilot, step.target)
+    StageRecord.objects.create(pilot=pilot, move=step.name, source=source, target=step.target, reason=reason,
+                               deadline=pilot.deadline, by=user)
+    log(pilot, MOVED, user=user, data={
+        "move": step.name, "label": step.label, "from": source, "to": step.target, "reason": reason,
+        "deadline": pilot.deadline.isoformat() if pilot.deadline else None,
+        "tasks": [{"title": t.title, "due": t.due.isoformat()} for t in tasks],
+        "granted_star": pilot.granted_star,
+    })
+    return pilot
