@@ -6,6 +6,11 @@ contains the object: a worker on its community, a verifier on its unit (or city)
 the province. Administrators may take every action except those marked ``admins=False`` (item 24's
 sensitive evidence is seen only by the community's own workers and verifiers).
 
+A rule may be `province`-only (held through a province-wide assignment whatever the object: the province's
+own moves in the pilot programme) or `local` (not held through a province-wide assignment: a city's own
+application). Some actions are also held through an assignment to the object itself (an expert to the
+applications given to them): the app owning those assignments registers who holds them with `delegate`.
+
 Objects name the region they belong to with a ``policy_region`` attribute (an item result its community, a
 round EVERYWHERE because it spans the province); a region page may be passed directly.
 """
