@@ -1,10 +1,15 @@
 """Photo evidence: check and process an upload, store it privately, flag old or reused pictures.
 
 Each write is two steps: the pure processing (checklists.photos.process_photo: decode, check, render), run
-outside any database transaction, then one transaction that locks the item, asks the policy and the workflow
+outside any database transaction in one of the process's photo slots (checklists.photo_slots), then one
+transaction that locks the item, asks the policy and the workflow
 again, stores the files and the row and leaves the audit entry. A photo arrives either whole (the plain form,
 imports, a phone that cannot make a copy) or as the phone's display copy with the original's declared facts,
 the original following later (evidence_add_original, accepted only with the declared SHA-256).
+
+A client id names one photo for good, as ODK Central's instance id does: sent again with the same picture on the
+same item it is a retry and answers the photo already added; used for anything else it is refused
+(EvidenceConflict, HTTP 409) before any file is written.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -26,7 +31,8 @@ from communities.policy import Action
 from . import audit
 from .models import Evidence, ItemResult
 from .originals import MISMATCH, NEVER, NO_ORIGINALS, DeclaredFacts, originals_mode
-from .photos import MAX_BYTES, PhotoError, ProcessedPhoto, hamming, process_photo
+from .photo_slots import processed
+from .photos import MAX_BYTES, PhotoError, ProcessedPhoto, hamming
 from .services import authorize, locked, refresh_verdict
 from .workflow import ROUND_CLOSED, TransitionError, next_status
 
@@ -34,8 +40,16 @@ NEAR_DUPLICATE_BITS = 6
 COPY_MAX_SIDE = 2048
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "HEIF": "heic"}
 
-__all__ = ["PhotoError", "evidence_add", "evidence_add_copy", "evidence_add_original", "evidence_remove",
-           "duplicates_of"]
+__all__ = ["EvidenceConflict", "PhotoError", "evidence_add", "evidence_add_copy", "evidence_add_original",
+           "evidence_remove", "duplicates_of"]
+REUSED = "这张照片的请求号已用于另一张照片或另一个指标，本次未保存；请重新选择照片上传"
+
+
+class EvidenceConflict(PhotoError):
+    """A client id already names a different photo, or the same one on another item: nothing was stored."""
+
+    def __init__(self) -> None:
+        super().__init__("reused", REUSED)
 
 
 @dataclass(frozen=True)
@@ -112,15 +126,19 @@ def _build(result: ItemResult, facts: Facts, rendered: ProcessedPhoto, user, fil
     return evidence
 
 
-def _existing(result: ItemResult, client_id) -> Evidence | None:
-    return Evidence.objects.filter(client_id=client_id, result=result).first() if client_id else None
+def _existing(result: ItemResult, client_id, sha256: str) -> Evidence | None:
+    """Return the photo this client id already added (a retry), refusing the id's reuse for anything else."""
+    existing = Evidence.objects.filter(client_id=client_id).first() if client_id else None
+    if existing and (existing.result_id != result.pk or existing.sha256 != sha256):
+        raise EvidenceConflict
+    return existing
 
 
-def _precheck(result: ItemResult, user, client_id, via: str) -> Evidence | None:
+def _precheck(result: ItemResult, user, client_id, sha256: str, via: str) -> Evidence | None:
     """Refuse early (before any decoding) what the transaction would refuse; return an already-added photo."""
     result = ItemResult.objects.select_related("round", "community").get(pk=result.pk)  # its state now
     authorize(user, result.community, Action.SAVE, via)
-    if existing := _existing(result, client_id):
+    if existing := _existing(result, client_id, sha256):
         return existing
     next_status(Action.SAVE, result.status, round_open=result.round.is_open)
     return None
@@ -131,7 +149,7 @@ def _attach(result: ItemResult, user, facts: Facts, rendered: ProcessedPhoto, fi
             filename: str, client_id, via: str, declared: dict | None = None) -> Evidence:
     result = locked(result)
     authorize(user, result.community, Action.SAVE, via)
-    if existing := _existing(result, client_id):
+    if existing := _existing(result, client_id, facts.sha256):
         return existing
     next_status(Action.SAVE, result.status, round_open=result.round.is_open)
     evidence = _build(result, facts, rendered, user, filename, client_id)
@@ -141,7 +159,16 @@ def _attach(result: ItemResult, user, facts: Facts, rendered: ProcessedPhoto, fi
     if "copy" in files:
         evidence.copy.save("copy.jpg", ContentFile(files["copy"]), save=False)
     evidence.declared = declared or {}
-    evidence.save()
+    try:
+        with transaction.atomic():
+            evidence.save()
+    except IntegrityError:
+        # The same client id committed by a concurrent upload to another item (the row lock is per item): only
+        # the unique constraint sees it. Drop this upload's files; its twin decides between retry and conflict.
+        _delete_files(evidence)
+        if existing := _existing(result, client_id, facts.sha256):
+            return existing
+        raise EvidenceConflict from None
     _after_photo_change(result, user, "photo_added", evidence, via)
     return evidence
 
@@ -154,14 +181,19 @@ def evidence_add(
     filename: str = "",
     client_id: uuid.UUID | None = None,
     via: str = "web",
+    photo: ProcessedPhoto | None = None,
 ) -> Evidence:
     """Check, process and attach one whole photo (its original); a retry with the same client id adds nothing.
 
-    Raises PhotoError (with a Chinese message) for anything that is not an acceptable photo.
+    `photo` is `data` already processed (checklists.photo_slots.processed) by a caller that must decode before
+    it opens its own transaction, as an import does. Raises PhotoError (with a Chinese message) for anything
+    that is not an acceptable photo, and its EvidenceConflict when the client id names another photo.
     """
-    if existing := _precheck(result, user, client_id, via):
+    sha256 = hashlib.sha256(data).hexdigest()
+    if existing := _precheck(result, user, client_id, sha256, via):
         return existing
-    photo = process_photo(data)
+    if photo is None or photo.sha256 != sha256:
+        photo = processed(data)
     return _attach(result, user, Facts.read(photo), photo, {"original": data}, filename, client_id, via)
 
 
@@ -180,9 +212,9 @@ def evidence_add_copy(
     The copy is checked like any upload and must be a display-sized JPEG; the duplicate check uses the declared
     SHA-256 and the copy's perceptual hash, the old-photo flag the declared capture time.
     """
-    if existing := _precheck(result, user, client_id, via):
+    if existing := _precheck(result, user, client_id, declared.sha256, via):
         return existing
-    photo = process_photo(copy)
+    photo = processed(copy)
     if photo.format != "JPEG" or max(photo.width, photo.height) > COPY_MAX_SIDE:
         raise PhotoError("copy", f"手机压缩照片应为长边不超过{COPY_MAX_SIDE}像素的 JPEG，请重新选择照片")
     return _attach(result, user, Facts.declared(declared, photo), photo, {"copy": copy}, filename, client_id, via,
@@ -210,7 +242,7 @@ def evidence_add_original(*, evidence: Evidence, user, data: bytes, via: str = "
         return evidence  # a retry: the bytes were checked the first time
     if len(data) > MAX_BYTES or hashlib.sha256(data).hexdigest() != evidence.sha256:
         raise PhotoError("mismatch", MISMATCH)
-    photo = process_photo(data)
+    photo = processed(data)
     return _keep_original(evidence, photo, data, user, via)
 
 
@@ -266,3 +298,9 @@ def _after_photo_change(result: ItemResult, user, action: str, evidence: Evidenc
         result, action, user=user, from_status=old_status, via=via,
         data={"evidence": evidence.pk, "sha256": evidence.sha256, "name": evidence.original_name},
     )
+
+
+def _delete_files(evidence: Evidence) -> None:
+    for file in (evidence.original, evidence.copy, evidence.display, evidence.thumbnail):
+        if file and file.name:
+            file.storage.delete(file.name)

@@ -147,6 +147,9 @@ class SaveReceipt(models.Model):
     request_id = models.UUIDField(primary_key=True)
     result = models.ForeignKey(ItemResult, on_delete=models.CASCADE, related_name="+")
     revision = models.PositiveIntegerField()
+    # SHA-256 of what the request asked for (services.payload_digest): the same id with other content is refused.
+    # Empty on receipts written before it was recorded: their replays are accepted as before.
+    payload_digest = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -21,10 +21,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pillow_heif
 from PIL import ExifTags, Image
 
+from .photo_limits import MAX_BYTES, MAX_DECODE_BYTES, MAX_PIXELS, PhotoError, decode_cost, too_costly
+from .photo_limits import too_large as _too_large
+from .photo_limits import too_many_pixels as _too_many_pixels
+
 pillow_heif.register_heif_opener()
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_PIXELS = 50_000_000
+__all__ = ["MAX_BYTES", "MAX_PIXELS", "MAX_DECODE_BYTES", "PhotoError", "ProcessedPhoto", "process_photo", "hamming",
+           "is_near_duplicate"]
+
 DISPLAY_MAX = 1600
 THUMB_MAX = 320
 DISPLAY_QUALITY = 82
@@ -35,13 +40,6 @@ MIME_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "H
 _FORMAT_ALIASES = {"MPO": "JPEG"}
 _HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}
 _HEIF_BRANDS = _HEIC_BRANDS | {b"mif1", b"msf1"}
-
-_MESSAGES = {
-    "not_image": "文件不是有效的图片（支持 JPEG、PNG、WebP、HEIC）",
-    "unsupported": "不支持这种图片格式，请上传 JPEG、PNG、WebP 或 HEIC 照片",
-    "truncated": "图片文件不完整，可能上传中断，请重新拍摄或上传",
-    "empty": "文件是空的，请重新选择照片",
-}
 
 _T = Image.Transpose
 _TRANSPOSE = {2: _T.FLIP_LEFT_RIGHT, 3: _T.ROTATE_180, 4: _T.FLIP_TOP_BOTTOM, 5: _T.TRANSPOSE}
@@ -58,15 +56,6 @@ try:
     SHANGHAI: tzinfo = ZoneInfo("Asia/Shanghai")
 except ZoneInfoNotFoundError:  # slim hosts lack tzdata; China has had no DST since 1991
     SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
-
-
-class PhotoError(ValueError):
-    """A photo was refused; `message` is plain Chinese meant for the worker."""
-
-    def __init__(self, code: str, message: str | None = None) -> None:
-        self.code = code
-        self.message = message or _MESSAGES[code]
-        super().__init__(self.message)
 
 
 @dataclass(frozen=True)
@@ -87,13 +76,19 @@ class ProcessedPhoto:
 
 
 def process_photo(
-    data: bytes | BinaryIO, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS
+    data: bytes | BinaryIO, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
+    max_decode_bytes: int = MAX_DECODE_BYTES,
 ) -> ProcessedPhoto:
-    """Validate an uploaded photo and build its display copy, thumbnail, metadata and hash."""
+    """Validate an uploaded photo and build its display copy, thumbnail, metadata and hash.
+
+    Everything that can be refused from the header (format, pixels, the memory decoding would take) is refused
+    before a single pixel is decoded.
+    """
     raw = _read_capped(data, max_bytes)
     with _open_image(raw, max_pixels) as img:
         fmt = _check_header(img, max_pixels)
         width, height = img.size
+        _check_cost(img, fmt, max_decode_bytes)
         _decode(img, max_pixels)
         exif = _safely(Image.Image.getexif, img) or None
         orientation = _orientation(exif)
@@ -200,10 +195,19 @@ def _looks_allowed(raw: bytes) -> bool:
     )
 
 
-def _decode(img: Image.Image, max_pixels: int) -> None:
-    """Decode all pixel data, letting JPEG's DCT scaling skip resolution we will throw away."""
-    if img.format in ("JPEG", "MPO"):
+def _check_cost(img: Image.Image, fmt: str, max_decode_bytes: int) -> None:
+    """Refuse a picture whose decoding would take more memory than allowed (a JPEG counts at its draft size)."""
+    size = img.size
+    if fmt == "JPEG":
+        # draft() only configures the decoder, so JPEG's DCT scaling is settled here, before any decoding.
         img.draft("RGB", _draft_request(img.size))
+    cost = decode_cost(fmt, img.mode, img.size)
+    if cost > max_decode_bytes:
+        raise too_costly(size, cost, max_decode_bytes)
+
+
+def _decode(img: Image.Image, max_pixels: int) -> None:
+    """Decode all pixel data (a JPEG at the draft size _check_cost chose)."""
     with _pixel_guard(max_pixels):
         try:
             img.load()
@@ -378,16 +382,3 @@ def _phash(img: Image.Image) -> str:
 def _mime(fmt: str, raw: bytes) -> str:
     """Return the MIME type, telling HEVC-coded HEIC (iPhone) from generic HEIF."""
     return "image/heic" if fmt == "HEIF" and raw[8:12] in _HEIC_BRANDS else MIME_TYPES[fmt]
-
-
-def _too_large(max_bytes: int) -> PhotoError:
-    """Build the size-limit error with the limit in words a worker understands."""
-    mib = 1024 * 1024
-    limit = f"{max_bytes / mib:g}MB" if max_bytes >= mib else f"{max(1, max_bytes // 1024)}KB"
-    return PhotoError("too_large", f"照片超过{limit}，请压缩后重新上传")
-
-
-def _too_many_pixels(max_pixels: int) -> PhotoError:
-    """Build the pixel-limit error, counting in 万 (ten thousands) as Chinese readers do."""
-    limit = f"{max_pixels // 10_000}万" if max_pixels >= 10_000 else str(max_pixels)
-    return PhotoError("too_many_pixels", f"图片像素过大（超过{limit}像素）")

@@ -7,7 +7,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from .models import Evidence
-from .photos import PhotoError, process_photo
+from .photo_slots import processed
+from .photos import PhotoError
 
 
 class RenditionError(Exception):
@@ -37,7 +38,7 @@ def renditions_rebuild(evidence: Evidence) -> Evidence:
     """
     data, is_original = _source(evidence)
     try:
-        photo = process_photo(data)
+        photo = processed(data)
     except PhotoError as exc:
         raise RenditionError(exc.message) from exc
     if is_original and photo.sha256 != evidence.sha256:

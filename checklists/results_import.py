@@ -4,6 +4,9 @@ Every line goes through the same services as the phone and the review screens (a
 item_submit / item_approve / item_return) with via="import", so values, photos and decisions are checked
 exactly as they are online and every change is on the audit trail as done by the importing user. The file
 is applied atomically: any bad line and nothing is kept, and every bad line is reported with its number.
+
+Photo paths are confined to the JSONL file's folder (after resolving `..` and symlinks), and every photo is
+decoded before the file's one transaction opens, so an import never holds the database while decoding.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from . import audit
 from .decisions import item_approve, item_reopen, item_return
 from .evidence import PhotoError, evidence_add
 from .models import Evidence, ItemResult, Status
+from .photo_slots import processed
+from .photos import ProcessedPhoto
 from .services import IncompleteError, answer_save, item_submit, item_withdraw, result_for
 from .workflow import TransitionError
 
@@ -157,19 +162,31 @@ def _resolve(number: int, record: dict, lookups: _Lookups, base: Path) -> tuple[
             problems.append(f"第{item}项没有字段：{', '.join(unknown)}")
     photos = []
     for name in record.get("photos", []):
-        path = Path(name)
-        if path.is_absolute():
-            problems.append(f"照片路径必须相对于导入文件：{name}")
-        elif not (base / path).is_file():
-            problems.append(f"找不到照片文件：{name}")
+        path, problem = _photo_path(base, name)
+        if problem:
+            problems.append(problem)
         else:
-            photos.append(base / path)
+            photos.append(path)
     if problems:
         return None, problems
     return Line(
         number, round_, community, item, record.get("values", {}), record.get("not_applicable", {}), photos,
         record["status"], _text(record, "note") if "note" in record else None,
     ), []
+
+
+def _photo_path(base: Path, name: str) -> tuple[Path | None, str]:
+    """Return the photo's resolved path inside `base` (the JSONL file's folder), or why it is refused."""
+    if Path(name).is_absolute():
+        return None, f"照片路径必须相对于导入文件：{name}"
+    folder = base.resolve()
+    path = (folder / name).resolve()
+    # Checked before anything is looked at, so a path outside the folder is never read, nor even said to exist.
+    if not path.is_relative_to(folder):
+        return None, f"照片路径超出导入文件所在的文件夹（不允许 ../ 或指向外部的链接）：{name}"
+    if not path.is_file():
+        return None, f"找不到照片文件：{name}"
+    return path, ""
 
 
 def parse(path: Path) -> tuple[list[Line], list[LineError], int]:
@@ -205,15 +222,39 @@ def parse(path: Path) -> tuple[list[Line], list[LineError], int]:
     return lines, errors, len(raw_lines)
 
 
-def _attach_photos(line: Line, result: ItemResult, user, created: list[Evidence]) -> int:
+def prepare_photos(lines: list[Line]) -> tuple[dict[str, ProcessedPhoto], list[LineError]]:
+    """Check and process every photo of the file (by SHA-256, once each), before any transaction opens.
+
+    Only the display copies and facts are kept (a few hundred KB a photo); the originals are read again when
+    attached. Returns the processed photos and one error per refused photo.
+    """
+    prepared: dict[str, ProcessedPhoto] = {}
+    errors = []
+    for line in lines:
+        for path in line.photos:
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            if digest in prepared:
+                continue
+            try:
+                prepared[digest] = processed(data)
+            except PhotoError as exc:
+                errors.append(LineError(line.number, f"照片 {path.name}：{exc.message}"))
+    return prepared, errors
+
+
+def _attach_photos(line: Line, result: ItemResult, user, created: list[Evidence],
+                   prepared: dict[str, ProcessedPhoto]) -> int:
     for path in line.photos:
         data = path.read_bytes()
-        client_id = uuid.uuid5(PHOTO_NAMESPACE, f"{result.pk}/{hashlib.sha256(data).hexdigest()}")
+        digest = hashlib.sha256(data).hexdigest()
+        client_id = uuid.uuid5(PHOTO_NAMESPACE, f"{result.pk}/{digest}")
         if Evidence.objects.filter(client_id=client_id).exists():
             continue  # already attached by an earlier import of the same photo
         try:
             created.append(evidence_add(
                 result=result, user=user, data=data, filename=path.name, client_id=client_id, via="import",
+                photo=prepared.get(digest),
             ))
         except PhotoError as exc:
             raise LineProblem(f"照片 {path.name}：{exc.message}") from exc
@@ -236,7 +277,7 @@ def _drive(result: ItemResult, line: Line, user) -> ItemResult:
     return result
 
 
-def apply_line(line: Line, user, created: list[Evidence]) -> int:
+def apply_line(line: Line, user, created: list[Evidence], prepared: dict[str, ProcessedPhoto]) -> int:
     """Import one line (values, photos, status) and log it; return the number of photos in it."""
     result = result_for(round_=line.round, community=line.community, item_number=line.item)
     before = result.status
@@ -252,7 +293,7 @@ def apply_line(line: Line, user, created: list[Evidence]) -> int:
     )
     if outcome.evaluation.errors:
         raise LineProblem("；".join(issue.message for issue in outcome.evaluation.errors))
-    photos = _attach_photos(line, outcome.result, user, created)
+    photos = _attach_photos(line, outcome.result, user, created, prepared)
     result = _drive(ItemResult.objects.get(pk=outcome.result.pk), line, user)
     audit.record(
         result, "imported", user=user, from_status=before, to_status=result.status, via="import",
@@ -269,14 +310,17 @@ def import_results(path: Path | str, *, user, dry_run: bool = False) -> ImportRe
     errors += [LineError(line.number, f"用户 {user.get_username()} 无权导入社区 {line.community.code} 的结果（"
                          + policy.refusal(Action.IMPORT_RESULTS) + "）")
                for line in lines if not policy.may(user, Action.IMPORT_RESULTS, line.community)]
-    report = ImportReport(lines=count, errors=errors, dry_run=dry_run)
+    prepared, photo_errors = prepare_photos(lines)
+    refused = {error.line for error in photo_errors}
+    lines = [line for line in lines if line.number not in refused]
+    report = ImportReport(lines=count, errors=errors + photo_errors, dry_run=dry_run)
     created: list[Evidence] = []
     try:
         with transaction.atomic():
             for line in lines:
                 try:
                     with transaction.atomic():
-                        report.photos += apply_line(line, user, created)
+                        report.photos += apply_line(line, user, created, prepared)
                         report.imported += 1
                 except (LineProblem, IncompleteError, TransitionError, PermissionDenied, ValueError) as exc:
                     report.errors.append(LineError(line.number, _message(exc)))

@@ -3,11 +3,13 @@ do it, moves the status only through checklists.workflow and leaves an audit ent
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from communities import policy
@@ -20,9 +22,9 @@ from . import audit
 from .models import ItemResult, SaveReceipt, Status
 from .workflow import PAST, TransitionError, next_status
 
-__all__ = ["ConflictError", "IncompleteError", "SaveOutcome", "Skipped", "SubmitAllOutcome", "TransitionError",
-           "answer_save", "item_submit", "item_withdraw", "items_submit_all", "result_for", "refresh_verdict",
-           "evaluate", "locked", "authorize"]
+__all__ = ["ConflictError", "IncompleteError", "RequestReused", "SaveOutcome", "Skipped", "SubmitAllOutcome",
+           "TransitionError", "payload_digest", "answer_save", "item_submit", "item_withdraw", "items_submit_all",
+           "result_for", "refresh_verdict", "evaluate", "locked", "authorize"]
 
 
 class ConflictError(Exception):
@@ -35,6 +37,12 @@ class ConflictError(Exception):
             f"该指标已被{current.updated_by or '他人'}于{timezone.localtime(current.updated_at):%m-%d %H:%M}修改，"
             "请对比两个版本后再保存"
         )
+
+
+class RequestReused(Exception):
+    """A request id already applied to other content (another answer or another item); nothing was saved."""
+
+    message = "该请求号已用于另一份不同的填报内容，本次修改未保存（已保留在本机）；请核对后重新保存"
 
 
 class IncompleteError(Exception):
@@ -138,6 +146,22 @@ def _transition(result: ItemResult, action: Action, reason: str = "") -> str:
     return next_status(action, result.status, round_open=result.round.is_open, reason=reason)
 
 
+def payload_digest(*, result: ItemResult, values: dict, not_applicable: dict | None, note: str | None) -> str:
+    """Return the SHA-256 of a save's content and target, as canonical JSON (sorted keys, decimals as text)."""
+    payload = {"round": result.round_id, "community": result.community_id, "item": result.item_number,
+               "values": values, "not_applicable": not_applicable, "note": note}
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(receipt: SaveReceipt, result: ItemResult, digest: str) -> SaveOutcome:
+    """Answer a request id seen before: the stored outcome if it asked for the same thing, else RequestReused."""
+    # An old receipt has no digest: it can only be told apart by its item.
+    if receipt.result_id != result.pk or (receipt.payload_digest and receipt.payload_digest != digest):
+        raise RequestReused
+    return SaveOutcome(receipt.result, evaluate(receipt.result), replayed=True)
+
+
 @transaction.atomic
 def answer_save(
     *,
@@ -152,11 +176,16 @@ def answer_save(
     request_id: uuid.UUID | None = None,
     via: str = "web",
 ) -> SaveOutcome:
-    """Save a worker's answer to one item; idempotent per request id, refusing stale revisions."""
+    """Save a worker's answer to one item, refusing stale revisions.
+
+    Idempotent per request id, as ODK Central is per instance id: the same id with the same content answers the
+    stored outcome and writes nothing; with other content (or for another item) it raises RequestReused.
+    """
     authorize(user, community, Action.SAVE, via)
     result = result_for(round_=round_, community=community, item_number=item_number, lock=True)
+    digest = payload_digest(result=result, values=values, not_applicable=not_applicable, note=note)
     if request_id and (receipt := SaveReceipt.objects.filter(request_id=request_id).first()):
-        return SaveOutcome(receipt.result, evaluate(receipt.result), replayed=True)
+        return _replay(receipt, result, digest)
     if base_revision is not None and base_revision != result.revision:
         raise ConflictError(result)
     old_status = result.status
@@ -175,7 +204,13 @@ def answer_save(
     result.updated_by = user
     result.save()
     if request_id:
-        SaveReceipt.objects.create(request_id=request_id, result=result, revision=result.revision)
+        try:
+            with transaction.atomic():
+                SaveReceipt.objects.create(request_id=request_id, result=result, revision=result.revision,
+                                           payload_digest=digest)
+        except IntegrityError:
+            # The same id committed meanwhile by a save to another item (row locks are per item): undo this one.
+            raise RequestReused from None
     audit.record(
         result, PAST[Action.SAVE], user=user, from_status=old_status, via=via,
         data={"revision": result.revision, "values": result.values, "not_applicable": result.not_applicable},

@@ -55,7 +55,10 @@ def _state(access: Access, number: int) -> dict:
 
 @posted
 def save(request, access: Access, number: int):
-    """Save one item's answer; idempotent per request id, 409 with both versions when the base is stale."""
+    """Save one item's answer; 409 with both versions when the base is stale.
+
+    Idempotent per request id: a retry answers the stored outcome; the id reused for other content is a 409
+    ("reused") and the new content is not applied."""
     item = item_or_404(access, number)
     if request.content_type == "application/json":
         answer, errors = answer_from_json(item, request.body)
@@ -76,13 +79,13 @@ def save(request, access: Access, number: int):
         theirs = result_version(exc.current)
         return json_error(exc.message, 409, code="conflict", mine=mine, theirs=theirs,
                           rows=version_rows(item, mine, theirs))
+    except services.RequestReused as exc:
+        return json_error(exc.message, 409, code="reused")
     except services.TransitionError as exc:
         return json_error(exc.message, 422, code="locked")
     state = _state(access, number)
     if outcome.replayed:
-        result_id, revision = receipt_revision(answer.request_id)
-        if result_id != outcome.result.pk or outcome.result.item_number != number:
-            return json_error("请求号已用于其他指标", 400, errors={"request_id": ["请求号重复"]})
+        _, revision = receipt_revision(answer.request_id)
         # A retried save reports the revision it produced, so a later edit by someone else is not swallowed.
         state["revision"] = revision
     return _ok({"replayed": outcome.replayed, "item": state})
@@ -117,10 +120,22 @@ def upload(request, access: Access, number: int):
         declared = parse_declared(request.POST["declared"]) if request.POST.get("declared") else None
         evidence = add_photo(access, number, request.user, upload, client_id, declared)
     except PhotoError as exc:
-        return json_error(exc.message, 400, code=exc.code)
+        return _photo_refused(exc)
     except services.TransitionError as exc:
         return json_error(exc.message, 422, code="locked")
     return _photo_state(access, number, evidence.pk, status=201)
+
+
+# A reused client id is final (409); a busy server is not (503: the phone's queue sends the photo again).
+_PHOTO_STATUS = {"reused": 409, "never": 409, "busy": 503}
+RETRY_AFTER_SECONDS = 10
+
+
+def _photo_refused(exc: PhotoError):
+    response = json_error(exc.message, _PHOTO_STATUS.get(exc.code, 400), code=exc.code)
+    if exc.code == "busy":
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @posted
@@ -137,7 +152,7 @@ def photo_original(request, access: Access, number: int, pk: int):
     try:
         add_original(evidence, request.user, upload)
     except PhotoError as exc:
-        return json_error(exc.message, 409 if exc.code == "never" else 400, code=exc.code)
+        return _photo_refused(exc)
     except services.TransitionError as exc:
         return json_error(exc.message, 422, code="locked")
     return _photo_state(access, number, pk)

@@ -63,6 +63,8 @@ def post_item(request, access: Access, item: dict, *, rerender):
         return rerender(request, access, number, answer, 409, conflict={
             "message": exc.message, "rows": version_rows(item, mine, theirs), "theirs": theirs,
         })
+    except services.RequestReused as exc:
+        return rerender(request, access, number, answer, 409, error=exc.message)
     except services.TransitionError as exc:
         return rerender(request, access, number, answer, 422, error=exc.message)
     _post_photos(request, access, number, answer.request_id)

@@ -171,12 +171,20 @@ def make_heic(
     return encode(img, "HEIF", orientation=orientation, taken_at=taken_at, gps=gps, quality=quality)
 
 
-def make_huge_png(width: int, height: int) -> bytes:
-    """Return a valid all-black 1-bit PNG of any size, written chunk by chunk without a pixel buffer."""
-    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte + packed bits
+# PNG colour type and bytes per pixel of the modes make_huge_png writes (bit depth 8, except 1-bit "1").
+_PNG_MODES = {"1": (0, 0), "L": (0, 1), "RGB": (2, 3), "RGBA": (6, 4)}
+
+
+def make_huge_png(width: int, height: int, mode: str = "1") -> bytes:
+    """Return a valid all-black PNG of any size, written chunk by chunk without a pixel buffer.
+
+    `mode` is "1" (1-bit, the default), "L", "RGB" or "RGBA": what Pillow will open it as.
+    """
+    colour_type, bands = _PNG_MODES[mode]
+    row = b"\x00" * (1 + (bands * width if bands else (width + 7) // 8))  # filter byte + pixels
     compressor = zlib.compressobj(9)
     body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, 8 if bands else 1, colour_type, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", body) + _chunk(b"IEND", b"")
 
 

@@ -247,6 +247,12 @@ if EVIDENCE_ORIGINALS not in {"required", "optional", "never"}:
     raise ImproperlyConfigured(
         "EVIDENCE_ORIGINALS must be required, optional or never / 原图设置只能是 required、optional 或 never"
     )
+# Photo processing (checklists/photo_slots.py): at most PHOTO_WORKERS photos decoded at once per process, each
+# refused before decoding if it would take more than PHOTO_MAX_DECODE_BYTES; an upload that finds every slot
+# taken for PHOTO_WAIT_SECONDS is answered 503 "busy" and the phone sends it again.
+PHOTO_WORKERS = int(os.environ.get("PHOTO_WORKERS", "2"))
+PHOTO_WAIT_SECONDS = float(os.environ.get("PHOTO_WAIT_SECONDS", "10"))
+PHOTO_MAX_DECODE_BYTES = int(os.environ.get("PHOTO_MAX_DECODE_BYTES", str(384 * 1024 * 1024)))
 # With EVIDENCE_SERVE=redirect, <img> follows the redirect to the object store, so the CSP must allow its origin.
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += env_list("CSP_IMG_SRC", "")
 if EVIDENCE_SERVE == "redirect" and (S3_STORAGE or {}).get("OPTIONS", {}).get("endpoint_url"):

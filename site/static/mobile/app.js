@@ -202,7 +202,8 @@
   });
   Z.on("answer-conflict", ({ entry, data }) => { if (formOf(entry)) showConflict(formOf(entry), data); });
   Z.on("answer-invalid", ({ entry, data }) => {
-    if (formOf(entry)) notice(formOf(entry), `${data.message}：${Object.values(data.errors || {}).join("；")}`, true);
+    const details = Object.values(data.errors || {}).join("；");
+    if (formOf(entry)) notice(formOf(entry), details ? `${data.message}：${details}` : data.message, true);
   });
   Z.on("answer-locked", ({ entry, data }) => { if (formOf(entry)) notice(formOf(entry), data.message, true); });
   Z.on("counts", ({ code, counts }) => { if (code === CODE) newerCounts(counts); });

@@ -215,7 +215,9 @@
         return Object.assign(entry, { conflict: data });
       });
     }
-    if (data.status === 400) {
+    // Malformed (400) or its request id already used for other content (409 "reused"): resending cannot help, and
+    // the edit is the worker's, so it stays on this phone, not sent again until the worker changes or saves it.
+    if (data.status === 400 || (data.status === 409 && data.code === "reused")) {
       emit("answer-invalid", { entry: sent, data });
       return update(sent.key, (entry) => {
         if (!mine(sent, entry)) return undefined;
