@@ -23,6 +23,7 @@ run: setup
 	DEBUG=1 $(MANAGE) open_round $(ROUND) --name $(ROUND)年度
 	DEBUG=1 $(MANAGE) seed_demo
 	DEBUG=1 $(MANAGE) seed_demo_results
+	DEBUG=1 $(MANAGE) seed_demo_pilots
 	# The background worker (exports, QR batches) runs beside the dev server and stops with it.
 	DEBUG=1 $(MANAGE) db_worker --no-reload & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 		DEBUG=1 $(MANAGE) runserver $(HOST)

@@ -4,6 +4,7 @@ to the stage's owners, recorded so each goes once; the admin shows the same as a
 from __future__ import annotations
 
 import datetime
+import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -55,23 +56,51 @@ def due(pilots, today: datetime.date | None = None) -> list[Due]:
     return sorted(found, key=lambda d: d.days_left)
 
 
-def send(today: datetime.date | None = None) -> list[Reminder]:
-    """Send every reminder due today that has not gone yet; return those sent."""
-    pilots = Pilot.objects.select_related("application__batch", "application__city", "region")
+def _pilots():
+    return Pilot.objects.select_related("application__batch", "application__city", "region")
+
+
+def recipients_of(pilot: Pilot) -> list[str]:
+    """Return the e-mail addresses of the stage's owners (those without one are reminded in the admin only)."""
+    return sorted({u.email for u in owners_of(pilot) if u.email})
+
+
+def pending(today: datetime.date | None = None) -> list[tuple[Due, list[str]]]:
+    """Return the reminders due today that have not gone yet, each with its recipients (what send() would do)."""
+    gone = set(Reminder.objects.values_list("pilot_id", "stage", "deadline", "days_before"))
+    return [(item, recipients_of(item.pilot)) for item in due(_pilots(), today)
+            if (item.pilot.pk, item.pilot.stage, item.pilot.deadline, item.key) not in gone]
+
+
+def message(item: Due) -> tuple[str, str]:
+    """Return the reminder's subject and body (Chinese: the pilot, its stage, the deadline, who acts)."""
+    pilot, owner = item.pilot, OWNERS[Stage(item.pilot.stage)].label
+    body = (f"{owner}：\n\n{pilot.application.batch.name}试点 {item.text}。\n"
+            f"请登录系统办理：{settings.WAGTAILADMIN_BASE_URL}/admin/pilots/\n")
+    return f"【智慧城市试点】{item.text}", body
+
+
+def send(today: datetime.date | None = None, *, failed: list | None = None) -> list[Reminder]:
+    """Send every reminder due today that has not gone yet; return those sent.
+
+    The record and the e-mail go together: a reminder whose e-mail fails is not recorded (it goes again on the
+    next run) and is added to `failed` with the error, and the others still go."""
     sent = []
-    for item in due(pilots, today):
+    for item, recipients in pending(today):
         pilot = item.pilot
-        recipients = sorted({u.email for u in owners_of(pilot) if u.email})
         try:
             with transaction.atomic():
                 reminder = Reminder.objects.create(pilot=pilot, stage=pilot.stage, deadline=pilot.deadline,
                                                    days_before=item.key, recipients=", ".join(recipients))
+                if recipients:
+                    subject, body = message(item)
+                    send_mail(subject, body, None, recipients)
         except IntegrityError:
-            continue  # this one went already
-        if recipients:
-            owner = OWNERS[Stage(pilot.stage)].label
-            send_mail(f"【智慧城市试点】{item.text}",
-                      f"{owner}：\n\n{item.text}。\n请登录系统办理：{settings.WAGTAILADMIN_BASE_URL}/admin/pilots/\n",
-                      None, recipients)
+            continue  # sent meanwhile by another run
+        except (OSError, smtplib.SMTPException) as exc:
+            if failed is None:
+                raise
+            failed.append((item, exc))
+            continue
         sent.append(reminder)
     return sent

@@ -96,6 +96,12 @@ def _visited(pilot: Pilot) -> None:
         raise PilotError("请先记录现场复核（日期、人员、复核意见）")
 
 
+def _reported(pilot: Pilot) -> None:
+    # application_submit checks the report too; a direct submit of one pilot must not skip it.
+    if not pilot.application.report:
+        raise PilotError({"report": "请先填写申请报告"})
+
+
 def _published(pilot: Pilot) -> None:
     if pilot.application.batch.published_at is None:
         raise PilotError("试点名单尚未公布")
@@ -113,7 +119,7 @@ def _overdue(pilot: Pilot) -> None:
 
 
 GUARDS: dict[str, Callable[[Pilot], None]] = {
-    "submit": _eligible,
+    "submit": lambda p: (_reported(p), _eligible(p)),
     "propose": lambda p: _expert_reaches(p, star_needed_to_apply(p.target_star)),
     "reject": lambda p: _visited(p) if p.stage == Stage.ONSITE else None,
     "confirm": _visited,
@@ -192,6 +198,13 @@ def _enter(pilot: Pilot, target: Stage) -> None:
         review.save()
 
 
+def acted_on(move: Move, pilot: Pilot):
+    """Return what the actor of `move` must hold its action on: the pilot, or for 提交申报 the application, which
+    the city submits in its government's name (a county's bureau holds the city's actions on its own county's
+    pilot, never on the city's application)."""
+    return pilot.application if move.name == "submit" else pilot
+
+
 @transaction.atomic
 def pilot_move(*, user, pilot: Pilot, move: str, reason: str = "", deadline: datetime.date | None = None,
                tasks: Sequence[TaskInput] = (), revision: int | None = None) -> Pilot:
@@ -199,7 +212,7 @@ def pilot_move(*, user, pilot: Pilot, move: str, reason: str = "", deadline: dat
     step = workflow.move_named(move)
     pilot = Pilot.objects.select_for_update().select_related("application__batch", "region", "snapshot").get(
         pk=pilot.pk)
-    policy.require(user, step.action, pilot)
+    policy.require(user, step.action, acted_on(step, pilot))
     if revision is not None and revision != pilot.revision:
         raise PilotError("该试点刚被他人更新过，请刷新页面后再操作")
     try:

@@ -4,6 +4,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 from accounts.views import PhoneLoginView
 from checklists.mobile.offline import service_worker
+from pilots import public as pilots_public
 
 from . import views
 
@@ -17,4 +18,6 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("c/", include("checklists.mobile.urls")),
     path("api/", include("coverage.api")),
+    # The province's published pilot lists, for everyone (pilots/public.py).
+    *pilots_public.urlpatterns,
 ]

@@ -4,15 +4,19 @@ pilot walked to a stage through the services (never by writing the stage directl
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.utils import timezone
 
 from assessments import services as assessment_services
 from assessments.regions import Region
 from communities.models import CityPage
+from communities.policy import Action
 from pilots.models import Batch, Pilot
 from pilots.services import applications, batches, reviews, visits
 from pilots.services.moves import TaskInput, pilot_move
+from pilots.stages import REVIEW_OF_STAGE, Stage
+from pilots.workflow import BY_NAME
 from standards.models import Round
 from tests.standards.scoring_factory import values_for_total
 
@@ -63,3 +67,96 @@ def listed(province, pilot: Pilot) -> Pilot:
 
 def tasks(days: int = 30) -> list[TaskInput]:
     return [TaskInput("完善城市大脑数据共享", timezone.localdate() + datetime.timedelta(days=days))]
+
+
+def drafted(bureau, round_: Round, region: Region, the_batch: Batch, target: int = 4) -> Pilot:
+    """Return a pilot in 申报 (added, report written, not submitted)."""
+    city = CityPage.objects.get(code=region.city_code)
+    application = applications.application_start(user=bureau, batch=the_batch, city=city)
+    pilot = applications.pilot_add(user=bureau, application=application, region=region, target_star=target,
+                                   round_=round_)
+    applications.report_save(user=bureau, application=application, report="申请报告正文")
+    return pilot
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Who walks a pilot through the stages: the city's bureau, the province (also signing as expert)."""
+
+    bureau: object
+    province: object
+    round_: Round
+    region: Region
+
+
+def arguments(move: str) -> dict:
+    """Return what a move needs (a reason, a deadline, 整改 tasks) as the table says."""
+    step = BY_NAME[move]
+    args: dict = {}
+    if step.reason:
+        args["reason"] = f"{step.label}的理由"
+    if step.deadline:
+        args["deadline"] = timezone.localdate() + datetime.timedelta(days=60)
+    if step.tasks:
+        args["tasks"] = tasks()
+    return args
+
+
+def _selfcheck_signed(walk: Walk, pilot: Pilot, total: int | None = None) -> None:
+    if total is not None:
+        self_assess(walk.bureau, walk.round_, walk.region, total)
+    reviews.selfcheck_submit(user=walk.bureau, pilot=pilot, round_=walk.round_)
+    signed(walk.province, pilot, REVIEW_OF_STAGE[Stage(pilot.stage)])
+
+
+def ready(walk: Walk, pilot: Pilot, move: str) -> Pilot:
+    """Meet what the move's guard asks of the pilot in its current stage (sign-off, visit, publication …)."""
+    if move == "propose":
+        signed(walk.province, pilot, "application")
+    elif move == "confirm" or move == "reject" and pilot.stage == Stage.ONSITE:
+        visits.visit_record(user=walk.province, pilot=pilot, visited_on=timezone.localdate(), members="张三、李四",
+                            findings="与申报材料一致")
+    elif move == "start_midterm":
+        batches.batch_publish(user=walk.province, batch=pilot.application.batch)
+    elif move in ("midterm_pass", "midterm_fail", "final_fail", "recheck_fail"):
+        _selfcheck_signed(walk, pilot)
+    elif move in ("final_pass", "recheck_pass"):
+        _selfcheck_signed(walk, pilot, BANDS[pilot.target_star])
+    elif move == "rectified":
+        for task in pilot.tasks.filter(done_at__isnull=True):
+            reviews.task_report(user=walk.bureau, task=task, note="已按要求完成")
+    elif move == "revoke_overdue":
+        # The 整改 deadline must lie in the future when it is set; to stand after it, move it back (setup only).
+        Pilot.objects.filter(pk=pilot.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=1))
+    return Pilot.objects.get(pk=pilot.pk)
+
+
+# How each stage is reached: the stage before it and the move from there (a shortest walk through the table).
+ROUTE = {
+    Stage.EXPERT: (Stage.SUBMITTED, "accept"),
+    Stage.ONSITE: (Stage.EXPERT, "propose"),
+    Stage.NOT_LISTED: (Stage.EXPERT, "reject"),
+    Stage.LISTED: (Stage.ONSITE, "confirm"),
+    Stage.MIDTERM: (Stage.LISTED, "start_midterm"),
+    Stage.FINAL: (Stage.MIDTERM, "midterm_pass"),
+    Stage.RECTIFICATION: (Stage.FINAL, "final_fail"),
+    Stage.RECHECK: (Stage.RECTIFICATION, "rectified"),
+    Stage.GRANTED: (Stage.FINAL, "final_pass"),
+    Stage.REVOKED: (Stage.RECHECK, "recheck_fail"),
+}
+
+
+def actor(walk: Walk, move: str):
+    return walk.bureau if BY_NAME[move].action == Action.EDIT_APPLICATION else walk.province
+
+
+def at_stage(walk: Walk, stage: Stage, the_batch: Batch | None = None) -> Pilot:
+    """Return a pilot of walk.region in `stage`, walked there through the services (self-assessed at 三星)."""
+    if stage in (Stage.DRAFT, Stage.SUBMITTED):
+        the_batch = the_batch or batch(walk.province)
+        self_assess(walk.bureau, walk.round_, walk.region, BANDS[3])
+        build = drafted if stage == Stage.DRAFT else applied
+        return build(walk.bureau, walk.round_, walk.region, the_batch)
+    before, move = ROUTE[stage]
+    pilot = ready(walk, at_stage(walk, before, the_batch), move)
+    return pilot_move(user=actor(walk, move), pilot=pilot, move=move, **arguments(move))
