@@ -13,6 +13,7 @@ from assessments import services as assessment_services
 from assessments.regions import region_by
 from communities.models import CityPage, ProvincePage, Role
 from communities.roles import assign
+from devtools.scoring_values import values_for_total
 from pilots import experts
 from pilots.models import Application, Batch
 from pilots.services import applications, batches
@@ -37,10 +38,6 @@ def _users() -> dict:
 
 
 def _self_assess(bureau, round_: Round, region) -> None:
-    # Dev-only: the test factory is the one place that turns a total into indicator values; `make run` runs from
-    # the checkout, where it is importable.
-    from tests.standards.scoring_factory import values_for_total
-
     for number, values in values_for_total(region.level, THREE_STARS).items():
         assessment_services.indicator_save(user=bureau, round_=round_, region=region, number=number, values=values,
                                            note="演示数据")
