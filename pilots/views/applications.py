@@ -70,7 +70,17 @@ class ApplicationView(PilotsView):
         return context
 
 
-class PilotAddView(ApplicationView):
+class EditView(ApplicationView):
+    """A screen that changes the application: the city bureau's (others get the policy's refusal)."""
+
+    def dispatch(self, request, *args, pk: int, **kwargs):
+        application = application_or_404(request.user, pk)
+        if denied := refused(request, Action.EDIT_APPLICATION, application):
+            return denied
+        return super().dispatch(request, *args, pk=pk, **kwargs)
+
+
+class PilotAddView(EditView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -89,7 +99,7 @@ class PilotAddView(ApplicationView):
         return self.render_to_response(self.get_context_data(add_form=form))
 
 
-class ReportView(ApplicationView):
+class ReportView(EditView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -106,7 +116,7 @@ class ReportView(ApplicationView):
         return self.render_to_response(self.get_context_data(report_form=form))
 
 
-class SubmitView(ApplicationView):
+class SubmitView(EditView):
     """Confirm, then submit the application in the city's name."""
 
     template_name = "pilots/confirm_submit.html"
@@ -125,6 +135,8 @@ class SubmitView(ApplicationView):
 @require_POST
 def material_add(request, pk: int):
     application = application_or_404(request.user, pk)
+    if denied := refused(request, Action.EDIT_APPLICATION, application):
+        return denied
     form, target = MaterialForm(request.POST, request.FILES), application_url(application)
     if not form.is_valid():
         return back(request, target, PilotError("请选择要上传的文件"))
@@ -142,6 +154,8 @@ def material_add(request, pk: int):
 @require_POST
 def pilot_refresh(request, pk: int):
     pilot = pilot_or_404(request.user, pk)
+    if denied := refused(request, Action.EDIT_APPLICATION, pilot.application):
+        return denied
     try:
         applications.pilot_refresh(user=request.user, pilot=pilot, region=region_of_page(pilot.region_id))
     except PilotError as exc:
@@ -152,6 +166,8 @@ def pilot_refresh(request, pk: int):
 @require_POST
 def pilot_remove(request, pk: int):
     pilot = pilot_or_404(request.user, pk)
+    if denied := refused(request, Action.EDIT_APPLICATION, pilot.application):
+        return denied
     try:
         applications.pilot_remove(user=request.user, pilot=pilot)
     except PilotError as exc:

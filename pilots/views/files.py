@@ -13,7 +13,7 @@ from communities.policy import Action
 
 from ..models import ApplicationFile, VisitPhoto
 from ..services import PilotError, applications
-from .base import application_url, back
+from .base import application_url, back, refused
 
 
 def _private(response: FileResponse) -> FileResponse:
@@ -49,6 +49,8 @@ def material_file(request, pk: int):
 @require_POST
 def material_remove(request, pk: int):
     material = _material(request, pk)
+    if denied := refused(request, Action.EDIT_APPLICATION, material.application):
+        return denied
     try:
         applications.material_remove(user=request.user, material=material)
     except PilotError as exc:

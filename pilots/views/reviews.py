@@ -16,7 +16,7 @@ from .. import selectors
 from ..forms import AdjustForm, SelfcheckForm, show_errors
 from ..services import PilotError, reviews
 from ..stages import ReviewKind, stars
-from .base import PilotsView, application_url, back, pilot_url, review_or_404
+from .base import PilotsView, application_url, back, pilot_url, refused, review_or_404
 
 
 class ReviewMixin(PilotsView):
@@ -77,6 +77,8 @@ class AdjustView(ReviewMixin):
     http_method_names = ["post"]
 
     def post(self, request, *args, number: int, **kwargs):
+        if denied := refused(request, Action.SCORE_PILOT, self.review):
+            return denied
         row = self.view.score.row(number) if self.view.score else None
         if row is None:
             raise Http404("没有该指标")
@@ -97,6 +99,8 @@ class SignView(ReviewMixin):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
+        if denied := refused(request, Action.SCORE_PILOT, self.review):
+            return denied
         try:
             signoff = reviews.sign_off(user=request.user, review=self.review)
         except PilotError as exc:
@@ -108,6 +112,8 @@ class SelfcheckView(ReviewMixin):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
+        if denied := refused(request, Action.EDIT_APPLICATION, self.pilot):
+            return denied
         form = SelfcheckForm(request.POST)
         if form.is_valid():
             try:

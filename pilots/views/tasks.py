@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.http import Http404
 from django.views.decorators.http import require_POST
 
+from communities.policy import Action
+
 from .. import selectors
 from ..forms import TaskReportForm
 from ..models import Task
 from ..services import PilotError, reviews
-from .base import back, pilot_url
+from .base import back, pilot_url, refused
 
 
 @require_POST
@@ -18,6 +20,8 @@ def task_report(request, pk: int):
         "pilot").first()
     if task is None:
         raise Http404("找不到该整改任务")
+    if denied := refused(request, Action.EDIT_APPLICATION, task):
+        return denied
     form = TaskReportForm(request.POST)
     form.is_valid()
     try:

@@ -5,16 +5,14 @@ bad input is shown on the form with the rest kept; a double submit is refused; t
 import datetime
 import re
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from pilots import selectors
 from pilots.models import Adjustment, Application, ApplicationFile, Batch, Pilot, SiteVisit, StageRecord
 from pilots.stages import Stage
-from tests.pilots.admin_helpers import (PDF, application_url, buttons, follow, jpeg, move_url, pilot_url,
-                                        review_url, text)
-from tests.pilots.pilot_factory import BANDS, applied, batch, self_assess
+from tests.pilots.admin_helpers import PDF, buttons, follow, jpeg, move_url, pilot_url, review_url, text
+from tests.pilots.pilot_factory import BANDS, applied, batch, listed, self_assess
 
 INDEX = "/admin/pilots/"
 
@@ -147,8 +145,6 @@ def test_batches_are_created_edited_and_published_with_a_confirm(client, assess,
     refused = follow(client, client.post(edit + "publish/"))
     assert "没有列入名单的试点" in refused and Batch.objects.get().published_at is None
     self_assess(bureau, assess, county, BANDS[3])
-    from tests.pilots.pilot_factory import listed  # noqa: PLC0415 - only this test walks a pilot to the list
-
     listed(province, applied(bureau, assess, county, the_batch))
     confirm = text(client.get(edit + "publish/"))
     assert "确认公布" in confirm and "1 个试点" in confirm and f"/pilots/{today.year}/" in confirm
