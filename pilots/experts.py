@@ -33,7 +33,9 @@ def application_id_of(obj) -> int | None:
         return obj.pk
     if hasattr(obj, "application_id"):
         return obj.application_id
-    pilot = getattr(obj, "pilot", None)
+    # A visit photo belongs to its visit, which belongs to the pilot.
+    holder = getattr(obj, "visit", None) or obj
+    pilot = getattr(holder, "pilot", None)
     return pilot.application_id if pilot is not None else None
 
 

@@ -1,11 +1,44 @@
+from django.urls import reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
+from communities import policy
+from communities.policy import Action
+
+from . import reminders, selectors
 from .experts import LOG_ACTIONS as EXPERT_ACTIONS
+from .panels import PilotDuePanel
 from .services.applications import LOG_ACTIONS as APPLICATION_ACTIONS
 from .services.batches import LOG_ACTIONS as BATCH_ACTIONS
 from .services.moves import MOVED
 from .services.reviews import LOG_ACTIONS as REVIEW_ACTIONS
 from .services.visits import LOG_ACTIONS as VISIT_ACTIONS
+from .urls import admin_urls
+
+
+# The province's smart-city pilot programme under /admin/pilots/.
+@hooks.register("register_admin_urls")
+def register_pilot_urls():
+    return admin_urls()
+
+
+class PilotMenuItem(MenuItem):
+    def is_shown(self, request):
+        return policy.may(request.user, Action.VIEW_PILOTS)
+
+
+@hooks.register("register_admin_menu_item")
+def register_pilot_menu_item():
+    return PilotMenuItem("省级试点", reverse("pilots:index"), icon_name="site", order=340)
+
+
+@hooks.register("construct_homepage_panels")
+def add_pilot_panel(request, panels):
+    # The same reminders as the e-mails, for the pilots this user may see; no panel when nothing is due.
+    if policy.may(request.user, Action.VIEW_PILOTS):
+        due = reminders.due(selectors.visible_pilots(request.user))
+        if due:
+            panels.append(PilotDuePanel(due))
 
 
 @hooks.register("register_log_actions")

@@ -1,0 +1,68 @@
+"""Private files: application materials and visit photos, served only through these views after the policy
+says the viewer may see the pilot; MEDIA_URL is never served. Anything unknown, removed or not the viewer's is
+a plain 404."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments.files import CONTENT_TYPES
+from communities import policy
+from communities.policy import Action
+
+from ..models import ApplicationFile, VisitPhoto
+from ..services import PilotError, applications
+from .base import application_url, back, refused
+
+
+def _private(response: FileResponse) -> FileResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _open(field):
+    try:
+        return field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+
+
+def _material(request, pk: int) -> ApplicationFile:
+    material = ApplicationFile.objects.filter(pk=pk, removed_at__isnull=True).select_related(
+        "application__city").first()
+    if material is None or not policy.may(request.user, Action.VIEW_PILOTS, material):
+        raise Http404
+    return material
+
+
+@require_GET
+def material_file(request, pk: int):
+    """Send one material, as a download, to a user who may see its application."""
+    material = _material(request, pk)
+    return _private(FileResponse(_open(material.file), as_attachment=True, filename=material.original_name,
+                                 content_type=CONTENT_TYPES.get(material.kind, "application/octet-stream")))
+
+
+@require_POST
+def material_remove(request, pk: int):
+    material = _material(request, pk)
+    if denied := refused(request, Action.EDIT_APPLICATION, material.application):
+        return denied
+    try:
+        applications.material_remove(user=request.user, material=material)
+    except PilotError as exc:
+        return back(request, application_url(material.application), exc)
+    return back(request, application_url(material.application), success=f"已移除 {material.original_name}")
+
+
+@require_GET
+def visit_photo(request, pk: int, size: str):
+    """Send a visit photo (its display copy or thumbnail) to a user who may see the pilot."""
+    photo = VisitPhoto.objects.filter(pk=pk).select_related("visit__pilot__region").first()
+    if photo is None or size not in ("thumb", "full") or not policy.may(request.user, Action.VIEW_PILOTS, photo):
+        raise Http404
+    return _private(FileResponse(_open(photo.thumbnail if size == "thumb" else photo.image),
+                                 content_type="image/jpeg"))
