@@ -105,3 +105,16 @@ def test_the_admin_download_and_the_command(history, province, tmp_path):
     assert len(list(load_workbook(tmp_path / "h.xlsx")["阶段记录"].iter_rows())) == 5
     with pytest.raises(CommandError, match="没有 1999 年度的试点批次"):
         call_command("pilot_history", "--output", str(target), "--batch", "1999")
+
+
+def test_the_province_downloads_the_history_from_the_admin(history, province, bureau, client):
+    pilot, _ = history
+    client.force_login(province)
+    response = client.get("/admin/pilots/")
+    assert 'href="/admin/pilots/export/' in response.content.decode()
+    response = client.get("/admin/pilots/export/", {"format": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert response.content.decode("utf-8").startswith("\ufeff批次年度")
+    client.force_login(bureau)  # a city's bureau sees its pilots, not the province's export
+    response = client.get("/admin/pilots/export/", {"format": "csv"})
+    assert response.status_code in (302, 403) and not response.content.startswith("\ufeff".encode())
