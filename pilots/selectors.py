@@ -16,7 +16,7 @@ from communities.policy import Action
 
 from . import experts, scores, workflow
 from .models import Application, Batch, Pilot, Review, StageRecord
-from .services.moves import acted_on, review_score
+from .services.moves import acted_on, blocker, review_score
 from .stages import OWNERS, REVIEW_OF_STAGE, TERMINAL, Owner, ReviewKind, Stage
 
 
@@ -87,6 +87,17 @@ def reviews_of(pilot: Pilot) -> list[ReviewView]:
 def moves_for(user, pilot: Pilot) -> list[workflow.Move]:
     """Return the moves of the state table this user may make on the pilot now (the buttons)."""
     return [move for move in workflow.moves_from(pilot.stage) if policy.may(user, move.action, acted_on(move, pilot))]
+
+
+@dataclass(frozen=True)
+class MoveChoice:
+    move: workflow.Move
+    blocked: str  # why it would be refused now ("" when it can be made)
+
+
+def move_choices(user, pilot: Pilot) -> list[MoveChoice]:
+    """Return the user's moves on the pilot, each with what still stands in its way (shown beside the button)."""
+    return [MoveChoice(move, blocker(pilot, move)) for move in moves_for(user, pilot)]
 
 
 def owners_of(pilot: Pilot) -> list:

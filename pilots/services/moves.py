@@ -198,6 +198,18 @@ def _enter(pilot: Pilot, target: Stage) -> None:
         review.save()
 
 
+def blocker(pilot: Pilot, move: Move) -> str:
+    """Return why the move's guard would refuse it on the pilot as it stands ("" when nothing does); what the
+    actor gives with the move (reason, deadline, tasks) is not judged here."""
+    guard = GUARDS.get(move.name)
+    try:
+        if guard is not None:
+            guard(pilot)
+    except PilotError as exc:
+        return "；".join(exc.messages)
+    return ""
+
+
 def acted_on(move: Move, pilot: Pilot):
     """Return what the actor of `move` must hold its action on: the pilot, or for 提交申报 the application, which
     the city submits in its government's name (a county's bureau holds the city's actions on its own county's

@@ -54,10 +54,11 @@ class PilotView(PilotMixin):
 
     def moves(self) -> list[dict]:
         pilot = self.pilot
-        return [{"move": move, "url": reverse("pilots:move", args=[pilot.pk, move.name]),
-                 "form": MoveForm(move, initial={"revision": pilot.revision}),
-                 "asks": move.reason or move.deadline or move.tasks}
-                for move in selectors.moves_for(self.request.user, pilot)]
+        return [{"move": choice.move, "blocked": choice.blocked,
+                 "url": reverse("pilots:move", args=[pilot.pk, choice.move.name]),
+                 "form": MoveForm(choice.move, initial={"revision": pilot.revision}),
+                 "asks": choice.move.reason or choice.move.deadline or choice.move.tasks}
+                for choice in selectors.move_choices(self.request.user, pilot)]
 
     def task_rows(self, reports: bool) -> list[dict]:
         return [{"task": t, "url": reverse("pilots:task_report", args=[t.pk]),

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from pilots import selectors
 from pilots.models import Adjustment, Application, ApplicationFile, Batch, Pilot, SiteVisit, StageRecord
+from pilots.services import batches
 from pilots.stages import Stage
 from tests.pilots.admin_helpers import PDF, buttons, follow, jpeg, move_url, pilot_url, review_url, text
 from tests.pilots.pilot_factory import BANDS, applied, batch, listed, self_assess
@@ -152,3 +153,17 @@ def test_batches_are_created_edited_and_published_with_a_confirm(client, assess,
     assert f"公开页面：/pilots/{today.year}/" in page and f'href="/pilots/{today.year}/" data-public' in page
     assert Batch.objects.get().published_at is not None
     assert Pilot.objects.get().started_on == today
+
+
+def test_a_move_that_cannot_be_made_yet_says_why_beside_its_disabled_button(assess, bureau, province, city, client):
+    self_assess(bureau, assess, city, BANDS[3])
+    pilot = listed(province, applied(bureau, assess, city, batch(province)))
+    client.force_login(province)
+    page = client.get(f"/admin/pilots/{pilot.pk}/").content.decode()
+    start = page.index('data-move="start_midterm"')
+    block = page[start:page.index("</div>", start)]
+    assert "data-blocked" in block and "disabled" in block and "试点名单尚未公布" in block
+    batches.batch_publish(user=province, batch=pilot.application.batch)
+    page = client.get(f"/admin/pilots/{pilot.pk}/").content.decode()
+    start = page.index('data-move="start_midterm"')
+    assert "data-blocked" not in page[start - 80:start + 200]
