@@ -118,12 +118,11 @@ def evidence_file_path(instance: "EvidenceFile", filename: str) -> str:
     return f"assessments/{assessment.round.code}/{assessment.pk}/{uuid.uuid4().hex}/{filename}"
 
 
-class EvidenceFile(models.Model):
-    """A PDF, image or spreadsheet attached to one indicator; private, served only by a permission check."""
+class CheckedFile(models.Model):
+    """A file checked by its content (files.check): what it was called, its kind, size and SHA-256, who
+    uploaded it and when it was taken off (the record and bytes stay for the audit trail). Private: served
+    only after a permission check. Subclasses add the `file` field with their own storage path."""
 
-    assessment = models.ForeignKey(Assessment, verbose_name="自评", on_delete=models.CASCADE, related_name="files")
-    number = models.PositiveSmallIntegerField("指标编号")
-    file = models.FileField("文件", upload_to=evidence_file_path, max_length=255)
     original_name = models.CharField("文件名", max_length=255)
     kind = models.CharField("类型", max_length=8)
     size = models.PositiveIntegerField("字节数")
@@ -134,12 +133,23 @@ class EvidenceFile(models.Model):
     removed_at = models.DateTimeField("移除时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "自评佐证材料"
-        verbose_name_plural = "自评佐证材料"
+        abstract = True
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class EvidenceFile(CheckedFile):
+    """A PDF, image or spreadsheet attached to one indicator."""
+
+    assessment = models.ForeignKey(Assessment, verbose_name="自评", on_delete=models.CASCADE, related_name="files")
+    number = models.PositiveSmallIntegerField("指标编号")
+    file = models.FileField("文件", upload_to=evidence_file_path, max_length=255)
+
+    class Meta(CheckedFile.Meta):
+        verbose_name = "自评佐证材料"
+        verbose_name_plural = "自评佐证材料"
 
     @property
     def policy_region(self) -> Page:

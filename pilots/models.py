@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from wagtail.models import Page, Site
 
-from assessments.models import AssessmentSnapshot, Level
+from assessments.models import AssessmentSnapshot, CheckedFile, Level
 from communities.models import CityPage
 from communities.policy import EVERYWHERE
 from standards.models import Round
@@ -73,28 +73,16 @@ def material_path(instance: ApplicationFile, filename: str) -> str:
     return f"pilots/{instance.application.batch.year}/{instance.application_id}/{uuid.uuid4().hex}/{filename}"
 
 
-class ApplicationFile(models.Model):
-    """A supporting material of an application (PDF, image, XLSX); private, served only by a permission check."""
+class ApplicationFile(CheckedFile):
+    """A supporting material of an application (PDF, image, XLSX)."""
 
     application = models.ForeignKey(Application, verbose_name="申报", on_delete=models.CASCADE,
                                     related_name="materials")
     file = models.FileField("文件", upload_to=material_path, max_length=255)
-    original_name = models.CharField("文件名", max_length=255)
-    kind = models.CharField("类型", max_length=8)
-    size = models.PositiveIntegerField("字节数")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
-    uploaded_by = models.ForeignKey(User, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
-    removed_at = models.DateTimeField("移除时间", null=True, blank=True)
 
-    class Meta:
+    class Meta(CheckedFile.Meta):
         verbose_name = "申报材料"
         verbose_name_plural = "申报材料"
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     @property
     def policy_region(self) -> Page:

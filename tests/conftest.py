@@ -9,10 +9,13 @@ use tests/factories.py.
 import pytest
 from django.contrib.auth import get_user_model
 
+from assessments.regions import region_by
 from communities.models import CommunityPage, UnitPage
 from communities.roles import assign
 from devtools.demo import seed_demo
+from standards import scoring
 from standards.rounds import round_open
+from standards.versions import parse, standard_save
 from tests.factories import bundled_standard
 from tests.replay import STATS, replayed
 
@@ -38,6 +41,38 @@ def demo(db, settings):
     SQLite and 30 ms on PostgreSQL instead of 1–2 s.
     """
     return replayed("demo", seed_demo)
+
+
+# --- self-assessment (assessments, pilots) -------------------------------------------------------------
+
+
+@pytest.fixture
+def scoring_standard(db):
+    """SD-ZHCS-2019 stored as a StandardVersion, as load_standard stores it."""
+    version, _ = standard_save(parse(scoring.BUNDLED.read_text(encoding="utf-8")))
+    return version
+
+
+@pytest.fixture
+def assess(round_, demo, scoring_standard):
+    """The demo city and the open round, with the scoring standard loaded."""
+    return round_
+
+
+@pytest.fixture
+def bureau(demo):
+    """The demo bureau (示范市 379900: the city and its counties)."""
+    return get_user_model().objects.get(username="bureau")
+
+
+@pytest.fixture
+def city(demo):
+    return region_by("city", "379900")
+
+
+@pytest.fixture
+def county(demo):
+    return region_by("county", "379921")
 
 
 @pytest.fixture

@@ -115,7 +115,7 @@ def pilot_refresh(*, user, pilot: Pilot, region: Region) -> Pilot:
 @transaction.atomic
 def pilot_remove(*, user, pilot: Pilot) -> None:
     """Take a pilot out of an application that has not been submitted."""
-    pilot = Pilot.objects.select_for_update().select_related("application", "region").get(pk=pilot.pk)
+    pilot = Pilot.objects.select_for_update(of=("self",)).select_related("application", "region").get(pk=pilot.pk)
     policy.require(user, Action.EDIT_APPLICATION, pilot.application)
     _draft(pilot)
     if pilot.history.exists():
@@ -164,7 +164,7 @@ def material_attach(*, user, application: Application, data: bytes, filename: st
 @transaction.atomic
 def material_remove(*, user, material: ApplicationFile) -> None:
     """Take a material off the application; the record and bytes stay for the audit trail."""
-    material = ApplicationFile.objects.select_for_update().select_related("application").get(pk=material.pk)
+    material = ApplicationFile.objects.select_for_update(of=("self",)).select_related("application").get(pk=material.pk)
     policy.require(user, Action.EDIT_APPLICATION, material.application)
     _editable(material.application)
     if material.removed_at is None:
@@ -178,7 +178,8 @@ def material_remove(*, user, material: ApplicationFile) -> None:
 @transaction.atomic
 def application_submit(*, user, application: Application) -> Application:
     """Submit the application in the city's name: every pilot moves to 形式审查, its numbers frozen."""
-    application = Application.objects.select_for_update().select_related("batch", "city").get(pk=application.pk)
+    application = (Application.objects.select_for_update(of=("self",)).select_related("batch", "city")
+                   .get(pk=application.pk))
     policy.require(user, Action.EDIT_APPLICATION, application)
     if not application.pilots.exists():
         raise PilotError("请先加入至少一个试点（本市或所属县市区）")

@@ -222,8 +222,8 @@ def pilot_move(*, user, pilot: Pilot, move: str, reason: str = "", deadline: dat
                tasks: Sequence[TaskInput] = (), revision: int | None = None) -> Pilot:
     """Make one move of the state table on a pilot, as `user`; refuse (PilotError / PermissionDenied) otherwise."""
     step = workflow.move_named(move)
-    pilot = Pilot.objects.select_for_update().select_related("application__batch", "region", "snapshot").get(
-        pk=pilot.pk)
+    pilot = (Pilot.objects.select_for_update(of=("self",))  # lock the pilot only, not its batch or region
+             .select_related("application__batch", "region", "snapshot").get(pk=pilot.pk))
     policy.require(user, step.action, acted_on(step, pilot))
     if revision is not None and revision != pilot.revision:
         raise PilotError("该试点刚被他人更新过，请刷新页面后再操作")

@@ -30,7 +30,8 @@ LOG_ACTIONS = {
 
 
 def _scoring(user, review: Review) -> Review:
-    review = Review.objects.select_for_update().select_related("pilot__region", "snapshot").get(pk=review.pk)
+    review = (Review.objects.select_for_update(of=("self",)).select_related("pilot__region", "snapshot")
+              .get(pk=review.pk))
     policy.require(user, Action.SCORE_PILOT, review)
     if review.concluded_at is not None or REVIEW_OF_STAGE.get(Stage(review.pilot.stage)) != review.kind:
         raise PilotError("该评审已结束，评分不能再修改")
@@ -102,7 +103,7 @@ def sign_off(*, user, review: Review) -> SignOff:
 @transaction.atomic
 def selfcheck_submit(*, user, pilot: Pilot, round_: Round, note: str = "") -> Review:
     """Freeze the city's or county's current self-assessment of `round_` as the 自查 of the open review."""
-    pilot = Pilot.objects.select_for_update().select_related("region").get(pk=pilot.pk)
+    pilot = Pilot.objects.select_for_update(of=("self",)).select_related("region").get(pk=pilot.pk)
     policy.require(user, Action.EDIT_APPLICATION, pilot)
     kind = REVIEW_OF_STAGE.get(Stage(pilot.stage))
     if kind is None or kind == ReviewKind.APPLICATION:
@@ -127,7 +128,7 @@ def selfcheck_submit(*, user, pilot: Pilot, round_: Round, note: str = "") -> Re
 @transaction.atomic
 def task_report(*, user, task: Task, note: str) -> Task:
     """Report a 整改 task done, with what was done."""
-    task = Task.objects.select_for_update().select_related("pilot").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("pilot").get(pk=task.pk)
     policy.require(user, Action.EDIT_APPLICATION, task)
     note = (note or "").strip()
     if not note:

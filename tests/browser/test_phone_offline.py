@@ -125,17 +125,25 @@ def test_logging_out_warns_about_unsynced_items_then_clears_the_phone(live_serve
     context.route("**/save/", lambda route: route.abort())  # the edit cannot get through before logging out
     context.set_offline(False)
 
-    with page.expect_event("dialog") as warning:
-        page.click(".bar button")
-    assert "1 项填报或照片未同步" in warning.value.message
-    warning.value.dismiss()
+    # Answered by a handler as it opens: a confirm() left open blocks the page, and with it the click, under load.
+    warnings: list[str] = []
+
+    def answer(accept: bool):
+        def handle(dialog):
+            warnings.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+        return handle
+
+    page.once("dialog", answer(False))
+    page.click(".bar button")
     page.wait_for_timeout(300)
+    assert warnings and "1 项填报或照片未同步" in warnings[0]
     assert "/c/" in page.url and "1 项待同步" in page.locator("#sync").inner_text()  # still logged in, nothing lost
 
-    with page.expect_event("dialog") as warning:
-        page.click(".bar button")
-    warning.value.accept()
+    page.once("dialog", answer(True))
+    page.click(".bar button")
     page.wait_for_url("**/login/**")
+    assert len(warnings) == 2
     left = page.evaluate("""async () => {
         const names = await caches.keys();
         const db = await new Promise((ok) => {
