@@ -12,7 +12,6 @@ from communities.policy import EVERYWHERE, Action
 from pilots.models import Application, Batch, Pilot, StageRecord
 from pilots.selectors import visible_pilots
 from pilots.stages import Stage
-from tests.pilots.conftest import scoring_standard  # noqa: F401 (the city scoring standard, as a fixture)
 
 
 def test_runs_twice_without_duplicating(round_, demo, scoring_standard, settings):  # noqa: F811
