@@ -88,6 +88,12 @@ def kind_of(data: bytes) -> str | None:
     return None
 
 
+def display_name(filename: str, checked: CheckedFile, fallback: str) -> str:
+    """Return the name a checked file is listed and downloaded under: the uploader's, without path separators,
+    or `fallback` with the file's real extension."""
+    return (filename or f"{fallback}.{checked.extension}").replace("/", "_").replace("\\", "_")[-255:]
+
+
 def check(data: bytes) -> CheckedFile:
     """Return the file's kind, size and SHA-256, or raise EvidenceFileError saying why it is refused."""
     if not data:

@@ -151,7 +151,7 @@ def evidence_attach(*, user, round_: Round, region: Region, number: int, data: b
         checked = files.check(data)
     except files.EvidenceFileError as exc:
         raise AssessmentError({"file": str(exc)}) from exc
-    name = (filename or f"佐证材料.{checked.extension}").replace("/", "_").replace("\\", "_")[-255:]
+    name = files.display_name(filename, checked, "佐证材料")
     evidence = EvidenceFile(assessment=assessment, number=number, original_name=name, kind=checked.kind,
                             size=checked.size, sha256=checked.sha256, uploaded_by=user)
     evidence.file.save(f"{uuid.uuid4().hex}.{checked.extension}", ContentFile(data), save=False)

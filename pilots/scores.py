@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from standards.scoring.engine import Band, band_for
+from standards.scoring.engine import band_for, bands_of
 
 
 @dataclass(frozen=True)
@@ -89,13 +89,8 @@ def points_problem(indicator: Mapping[str, Any], points: int) -> str:
     return ""
 
 
-def _bands(document: Mapping[str, Any]) -> tuple[Band, ...]:
-    return tuple(sorted((Band(int(b["star"]), int(b["min"]), int(b["max"])) for b in document["bands"]),
-                        key=lambda band: band.min))
-
-
 def star_of(document: Mapping[str, Any], total: int) -> int | None:
-    band = band_for(_bands(document), total)
+    band = band_for(bands_of(document), total)  # a document carries its level's bands
     return band.star if band else None
 
 

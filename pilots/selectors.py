@@ -71,11 +71,10 @@ def reviews_of(pilot: Pilot) -> list[ReviewView]:
     """Return the pilot's reviews in order, each with its scores and, after the application, what changed."""
     reviews = list(pilot.reviews.select_related("snapshot").prefetch_related("adjustments", "signoffs__expert"))
     current = REVIEW_OF_STAGE.get(Stage(pilot.stage))
-    found = {r.kind: r for r in reviews}
-    base = review_score(found[ReviewKind.APPLICATION]) if ReviewKind.APPLICATION in found else None
+    scored = [(review, review_score(review)) for review in reviews]
+    base = next((score for review, score in scored if review.kind == ReviewKind.APPLICATION), None)
     views = []
-    for review in reviews:
-        score = review_score(review)
+    for review, score in scored:
         comparison = scores.compare(base, score) if base and score and review.kind != ReviewKind.APPLICATION \
             else None
         views.append(ReviewView(review, score, comparison,

@@ -17,22 +17,28 @@ from ..files import CONTENT_TYPES
 from ..regions import region_of_page
 
 
+def private_file(field, content_type: str, *, filename: str = "") -> FileResponse:
+    """Stream a private file (a download when `filename` is given) that no cache, sniffer or page may reuse;
+    404 when its bytes are gone. Call only after the permission check."""
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type, as_attachment=bool(filename), filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
 @require_GET
 def evidence_file(request, pk: int):
     """Send one evidence file, as a download, to a user who may see its assessment."""
     evidence = selectors.evidence_by_id(pk)
     if evidence is None or not policy.may(request.user, Action.VIEW_ASSESSMENT, evidence):
         raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=CONTENT_TYPES.get(evidence.kind, "application/octet-stream"),
-                            as_attachment=True, filename=evidence.original_name)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_file(evidence.file, CONTENT_TYPES.get(evidence.kind, "application/octet-stream"),
+                        filename=evidence.original_name)
 
 
 @require_POST

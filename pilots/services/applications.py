@@ -151,7 +151,7 @@ def material_attach(*, user, application: Application, data: bytes, filename: st
         checked = files.check(data)
     except files.EvidenceFileError as exc:
         raise PilotError({"file": str(exc)}) from exc
-    name = (filename or f"申报材料.{checked.extension}").replace("/", "_").replace("\\", "_")[-255:]
+    name = files.display_name(filename, checked, "申报材料")
     material = ApplicationFile(application=application, original_name=name, kind=checked.kind, size=checked.size,
                                sha256=checked.sha256, uploaded_by=user)
     material.file.save(f"{uuid.uuid4().hex}.{checked.extension}", ContentFile(data), save=False)

@@ -4,30 +4,17 @@ a plain 404."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.files import CONTENT_TYPES
+from assessments.views.files import private_file
 from communities import policy
 from communities.policy import Action
 
 from ..models import ApplicationFile, VisitPhoto
 from ..services import PilotError, applications
 from .base import application_url, back, refused
-
-
-def _private(response: FileResponse) -> FileResponse:
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
-def _open(field):
-    try:
-        return field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
 
 
 def _material(request, pk: int) -> ApplicationFile:
@@ -42,8 +29,8 @@ def _material(request, pk: int) -> ApplicationFile:
 def material_file(request, pk: int):
     """Send one material, as a download, to a user who may see its application."""
     material = _material(request, pk)
-    return _private(FileResponse(_open(material.file), as_attachment=True, filename=material.original_name,
-                                 content_type=CONTENT_TYPES.get(material.kind, "application/octet-stream")))
+    return private_file(material.file, CONTENT_TYPES.get(material.kind, "application/octet-stream"),
+                        filename=material.original_name)
 
 
 @require_POST
@@ -64,5 +51,4 @@ def visit_photo(request, pk: int, size: str):
     photo = VisitPhoto.objects.filter(pk=pk).select_related("visit__pilot__region").first()
     if photo is None or size not in ("thumb", "full") or not policy.may(request.user, Action.VIEW_PILOTS, photo):
         raise Http404
-    return _private(FileResponse(_open(photo.thumbnail if size == "thumb" else photo.image),
-                                 content_type="image/jpeg"))
+    return private_file(photo.thumbnail if size == "thumb" else photo.image, "image/jpeg")
