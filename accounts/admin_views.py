@@ -6,14 +6,16 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from communities.selectors import is_admin
+from communities import policy
+from communities.policy import EVERYWHERE
 
 from . import lockout
+from .actions import AccountAction
 
 
 def _only_admins(request) -> None:
-    if not is_admin(request.user):
-        raise PermissionDenied
+    if not policy.may(request.user, AccountAction.MANAGE_LOCKOUTS, EVERYWHERE):
+        raise PermissionDenied(policy.refusal(AccountAction.MANAGE_LOCKOUTS))
 
 
 def lockouts(request):

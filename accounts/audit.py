@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.utils.functional import LazyObject, empty
-from wagtail.log_actions import log
+
+from audit.actors import log
 
 PREFIX = "accounts."
 # action key -> label shown in the admin's history and log reports
@@ -15,11 +16,12 @@ ACTIONS = {
 }
 
 
-def record(instance, action: str, *, user=None, title: str = "", data: dict | None = None):
-    """Append one identity event about `instance` (a user, or an attempt record for an unknown name)."""
+def record(instance, action: str, *, user, title: str = "", data: dict | None = None):
+    """Append one identity event about `instance` (a user, or an attempt record for an unknown name); `user` is
+    who acted: a person, or the system actor (a lockout is the login protection's own doing)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    return log(_unwrapped(instance), PREFIX + action, user=_unwrapped(user), title=title or None, data=data or {})
+    return log(_unwrapped(instance), PREFIX + action, actor=_unwrapped(user), title=title or None, data=data)
 
 
 def _unwrapped(obj):

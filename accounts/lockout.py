@@ -17,6 +17,8 @@ from django.db.models import Max, Sum
 from django.http import HttpResponse
 from django.utils import timezone
 
+from audit.actors import system
+
 from . import audit
 from .policy import json_refusal, wants_json
 
@@ -120,7 +122,8 @@ def record_lockout(request, username: str | None, ip_address: str | None) -> Non
     subject = _subject(username, ip_address)
     if subject is not None:
         locked = [lockout.kind for lockout in current_lockouts() if lockout.key in (username, ip_address)]
-        audit.record(subject, "locked_out", title=f"{username or '（未填用户名）'} @ {ip_address}",
+        audit.record(subject, "locked_out", user=system("login_lockout"),
+                     title=f"{username or '（未填用户名）'} @ {ip_address}",
                      data={"username": username, "ip_address": ip_address, "path": request.path, "locked": locked})
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.urls import reverse
 
-from communities.selectors import is_admin
+from communities.policy import is_administrator
 
 
 def may_use_admin(user) -> bool:
@@ -14,7 +14,7 @@ def may_use_admin(user) -> bool:
 
 def requires_second_factor(user) -> bool:
     """Superusers and 管理员 must pass a TOTP code after each login when ADMIN_REQUIRE_2FA is on."""
-    return bool(settings.ADMIN_REQUIRE_2FA) and is_admin(user)
+    return bool(settings.ADMIN_REQUIRE_2FA) and user.is_authenticated and is_administrator(user)
 
 
 def is_admin_path(path: str) -> bool:

@@ -82,7 +82,7 @@ def throttled_seconds(user) -> int:
     return max(0, math.ceil((info["locked_until"] - timezone.now()).total_seconds()))
 
 
-def reset(user, *, by=None) -> int:
+def reset(user, *, by) -> int:
     """Remove the user's devices (lost phone); they enrol again at their next admin login."""
     count, _ = TOTPDevice.objects.filter(user=user).delete()
     if count:

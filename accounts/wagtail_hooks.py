@@ -4,9 +4,11 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from communities.selectors import is_admin
+from communities import policy
+from communities.policy import EVERYWHERE
 
 from . import admin_views, audit
+from .actions import AccountAction
 
 
 @hooks.register("register_log_actions")
@@ -24,7 +26,7 @@ def register_lockout_urls():
 
 class AdministratorMenuItem(MenuItem):
     def is_shown(self, request):
-        return is_admin(request.user)
+        return policy.may(request.user, AccountAction.MANAGE_LOCKOUTS, EVERYWHERE)
 
 
 @hooks.register("register_admin_menu_item")

@@ -9,9 +9,9 @@ from django.db import transaction
 from wagtail.log_actions import log
 
 from communities import policy
-from communities.policy import Action
 
 from . import selectors
+from .actions import AssessmentAction
 from .models import Department
 from .regions import Region
 from .services import AssessmentError
@@ -32,7 +32,7 @@ def _numbers(standard, region: Region, indicators: Iterable[int]) -> list[int]:
 def department_save(*, user, round_, region: Region, name: str, indicators: Iterable[int],
                     department: Department | None = None) -> Department:
     """Create a department (or change one) with the indicator numbers it reports."""
-    policy.require(user, Action.EDIT_ASSESSMENT, region)
+    policy.require(user, AssessmentAction.EDIT_ASSESSMENT, region)
     name = (name or "").strip()
     if not name:
         raise AssessmentError({"name": "请填写部门名称"})
@@ -60,6 +60,6 @@ def department_save(*, user, round_, region: Region, name: str, indicators: Iter
 @transaction.atomic
 def department_delete(*, user, department: Department) -> None:
     """Delete a department; the values it reported stay (with its name on them)."""
-    policy.require(user, Action.EDIT_ASSESSMENT, department)
+    policy.require(user, AssessmentAction.EDIT_ASSESSMENT, department)
     log(department, DELETED, user=user, data={"name": department.name, "indicators": department.indicators})
     department.delete()

@@ -2,8 +2,9 @@
 
 from wagtail.permissions import register_permission_policy
 
-from communities.policy import Action, ScopedPermissionPolicy
+from communities.policy import ScopedPermissionPolicy
 
+from .actions import AssessmentAction
 from .models import Assessment, AssessmentSnapshot, Department, EvidenceFile
 
 
@@ -13,5 +14,5 @@ def register() -> None:
                               (EvidenceFile, "assessment__region__path"),
                               (AssessmentSnapshot, "assessment__region__path")):
         register_permission_policy(model, ScopedPermissionPolicy(
-            model, {"view": Action.VIEW_ASSESSMENT}, path_field=path_field,
+            model, {"view": AssessmentAction.VIEW_ASSESSMENT}, path_field=path_field,
         ))

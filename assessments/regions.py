@@ -11,6 +11,7 @@ from communities import policy
 from communities.models import COUNTY_KINDS, CityPage, UnitPage
 from communities.policy import Action
 
+from .actions import AssessmentAction
 from .models import Level
 
 
@@ -75,6 +76,6 @@ def region_of_page(page_id: int) -> Region | None:
     return next(iter(regions(None, Q(pk=page_id))), None)
 
 
-def regions_in_scope(user, action: Action = Action.VIEW_ASSESSMENT, level: str | None = None) -> list[Region]:
+def regions_in_scope(user, action: Action = AssessmentAction.VIEW_ASSESSMENT, level: str | None = None) -> list[Region]:
     """Return the cities and counties under the regions where the user may take `action`."""
     return regions(level, policy.scope_q(user, action))

@@ -14,12 +14,12 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from communities import policy
-from communities.policy import Action
 from standards import scoring
 from standards.models import Round
 from standards.versions import latest
 
 from . import document, files, selectors
+from .actions import AssessmentAction
 from .figures import json_value
 from .models import SCORING_CODE, Assessment, AssessmentSnapshot, EvidenceFile, IndicatorValue, ScoringPin
 from .regions import Region
@@ -71,7 +71,7 @@ def _pin(round_: Round, user) -> ScoringPin:
 @transaction.atomic
 def assessment_start(*, user, round_: Round, region: Region, via: str = "web") -> Assessment:
     """Return the region's assessment of the round, creating it (and pinning the round's version) the first time."""
-    policy.require(user, Action.EDIT_ASSESSMENT, region)
+    policy.require(user, AssessmentAction.EDIT_ASSESSMENT, region)
     _open(round_)
     _pin(round_, user)
     assessment, created = Assessment.objects.get_or_create(
@@ -125,7 +125,7 @@ def indicator_save(*, user, round_: Round, region: Region, number: int, values: 
                                                          "from": before, "to": None, "via": via})
         return None
     if override:
-        policy.require(user, Action.OVERRIDE_INDICATOR, region)
+        policy.require(user, AssessmentAction.OVERRIDE_INDICATOR, region)
         if not note:
             raise AssessmentError({"note": "本指标由社区数据汇总得出；填报自有数据替代时必须说明理由（数据来源）"})
     if current is not None and current.values == stored and current.note == note:
@@ -166,7 +166,7 @@ def evidence_attach(*, user, round_: Round, region: Region, number: int, data: b
 def evidence_remove(*, user, evidence: EvidenceFile) -> None:
     """Take a file off its indicator; the record and bytes stay for the audit trail."""
     evidence = EvidenceFile.objects.select_for_update().select_related("assessment__round").get(pk=evidence.pk)
-    policy.require(user, Action.EDIT_ASSESSMENT, evidence)
+    policy.require(user, AssessmentAction.EDIT_ASSESSMENT, evidence)
     _open(evidence.assessment.round)
     if evidence.removed_at is not None:
         return

@@ -3,8 +3,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from communities import policy
-from communities.policy import Action
 
+from .actions import AssessmentAction
 from .departments import LOG_ACTIONS as DEPARTMENT_ACTIONS
 from .services import LOG_ACTIONS
 from .urls import admin_urls
@@ -18,7 +18,7 @@ def register_assessment_urls():
 
 class AssessmentMenuItem(MenuItem):
     def is_shown(self, request):
-        return policy.may(request.user, Action.VIEW_ASSESSMENT)
+        return policy.may(request.user, AssessmentAction.VIEW_ASSESSMENT)
 
 
 @hooks.register("register_admin_menu_item")

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from wagtail.log_actions import log
 
+from .actors import log
 from .chain import head_locked, in_chunks, label, log_models
 from .models import ChainLink
 from .verify import verify_chain
@@ -50,7 +50,7 @@ def latest_cutoff(now: datetime | None = None) -> datetime:
     return months_before(now or timezone.now(), RETENTION_MONTHS)
 
 
-def audit_prune(*, before: datetime, user=None) -> Pruned:
+def audit_prune(*, before: datetime, user) -> Pruned:
     """Delete the oldest entries (and links) older than `before`, re-anchor the chain, and log the prune."""
     if before > latest_cutoff():
         raise RetentionError(
@@ -73,7 +73,7 @@ def audit_prune(*, before: datetime, user=None) -> Pruned:
         ChainLink.objects.filter(seq__lte=doomed[-1].seq).delete()
         head.base_seq, head.base_digest = doomed[-1].seq, doomed[-1].digest
         head.save(update_fields=["base_seq", "base_digest"])
-        log(head, PRUNED, user=user, data={
+        log(head, PRUNED, actor=user, data={
             "before": before.isoformat(), "entries": len(doomed), "base_seq": head.base_seq,
             "base_digest": head.base_digest,
         })

@@ -43,12 +43,13 @@ from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from communities.models import CommunityPage, Role
 from communities.roles import assign
+from audit.actors import system
 codes = list(CommunityPage.objects.filter(street__kind="subdistrict").order_by("code").values_list("code", flat=True))
 out = []
 for n, code in enumerate(codes[:{count}]):
     user, _ = get_user_model().objects.get_or_create(username=f"bench-worker-{{n}}")
     if not user.assignments.exists():
-        assign(user, Role.WORKER, CommunityPage.objects.get(code=code))
+        assign(user, Role.WORKER, CommunityPage.objects.get(code=code), by=system("bench"))
     session = SessionStore()
     session.update({{SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
                     HASH_SESSION_KEY: user.get_session_auth_hash()}})

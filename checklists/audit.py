@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wagtail.log_actions import log
+from audit.actors import log
 
 from .models import ChecklistLogEntry, ItemResult
 
@@ -26,7 +26,7 @@ def record(
     result: ItemResult,
     action: str,
     *,
-    user=None,
+    user,
     from_status: str = "",
     to_status: str = "",
     reason: str = "",
@@ -39,8 +39,8 @@ def record(
     return log(
         result,
         PREFIX + action,
-        user=user,
-        data=data or {},
+        actor=user,
+        data=data,
         round_code=result.round.code,
         community_code=result.community.code,
         item_number=result.item_number,

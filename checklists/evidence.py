@@ -26,9 +26,8 @@ from django.db.models import Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from communities.policy import Action
-
 from . import audit
+from .actions import ChecklistAction
 from .models import Evidence, ItemResult
 from .originals import MISMATCH, NEVER, NO_ORIGINALS, DeclaredFacts, originals_mode
 from .photo_slots import processed
@@ -137,10 +136,10 @@ def _existing(result: ItemResult, client_id, sha256: str) -> Evidence | None:
 def _precheck(result: ItemResult, user, client_id, sha256: str, via: str) -> Evidence | None:
     """Refuse early (before any decoding) what the transaction would refuse; return an already-added photo."""
     result = ItemResult.objects.select_related("round", "community").get(pk=result.pk)  # its state now
-    authorize(user, result.community, Action.SAVE, via)
+    authorize(user, result.community, ChecklistAction.SAVE, via)
     if existing := _existing(result, client_id, sha256):
         return existing
-    next_status(Action.SAVE, result.status, round_open=result.round.is_open)
+    next_status(ChecklistAction.SAVE, result.status, round_open=result.round.is_open)
     return None
 
 
@@ -148,10 +147,10 @@ def _precheck(result: ItemResult, user, client_id, sha256: str, via: str) -> Evi
 def _attach(result: ItemResult, user, facts: Facts, rendered: ProcessedPhoto, files: dict[str, bytes],
             filename: str, client_id, via: str, declared: dict | None = None) -> Evidence:
     result = locked(result)
-    authorize(user, result.community, Action.SAVE, via)
+    authorize(user, result.community, ChecklistAction.SAVE, via)
     if existing := _existing(result, client_id, facts.sha256):
         return existing
-    next_status(Action.SAVE, result.status, round_open=result.round.is_open)
+    next_status(ChecklistAction.SAVE, result.status, round_open=result.round.is_open)
     evidence = _build(result, facts, rendered, user, filename, client_id)
     if "original" in files:
         evidence.original.save(f"original.{EXTENSIONS[facts.format]}", ContentFile(files["original"]), save=False)
@@ -233,7 +232,7 @@ def evidence_add_original(*, evidence: Evidence, user, data: bytes, via: str = "
     PhotoError when the deployment takes no originals, the photo was removed or the bytes are not the original.
     """
     evidence = _live(evidence)
-    authorize(user, evidence.result.community, Action.SAVE, via)
+    authorize(user, evidence.result.community, ChecklistAction.SAVE, via)
     if originals_mode() == NEVER:
         raise PhotoError("never", NO_ORIGINALS)
     if evidence.removed_at:
@@ -276,10 +275,10 @@ def evidence_remove(*, evidence: Evidence, user, via: str = "web") -> Evidence:
     """Take a photo off an item; the file and its record are kept for the audit trail."""
     evidence = _live(evidence, lock=True)
     result = evidence.result
-    authorize(user, result.community, Action.SAVE, via)
+    authorize(user, result.community, ChecklistAction.SAVE, via)
     if evidence.removed_at:
         return evidence
-    next_status(Action.SAVE, result.status, round_open=result.round.is_open)
+    next_status(ChecklistAction.SAVE, result.status, round_open=result.round.is_open)
     evidence.removed_at = timezone.now()
     evidence.save(update_fields=["removed_at"])
     _after_photo_change(ItemResult.objects.select_for_update().get(pk=result.pk), user, "photo_removed", evidence, via)
@@ -288,7 +287,7 @@ def evidence_remove(*, evidence: Evidence, user, via: str = "web") -> Evidence:
 
 def _after_photo_change(result: ItemResult, user, action: str, evidence: Evidence, via: str) -> None:
     old_status = result.status
-    result.status = next_status(Action.SAVE, result.status, round_open=result.round.is_open)
+    result.status = next_status(ChecklistAction.SAVE, result.status, round_open=result.round.is_open)
     refresh_verdict(result)
     # Photos do not bump the revision: adding one must not turn the worker's next value save into a conflict.
     result.updated_by = user

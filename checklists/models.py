@@ -9,8 +9,9 @@ from wagtail.models import BaseLogEntry, BaseLogEntryManager
 
 from communities import policy
 from communities.models import CommunityPage
-from communities.policy import Action
 from standards.models import Round
+
+from .actions import ChecklistAction
 
 
 class Status(models.TextChoices):
@@ -170,10 +171,10 @@ class ChecklistLogEntryManager(BaseLogEntryManager):
 
     def viewable_by_user(self, user):
         # Wagtail's site-wide history report lists entries through this; scope them like everything else.
-        paths = policy.scope_paths(user, Action.VIEW_AUDIT)
+        paths = policy.scope_paths(user, ChecklistAction.VIEW_AUDIT)
         if paths is None:
             return self.all()
-        communities = policy.in_scope(user, Action.VIEW_AUDIT, CommunityPage.objects.all())
+        communities = policy.in_scope(user, ChecklistAction.VIEW_AUDIT, CommunityPage.objects.all())
         return self.filter(community_code__in=communities.values("code"))
 
 

@@ -2,8 +2,9 @@
 
 from wagtail.permissions import register_permission_policy
 
-from communities.policy import Action, ScopedPermissionPolicy
+from communities.policy import ScopedPermissionPolicy
 
+from .actions import ChecklistAction
 from .models import ItemResult
 
 
@@ -11,5 +12,5 @@ def register() -> None:
     # Results are looked at in the admin (the review queue) and decided on there; they are only ever written by
     # the services, so no admin view may add, edit or delete one.
     register_permission_policy(ItemResult, ScopedPermissionPolicy(
-        ItemResult, {"view": Action.REVIEW}, path_field="community__path",
+        ItemResult, {"view": ChecklistAction.REVIEW}, path_field="community__path",
     ))

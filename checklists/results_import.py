@@ -23,10 +23,10 @@ from django.db import transaction
 
 from communities import policy
 from communities.models import CommunityPage
-from communities.policy import Action
 from standards.models import Round
 
 from . import audit
+from .actions import ChecklistAction
 from .decisions import item_approve, item_reopen, item_return
 from .evidence import PhotoError, evidence_add
 from .models import Evidence, ItemResult, Status
@@ -308,8 +308,8 @@ def import_results(path: Path | str, *, user, dry_run: bool = False) -> ImportRe
     path = Path(path)
     lines, errors, count = parse(path)
     errors += [LineError(line.number, f"用户 {user.get_username()} 无权导入社区 {line.community.code} 的结果（"
-                         + policy.refusal(Action.IMPORT_RESULTS) + "）")
-               for line in lines if not policy.may(user, Action.IMPORT_RESULTS, line.community)]
+                         + policy.refusal(ChecklistAction.IMPORT_RESULTS) + "）")
+               for line in lines if not policy.may(user, ChecklistAction.IMPORT_RESULTS, line.community)]
     prepared, photo_errors = prepare_photos(lines)
     refused = {error.line for error in photo_errors}
     lines = [line for line in lines if line.number not in refused]

@@ -19,6 +19,7 @@ from standards.evaluation import ItemEvaluation, evaluate_item, summary
 from standards.models import Round
 
 from . import audit
+from .actions import ChecklistAction
 from .models import ItemResult, SaveReceipt, Status
 from .workflow import PAST, TransitionError, next_status
 
@@ -88,7 +89,7 @@ def authorize(user, community: CommunityPage, action: Action, via: str = "web") 
     An import replays what was decided on paper, so it needs the right to import there rather than the role
     that took each step (a district verifier imports its workers' answers and its own decisions).
     """
-    policy.require(user, Action.IMPORT_RESULTS if via == "import" else action, community)
+    policy.require(user, ChecklistAction.IMPORT_RESULTS if via == "import" else action, community)
 
 
 def item_definition(round_: Round, item_number: int) -> dict:
@@ -181,7 +182,7 @@ def answer_save(
     Idempotent per request id, as ODK Central is per instance id: the same id with the same content answers the
     stored outcome and writes nothing; with other content (or for another item) it raises RequestReused.
     """
-    authorize(user, community, Action.SAVE, via)
+    authorize(user, community, ChecklistAction.SAVE, via)
     result = result_for(round_=round_, community=community, item_number=item_number, lock=True)
     digest = payload_digest(result=result, values=values, not_applicable=not_applicable, note=note)
     if request_id and (receipt := SaveReceipt.objects.filter(request_id=request_id).first()):
@@ -189,7 +190,7 @@ def answer_save(
     if base_revision is not None and base_revision != result.revision:
         raise ConflictError(result)
     old_status = result.status
-    result.status = _transition(result, Action.SAVE)
+    result.status = _transition(result, ChecklistAction.SAVE)
     before = (result.values, result.not_applicable, result.note)
     item = item_definition(round_, item_number)
     result.values = _stored_values(item, values)
@@ -212,7 +213,7 @@ def answer_save(
             # The same id committed meanwhile by a save to another item (row locks are per item): undo this one.
             raise RequestReused from None
     audit.record(
-        result, PAST[Action.SAVE], user=user, from_status=old_status, via=via,
+        result, PAST[ChecklistAction.SAVE], user=user, from_status=old_status, via=via,
         data={"revision": result.revision, "values": result.values, "not_applicable": result.not_applicable},
     )
     return SaveOutcome(result, evaluation)
@@ -235,18 +236,18 @@ def item_submit(
     incomplete item: it only passes through "submitted" on its way to "returned".
     """
     result = locked(result)
-    authorize(user, result.community, Action.SUBMIT, via)
+    authorize(user, result.community, ChecklistAction.SUBMIT, via)
     if result.status == Status.SUBMITTED:
         return result  # a double tap: already done
     old_status = result.status
-    new_status = _transition(result, Action.SUBMIT)
+    new_status = _transition(result, ChecklistAction.SUBMIT)
     if require_complete:
         _check_complete(result)
     else:
         refresh_verdict(result)
     result.status, result.submitted_at, result.updated_by = new_status, timezone.now(), user
     result.save()
-    audit.record(result, PAST[Action.SUBMIT], user=user, from_status=old_status, via=via)
+    audit.record(result, PAST[ChecklistAction.SUBMIT], user=user, from_status=old_status, via=via)
     return result
 
 
@@ -258,13 +259,13 @@ def item_withdraw(*, result: ItemResult, user, via: str = "web") -> ItemResult:
     returned or reopened and was resubmitted, and nobody has decided since): see workflow.AFTER_RETURN.
     """
     result = locked(result)
-    authorize(user, result.community, Action.WITHDRAW, via)
+    authorize(user, result.community, ChecklistAction.WITHDRAW, via)
     old_status = result.status
-    result.status = next_status(Action.WITHDRAW, result.status, round_open=result.round.is_open,
+    result.status = next_status(ChecklistAction.WITHDRAW, result.status, round_open=result.round.is_open,
                                 return_stands=bool(result.return_reason))
     result.submitted_at, result.updated_by = None, user
     result.save()
-    audit.record(result, PAST[Action.WITHDRAW], user=user, from_status=old_status, via=via,
+    audit.record(result, PAST[ChecklistAction.WITHDRAW], user=user, from_status=old_status, via=via,
                  reason=result.return_reason if result.status == Status.RETURNED else "")
     return result
 
@@ -285,7 +286,7 @@ def _skip_reason(result: ItemResult | None) -> str | None:
 def items_submit_all(*, round_: Round, community: CommunityPage, user) -> SubmitAllOutcome:
     """Submit every complete draft, and every complete returned item changed since its return; say why the
     other drafts and returned items were left alone (submitted and approved items are not touched)."""
-    authorize(user, community, Action.SUBMIT)
+    authorize(user, community, ChecklistAction.SUBMIT)
     results = {r.item_number: r for r in ItemResult.objects.filter(round=round_, community=community)}
     outcome = SubmitAllOutcome([], [])
     for number in round_.standard.item_numbers:

@@ -4,52 +4,53 @@ from __future__ import annotations
 
 from communities.policy import Action
 
+from .actions import ChecklistAction
 from .models import Status
 
 # What each action is called on the audit trail (interfaces.md, "Audit trail").
 PAST: dict[Action, str] = {
-    Action.SAVE: "saved",
-    Action.SUBMIT: "submitted",
-    Action.WITHDRAW: "withdrawn",
-    Action.APPROVE: "approved",
-    Action.RETURN: "returned",
-    Action.REOPEN: "reopened",
+    ChecklistAction.SAVE: "saved",
+    ChecklistAction.SUBMIT: "submitted",
+    ChecklistAction.WITHDRAW: "withdrawn",
+    ChecklistAction.APPROVE: "approved",
+    ChecklistAction.RETURN: "returned",
+    ChecklistAction.REOPEN: "reopened",
 }
 
 
 # (action, current status) -> new status. Anything not listed is forbidden. Saving never changes the status:
 # a submitted item is read-only until the worker withdraws it, so it never leaves the verifier's queue unseen.
 TRANSITIONS: dict[tuple[Action, str], str] = {
-    (Action.SAVE, Status.DRAFT): Status.DRAFT,
+    (ChecklistAction.SAVE, Status.DRAFT): Status.DRAFT,
     # A returned item stays returned while being fixed, so its reason stays at the top of the checklist.
-    (Action.SAVE, Status.RETURNED): Status.RETURNED,
-    (Action.SUBMIT, Status.DRAFT): Status.SUBMITTED,
-    (Action.SUBMIT, Status.RETURNED): Status.SUBMITTED,
-    (Action.WITHDRAW, Status.SUBMITTED): Status.DRAFT,
-    (Action.APPROVE, Status.SUBMITTED): Status.APPROVED,
-    (Action.RETURN, Status.SUBMITTED): Status.RETURNED,
-    (Action.REOPEN, Status.APPROVED): Status.RETURNED,
+    (ChecklistAction.SAVE, Status.RETURNED): Status.RETURNED,
+    (ChecklistAction.SUBMIT, Status.DRAFT): Status.SUBMITTED,
+    (ChecklistAction.SUBMIT, Status.RETURNED): Status.SUBMITTED,
+    (ChecklistAction.WITHDRAW, Status.SUBMITTED): Status.DRAFT,
+    (ChecklistAction.APPROVE, Status.SUBMITTED): Status.APPROVED,
+    (ChecklistAction.RETURN, Status.SUBMITTED): Status.RETURNED,
+    (ChecklistAction.REOPEN, Status.APPROVED): Status.RETURNED,
 }
 # Where an item goes instead when the verifier's return still stands (it was returned or reopened, then
 # resubmitted, and nobody has decided since): withdrawing it puts it back to 被退回 with its reason, so the
 # reason stays in front of the worker and 提交全部 still waits for a change.
 AFTER_RETURN: dict[tuple[Action, str], str] = {
-    (Action.WITHDRAW, Status.SUBMITTED): Status.RETURNED,
+    (ChecklistAction.WITHDRAW, Status.SUBMITTED): Status.RETURNED,
 }
 
-NEEDS_REASON = {Action.RETURN, Action.REOPEN}
+NEEDS_REASON = {ChecklistAction.RETURN, ChecklistAction.REOPEN}
 
 ROUND_CLOSED = "本轮核查已关闭，不能再修改或审核"
 LOCKED = "该指标已审核通过并锁定，如需修改请联系区县审核人员重新打开"
 MESSAGES = {
-    (Action.SAVE, Status.SUBMITTED): "该指标已提交审核，不能直接修改；如需修改，请先点“撤回修改”",
-    (Action.SAVE, Status.APPROVED): LOCKED,
-    (Action.WITHDRAW, Status.DRAFT): "该指标尚未提交，无需撤回",
-    (Action.WITHDRAW, Status.RETURNED): "该指标已被退回，可以直接修改",
-    (Action.WITHDRAW, Status.APPROVED): LOCKED,
-    (Action.SUBMIT, Status.SUBMITTED): "该指标已提交，正在等待审核",
-    (Action.SUBMIT, Status.APPROVED): "该指标已审核通过",
-    (Action.APPROVE, Status.APPROVED): "该指标已审核通过",
+    (ChecklistAction.SAVE, Status.SUBMITTED): "该指标已提交审核，不能直接修改；如需修改，请先点“撤回修改”",
+    (ChecklistAction.SAVE, Status.APPROVED): LOCKED,
+    (ChecklistAction.WITHDRAW, Status.DRAFT): "该指标尚未提交，无需撤回",
+    (ChecklistAction.WITHDRAW, Status.RETURNED): "该指标已被退回，可以直接修改",
+    (ChecklistAction.WITHDRAW, Status.APPROVED): LOCKED,
+    (ChecklistAction.SUBMIT, Status.SUBMITTED): "该指标已提交，正在等待审核",
+    (ChecklistAction.SUBMIT, Status.APPROVED): "该指标已审核通过",
+    (ChecklistAction.APPROVE, Status.APPROVED): "该指标已审核通过",
 }
 
 

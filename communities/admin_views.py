@@ -2,7 +2,7 @@ from django import forms
 from django.template.response import TemplateResponse
 
 from . import policy
-from .policy import Action
+from .actions import CommunityAction
 from .register import RegisterFileError, import_register
 
 
@@ -13,14 +13,14 @@ class RegisterImportForm(forms.Form):
 
 def register_import(request):
     """Upload the community register in the admin; the same service as `import_communities`."""
-    policy.require(request.user, Action.EDIT_REGISTER)
+    policy.require(request.user, CommunityAction.EDIT_REGISTER)
     report, error = None, None
     form = RegisterImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = import_register(upload.read(), upload.name, dry_run=form.cleaned_data["dry_run"],
-                                     user=request.user)
+            report = import_register(upload.read(), upload.name, actor=request.user,
+                                     dry_run=form.cleaned_data["dry_run"])
         except RegisterFileError as exc:
             error = str(exc)
     return TemplateResponse(

@@ -14,6 +14,7 @@ class CommunitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import actions  # noqa: F401  (registers this app's actions with the policy)
         from .models import Role
         from .permissions import register
         from .roles import ADMIN, grant

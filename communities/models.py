@@ -14,17 +14,40 @@ class UnitKind(models.TextChoices):
     INDEPENDENT_DISTRICT = "independent_district", "独立性较强的建制区"
 
 
+class DivisionKind(models.TextChoices):
+    """A county-level unit's kind by the division table's code (digits 5–6); empty for old-format registers."""
+
+    DISTRICT = "district", "市辖区"
+    COUNTY = "county", "县"
+    COUNTY_LIKE = "county_like", "类似县级单位"
+    COUNTY_CITY = "county_city", "县级市"
+
+
 class StreetKind(models.TextChoices):
+    """A town-level unit's kind by the division table's code (digits 7–9)."""
+
     SUBDISTRICT = "subdistrict", "街道"
     TOWN = "town", "镇"
     TOWNSHIP = "township", "乡"
+    TOWNSHIP_LIKE = "township_like", "类似乡级单位"
+
+
+class CommunityKind(models.TextChoices):
+    """A village-level unit's kind by the division table's code (digits 10–12); old-format registers: 居委会."""
+
+    RESIDENTS = "residents", "居委会"
+    VILLAGERS = "villagers", "村委会"
+    RESIDENTS_LIKE = "residents_like", "类似居委会"
+    VILLAGERS_LIKE = "villagers_like", "类似村委会"
 
 
 # Unit kinds assessed on their own as counties (附件2); main urban districts roll up into their city (附件1).
 COUNTY_KINDS = (UnitKind.COUNTY, UnitKind.COUNTY_CITY, UnitKind.INDEPENDENT_DISTRICT)
 ASSESSED_AS_CITY, ASSESSED_AS_COUNTY = "city_main_urban", "county"
-# Coverage counts only communities under 街道 (数据统计范围不含乡镇).
+# Coverage counts 社区 (居委会, 类似居委会) under 街道 and 类似乡级单位: 数据统计范围不含乡镇 excludes 乡 and 镇.
 IN_SCOPE_STREET_KIND = StreetKind.SUBDISTRICT
+COUNTED_STREET_KINDS = (StreetKind.SUBDISTRICT, StreetKind.TOWNSHIP_LIKE)
+COUNTED_COMMUNITY_KINDS = (CommunityKind.RESIDENTS, CommunityKind.RESIDENTS_LIKE)
 
 
 def assessed_as(unit_kind: str) -> str:
@@ -48,10 +71,15 @@ def code_field(digits: int, label: str) -> models.CharField:
 
 
 class RegionPage(Page):
-    """Common behaviour of every level of the tree; never instantiated on its own."""
+    """Common behaviour of every level of the tree; never instantiated on its own.
+
+    A unit the division table no longer lists is retired (`retired_at`), never deleted: it keeps its answers,
+    evidence and trail, leaves every roll-up and assessment, and comes back if a later table lists it again.
+    """
 
     is_creatable = False
     code_digits = 6
+    retired_at = models.DateTimeField("撤销时间", null=True, blank=True, editable=False)
 
     content_panels = Page.content_panels + [FieldPanel("code")]
     promote_panels = []
@@ -87,6 +115,12 @@ class CityPage(RegionPage):
 class UnitPage(RegionPage):
     code = code_field(6, "区县代码")
     kind = models.CharField("类型", max_length=24, choices=UnitKind.choices)
+    division_kind = models.CharField(
+        "区划类型", max_length=16, choices=DivisionKind.choices, blank=True, default="", editable=False
+    )
+    # A 市辖区 or 类似县级单位 from the division table is a main urban district until its city confirms (or changes)
+    # its kind; registers that state the kind themselves are confirmed.
+    kind_confirmed = models.BooleanField("类型已由设区市确认", default=True, editable=False)
     city = models.ForeignKey(
         CityPage, verbose_name="所属设区市", null=True, editable=False, on_delete=models.PROTECT, related_name="units"
     )
@@ -122,6 +156,10 @@ class CommunityPage(RegionPage):
     """A community; its checklist lives at /c/<code>/ (the QR link)."""
 
     code = code_field(12, "社区代码")
+    kind = models.CharField(
+        "类型", max_length=16, choices=CommunityKind.choices, default=CommunityKind.RESIDENTS, editable=False
+    )
+    urban_rural_code = models.CharField("城乡分类代码", max_length=3, blank=True, default="", editable=False)
     households = models.PositiveIntegerField("总户数", null=True, blank=True)
     # Ancestors copied onto the community (kept in step by communities.services.sync_region_links) so
     # coverage is a handful of aggregate joins rather than tree walks.

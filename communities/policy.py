@@ -1,10 +1,13 @@
 """Who may do what, where: the one answer to "may this user take this action on this object".
 
 Every service, view, admin viewset, menu item and button asks `may()` (services call `require()`); nothing
-else decides. An action is allowed to the roles RULES lists for it, through an Assignment whose region
-contains the object: a worker on its community, a verifier on its unit (or city), a bureau on its city or
-the province. Administrators may take every action except those marked ``admins=False`` (item 24's
-sensitive evidence is seen only by the community's own workers and verifiers).
+else decides. Each app declares its actions and their rules beside its own code (`<app>/actions.py`) and
+registers them here; an action nobody registered, or a call without an actor, raises instead of answering.
+An action is allowed to the roles its rule lists, through an Assignment whose region contains the object:
+a worker on its community, a verifier on its unit (or city), a bureau on its city or the province.
+Administrators may take every action except those marked ``admins=False`` (item 24's sensitive evidence is
+seen only by the community's own workers and verifiers) or ``delegated_only``; the system actor of an
+operator's command (`audit.actors.system`) may what administrators may.
 
 A rule may be `province`-only (held through a province-wide assignment whatever the object: the province's
 own moves in the pilot programme) or `local` (not held through a province-wide assignment: a city's own
@@ -23,49 +26,21 @@ from enum import StrEnum
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q, QuerySet
 from wagtail.models import Page
 from wagtail.permission_policies.base import BasePermissionPolicy
+
+from audit.actors import is_system
+from audit.actors import require_actor as _actor
 
 from .models import ProvincePage, Role
 from .selectors import is_admin, region_paths
 
 
 class Action(StrEnum):
-    VIEW_CHECKLIST = "view_checklist"  # open a community's phone checklist
-    SAVE = "save"  # answers and photos
-    SUBMIT = "submit"
-    WITHDRAW = "withdraw"  # take a submitted item back to correct it
-    APPROVE = "approve"
-    RETURN = "return"
-    REOPEN = "reopen"
-    REVIEW = "review"  # see the review queue and an item's review page
-    VIEW_EVIDENCE = "view_evidence"
-    VIEW_SENSITIVE_EVIDENCE = "view_sensitive_evidence"  # item 24 (特殊人群)
-    PRINT_QR = "print_qr"
-    VIEW_COVERAGE = "view_coverage"
-    EXPORT_COVERAGE = "export_coverage"
-    COVERAGE_API = "coverage_api"  # the bureaus' data platforms
-    SNAPSHOT = "snapshot"
-    VIEW_ROUNDS = "view_rounds"
-    MANAGE_ROUND = "manage_round"  # create, edit, close, reopen
-    EDIT_STANDARD = "edit_standard"
-    ASSIGN_ROLES = "assign_roles"
-    EDIT_REGISTER = "edit_register"
-    REBUILD_PHOTOS = "rebuild_photos"
-    RUN_JOBS = "run_jobs"
-    VIEW_AUDIT = "view_audit"  # the history of the communities one works with
-    IMPORT_RESULTS = "import_results"  # results collected on paper, replayed through the services
-    VIEW_ASSESSMENT = "view_assessment"  # a city's or county's self-assessment (自评) against 附件1/附件2
-    EDIT_ASSESSMENT = "edit_assessment"  # enter indicator values, evidence files, departments, snapshots
-    OVERRIDE_INDICATOR = "override_indicator"  # enter a figure over one computed from the communities
-    EXPORT_ASSESSMENT = "export_assessment"
-    ASSESSMENT_OVERVIEW = "assessment_overview"  # every city and county of the province (checked EVERYWHERE)
-    VIEW_PILOTS = "view_pilots"  # a pilot's application, stage, reviews and history
-    EDIT_APPLICATION = "edit_application"  # a city's own moves: assemble, submit, 自查, report 整改
-    MANAGE_PILOTS = "manage_pilots"  # the province's moves: batches, formal review, lists, reviews, stars
-    SCORE_PILOT = "score_pilot"  # expert points, adjustments and sign-off
+    """Base of every app's actions: each app declares its own (`checklists.actions.ChecklistAction` …) beside
+    its code and registers their rules with `register`; the words live with the app, the engine here."""
 
 
 @dataclass(frozen=True)
@@ -77,47 +52,40 @@ class Rule:
     province: bool = False
     # Not held through a province-wide assignment: the province judges what a city submits, it does not author it.
     local: bool = False
+    # Not held by administrators or the system actor either, only through `delegate` (an expert's own scoring).
+    delegated_only: bool = False
 
 
-W, V, B = Role.WORKER, Role.VERIFIER, Role.BUREAU
-RULES: dict[Action, Rule] = {
-    Action.VIEW_CHECKLIST: Rule((W, V), refusal="不是您负责的社区"),
-    Action.SAVE: Rule((W,), refusal="您只能查看该社区的填报，不能修改"),
-    Action.SUBMIT: Rule((W,), refusal="只有本社区的工作人员可以提交"),
-    Action.WITHDRAW: Rule((W,), refusal="只有本社区的工作人员可以撤回"),
-    Action.APPROVE: Rule((V,), refusal="只有本区县的审核人员可以审核"),
-    Action.RETURN: Rule((V,), refusal="只有本区县的审核人员可以退回"),
-    Action.REOPEN: Rule((V,), refusal="只有本区县的审核人员可以重新打开"),
-    Action.REVIEW: Rule((V, B), refusal="没有找到该指标，或您无权查看"),
-    Action.VIEW_EVIDENCE: Rule((W, V)),
-    Action.VIEW_SENSITIVE_EVIDENCE: Rule((W, V), admins=False),
-    Action.PRINT_QR: Rule((W, V, B)),
-    Action.VIEW_COVERAGE: Rule((V, B), refusal="您没有查看覆盖率的权限"),
-    Action.EXPORT_COVERAGE: Rule((V, B), refusal="您没有导出覆盖率的权限"),
-    Action.COVERAGE_API: Rule((B,), refusal="只有大数据局用户可以查询覆盖率"),
-    Action.SNAPSHOT: Rule((B,), refusal="只有大数据局或管理员可以生成覆盖率快照"),
-    Action.VIEW_ROUNDS: Rule((V, B)),
-    Action.MANAGE_ROUND: Rule((B,), refusal="只有管理员或省级大数据局可以新建、修改、关闭或重新开放全省轮次"),
-    Action.EDIT_STANDARD: Rule((), refusal="只有管理员可以修订标准"),
-    Action.ASSIGN_ROLES: Rule((), refusal="只有管理员可以分配角色"),
-    Action.EDIT_REGISTER: Rule((), refusal="只有管理员可以维护社区名册"),
-    Action.REBUILD_PHOTOS: Rule((), refusal="只有管理员可以重建照片"),
-    Action.RUN_JOBS: Rule((V, B)),
-    Action.VIEW_AUDIT: Rule((W, V, B)),
-    Action.IMPORT_RESULTS: Rule((V,), refusal="导入人必须是这些社区所在区县的审核人员或管理员"),
-    # Self-assessment is the bureaus' work: a city's bureau for the city and its counties, a county's for its own.
-    Action.VIEW_ASSESSMENT: Rule((B,), refusal="没有找到该自评，或您无权查看"),
-    Action.EDIT_ASSESSMENT: Rule((B,), refusal="只有本市或本县（市、区）的大数据局可以填报自评"),
-    Action.OVERRIDE_INDICATOR: Rule((B,), refusal="只有本市或本县（市、区）的大数据局可以用自有数据替代社区汇总值"),
-    Action.EXPORT_ASSESSMENT: Rule((B,), refusal="您没有导出该自评的权限"),
-    Action.ASSESSMENT_OVERVIEW: Rule((B,), refusal="只有省级大数据局或管理员可以查看全省自评总览"),
-    # The pilot programme: a city applies for itself and its counties, the province decides, experts score
-    # the applications assigned to them (see `delegate`).
-    Action.VIEW_PILOTS: Rule((B,), refusal="没有找到该试点，或您无权查看"),
-    Action.EDIT_APPLICATION: Rule((B,), local=True, refusal="只有申报市的大数据局可以办理本市的试点申报"),
-    Action.MANAGE_PILOTS: Rule((B,), province=True, refusal="只有省大数据局或管理员可以办理试点的审查、评估和验收"),
-    Action.SCORE_PILOT: Rule((B,), province=True, refusal="只有省大数据局或指派的评估专家可以评分"),
-}
+RULES: dict[Action, Rule] = {}
+
+
+def register(actions: type[Action], rules: dict[Action, Rule]) -> None:
+    """Register an app's actions and their rules; every action needs a rule and a value no other app uses."""
+    missing = [a for a in actions if a not in rules]
+    if missing:
+        raise ImproperlyConfigured(f"no rule for {missing}")
+    for action, rule in rules.items():
+        clash = next((a for a in RULES if a.value == action.value and a is not action), None)
+        if clash is not None:
+            raise ImproperlyConfigured(f"action {action.value!r} is declared twice ({clash!r}, {action!r})")
+        RULES[action] = rule
+
+
+def rule_of(action: Action) -> Rule:
+    """Return the action's rule; an action nobody registered is an error, never allowed."""
+    try:
+        return RULES[action]
+    except KeyError:
+        raise ImproperlyConfigured(f"no policy rule registered for {action!r}") from None
+
+
+def action_named(value: str) -> Action:
+    """Return the registered action with this value (e.g. "save")."""
+    for action in RULES:
+        if action.value == value:
+            return action
+    raise LookupError(value)
+
 
 # Actions also held through an assignment to the object itself rather than a region (an expert to the
 # applications given to them): the app that owns such assignments registers who holds them.
@@ -178,14 +146,24 @@ def _assigned(user, rule: Rule, where) -> bool:
     return any(where.path.startswith(path) for path in paths)
 
 
+def _privileged(user, rule: Rule) -> bool:
+    """Administrators and the system actor (an operator's command) hold every rule that admits them."""
+    if rule.delegated_only or not rule.admins:
+        return False
+    return is_system(user) or is_admin(user)
+
+
 def may(user, action: Action, obj=ANYWHERE) -> bool:
     """Whether the user may take `action` on `obj` (a region page, an object with a policy_region, ANYWHERE)."""
+    user = _actor(user)
+    rule = rule_of(action)
     if not user.is_authenticated or not user.is_active:
         return False
-    rule = RULES[action]
-    if rule.admins and is_admin(user):
+    if _privileged(user, rule):
         return True
-    if _assigned(user, rule, region_of(obj)):
+    if is_system(user):
+        return False
+    if not rule.delegated_only and _assigned(user, rule, region_of(obj)):
         return True
     holds = _HOLDERS.get(action)
     return bool(holds and obj is not EVERYWHERE and holds(user, obj))
@@ -194,22 +172,29 @@ def may(user, action: Action, obj=ANYWHERE) -> bool:
 def require(user, action: Action, obj=ANYWHERE) -> None:
     """Raise PermissionDenied (with a Chinese message) unless the user may take `action` on `obj`."""
     if not may(user, action, obj):
-        raise PermissionDenied(RULES[action].refusal)
+        raise PermissionDenied(rule_of(action).refusal)
 
 
 def refusal(action: Action) -> str:
     """Return the message shown when `action` is refused."""
-    return RULES[action].refusal
+    return rule_of(action).refusal
+
+
+def is_administrator(user) -> bool:
+    """Whether the user is an administrator (a superuser or in the 管理员 group): the identity behind every
+    `admins` rule, asked directly only where identity itself matters (the second factor)."""
+    return not is_system(_actor(user)) and is_admin(user)
 
 
 def scope_paths(user, action: Action) -> list[str] | None:
     """Return the tree paths under which the user may take `action`; None means everywhere (administrators)."""
+    user = _actor(user)
+    rule = rule_of(action)
     if not user.is_authenticated or not user.is_active:
         return []
-    rule = RULES[action]
-    if rule.admins and is_admin(user):
+    if _privileged(user, rule):
         return None
-    if not rule.roles:
+    if is_system(user) or not rule.roles or rule.delegated_only:
         return []
     if rule.province:
         return [path for path in _provinces(user) if _covers_everything(user, rule.roles)]

@@ -9,11 +9,12 @@ from pathlib import Path
 import tablib
 from django.db import transaction
 from import_export.formats.base_formats import CSV, XLSX
-from wagtail.log_actions import log
+
+from audit.actors import log
 
 from . import policy
+from .actions import CommunityAction
 from .models import CityPage, CommunityPage, StreetKind, StreetPage, UnitKind, UnitPage
-from .policy import Action
 from .tree import province_for, upsert_child
 
 COLUMNS = (
@@ -205,14 +206,13 @@ REGISTER_IMPORTED = "communities.register_imported"
 LOG_ACTIONS = {REGISTER_IMPORTED: "导入社区名册"}
 
 
-def import_register(content: bytes, filename: str, *, dry_run: bool = False, user=None) -> ImportReport:
+def import_register(content: bytes, filename: str, *, actor, dry_run: bool = False) -> ImportReport:
     """Import the register atomically: nothing is written unless every row is valid.
 
-    `user` is who imports in the admin (None for the `import_communities` command); the import is logged on
-    the province with what it created and updated.
+    `actor` is who imports: a user in the admin, or the system actor of the `import_communities` command; the
+    import is logged on the province with what it created and updated.
     """
-    if user is not None:
-        policy.require(user, Action.EDIT_REGISTER)
+    policy.require(actor, CommunityAction.EDIT_REGISTER)
     rows, errors = validate(read_dataset(content, filename))
     report = ImportReport(rows=len(rows) + len({e.row for e in errors}), errors=errors, dry_run=dry_run)
     if errors or dry_run:
@@ -221,7 +221,7 @@ def import_register(content: bytes, filename: str, *, dry_run: bool = False, use
         _apply(rows, report)
         province = province_for(rows[0].city_code) if rows else None
         if province is not None:
-            log(province, REGISTER_IMPORTED, user=user, data={
+            log(province, REGISTER_IMPORTED, actor=actor, data={
                 "file": filename, "rows": report.rows, "created": report.created, "updated": report.updated,
             })
     return report

@@ -9,17 +9,21 @@ permissions its screens need through `grant()`, called from its AppConfig.ready(
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from wagtail.log_actions import log
 from wagtail.models import GroupPagePermission, Page
 
+from audit.actors import log
+
 from . import policy
+from .actions import CommunityAction
 from .models import ADMIN_GROUP, COUNTY_KINDS, ROLE_GROUPS, ROLE_REGION_MODELS, Assignment, Role, UnitPage
-from .policy import EVERYWHERE, Action
+from .policy import EVERYWHERE
 from .selectors import forget_scope
 
 ADMIN = "admin"
@@ -96,25 +100,22 @@ def _sync_group(user, role: str) -> None:
 
 @transaction.atomic
 def assignment_create(*, by, user, role: str, region: Page) -> Assignment:
-    """Give `user` the role over `region` and put them in the role's group; logged as done by `by`.
-
-    `by` is None for an operator's command or the demo data, trusted by having the shell.
-    """
-    if by is not None:
-        policy.require(by, Action.ASSIGN_ROLES, EVERYWHERE)
+    """Give `user` the role over `region` and put them in the role's group; logged as done by `by` (a user, or
+    the system actor of an operator's command)."""
+    policy.require(by, CommunityAction.ASSIGN_ROLES, EVERYWHERE)
     if problems := assignment_problems(role, region):
         raise ValidationError(problems)
     assignment, created = Assignment.objects.get_or_create(user=user, role=role, region=region)
     _sync_group(user, role)
     if created:
-        log(assignment, ASSIGNED, user=by, data=_described(assignment))
+        log(assignment, ASSIGNED, actor=by, data=_described(assignment))
     return assignment
 
 
 @transaction.atomic
 def assignment_update(*, by, assignment: Assignment, user, role: str, region: Page) -> Assignment:
     """Change who holds an assignment, the role or the region; logged with what it was before."""
-    policy.require(by, Action.ASSIGN_ROLES, EVERYWHERE)
+    policy.require(by, CommunityAction.ASSIGN_ROLES, EVERYWHERE)
     if problems := assignment_problems(role, region):
         raise ValidationError(problems)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
@@ -126,21 +127,38 @@ def assignment_update(*, by, assignment: Assignment, user, role: str, region: Pa
     assignment.save()
     _sync_group(old_user, old_role)
     _sync_group(user, role)
-    log(assignment, REASSIGNED, user=by, data={"before": before, "after": _described(assignment)})
+    log(assignment, REASSIGNED, actor=by, data={"before": before, "after": _described(assignment)})
     return assignment
 
 
 @transaction.atomic
 def assignment_delete(*, by, assignment: Assignment) -> None:
     """Take the role away; the user leaves the role's group once they hold it nowhere else."""
-    policy.require(by, Action.ASSIGN_ROLES, EVERYWHERE)
+    policy.require(by, CommunityAction.ASSIGN_ROLES, EVERYWHERE)
     described = _described(assignment)
-    log(assignment, UNASSIGNED, user=by, data=described)
+    log(assignment, UNASSIGNED, actor=by, data=described)
     user, role = assignment.user, assignment.role
     assignment.delete()
     _sync_group(user, role)
 
 
-def assign(user, role: str, region: Page) -> Assignment:
-    """Give `user` the role over `region` as the system (commands, demo data, tests)."""
-    return assignment_create(by=None, user=user, role=role, region=region)
+def assign(user, role: str, region: Page, *, by) -> Assignment:
+    """Give `user` the role over `region`: the short form for commands, demo data and tests."""
+    return assignment_create(by=by, user=user, role=role, region=region)
+
+
+# Roles held over something other than a region (评估专家 over the applications given to them): the app that owns
+# such a role registers how a roster row grants and ends it, so the roster (人员名册) needs no knowledge of it.
+@dataclass(frozen=True)
+class PersonRole:
+    label: str  # as the roster writes it, e.g. "评估专家"
+    grant: Callable[..., None]  # grant(*, by, user, name: str, organisation: str) -> None; asks the policy itself
+    end: Callable[..., None]  # end(*, by, user) -> None: the person left (离岗); history stays
+
+
+PERSON_ROLES: dict[str, PersonRole] = {}
+
+
+def register_person_role(role: PersonRole) -> None:
+    """Let the roster grant and end `role` (called from the owning app's ready())."""
+    PERSON_ROLES[role.label] = role

@@ -3,7 +3,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import admin_views, policy, region_edits
-from .policy import Action
+from .actions import CommunityAction
 from .register import LOG_ACTIONS as REGISTER_ACTIONS
 from .roles import LOG_ACTIONS as ROLE_ACTIONS
 from .tree import sync_region_links
@@ -22,7 +22,7 @@ def register_import_url():
 
 class RegisterMenuItem(MenuItem):
     def is_shown(self, request):
-        return policy.may(request.user, Action.EDIT_REGISTER)
+        return policy.may(request.user, CommunityAction.EDIT_REGISTER)
 
 
 @hooks.register("register_admin_menu_item")

@@ -5,8 +5,8 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from communities import policy
-from communities.policy import Action
 
+from .actions import CoverageAction
 from .rollup import coverage_for_round
 from .selectors import coverage_scope, round_by_code
 
@@ -19,9 +19,9 @@ def _error(message: str, status: int) -> JsonResponse:
 def coverage(request):
     """Return the round's coverage (the newest open round by default) within the user's bureau scope."""
     # A data platform calls this: answer 403 rather than redirecting to the login page.
-    scope = coverage_scope(request.user, Action.COVERAGE_API)
+    scope = coverage_scope(request.user, CoverageAction.COVERAGE_API)
     if scope is None:
-        return _error(policy.refusal(Action.COVERAGE_API), 403)
+        return _error(policy.refusal(CoverageAction.COVERAGE_API), 403)
     round_ = round_by_code(request.GET.get("round"))
     if round_ is None:
         return _error("找不到该轮次" if request.GET.get("round") else "当前没有进行中的轮次", 404)

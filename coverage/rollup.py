@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from communities import policy
 from communities.models import COUNTY_KINDS, UnitKind, assessed_as, street_in_scope
-from communities.policy import Action
 from standards.models import Round, StandardVersion
 
 from . import scoring
 from . import selectors as q
+from .actions import CoverageAction
 from .models import CoverageSnapshot
 
 CITY, COUNTY = "city", "county"
@@ -179,7 +179,7 @@ def contract(data: dict) -> dict:
 @transaction.atomic
 def snapshot_create(*, round_: Round, user, note: str = "") -> CoverageSnapshot:
     """Freeze the round's whole coverage, with the item matrix and streets, into an immutable snapshot."""
-    policy.require(user, Action.SNAPSHOT)
+    policy.require(user, CoverageAction.SNAPSHOT)
     computation = compute(round_, detail=True)
     numbers = round_.standard.item_numbers
     cells = q.item_cells(round_, numbers)

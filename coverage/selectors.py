@@ -17,6 +17,7 @@ from communities.models import CityPage, CommunityPage, StreetPage, UnitPage
 from communities.policy import Action
 from standards.models import Round, RoundStatus
 
+from .actions import CoverageAction
 from .models import CoverageSnapshot
 
 # One letter per item cell of the community x item matrix (exports, heat map, snapshots).
@@ -45,7 +46,7 @@ class Scope:
 ALL = Scope()
 
 
-def coverage_scope(user, action: Action = Action.VIEW_COVERAGE) -> Scope | None:
+def coverage_scope(user, action: Action = CoverageAction.VIEW_COVERAGE) -> Scope | None:
     """Return the cities and units whose coverage the user may see for `action`, or None when none."""
     paths = policy.scope_paths(user, action)
     if paths is None:

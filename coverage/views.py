@@ -24,10 +24,10 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from checklists.models import Status
 from communities import policy
 from communities.models import COUNTY_KINDS, StreetKind, UnitKind
-from communities.policy import Action
 
 from . import rollup as engine
 from . import selectors as q
+from .actions import CoverageAction
 from .charts import bar, plain_bar, tier_label
 from .exports import SHEETS, csv_text, write_xlsx
 
@@ -46,7 +46,7 @@ class CoverageView(WagtailAdminTemplateMixin, TemplateView):
 
     header_icon = "table"
     template_name = "coverage/index.html"
-    action = Action.VIEW_COVERAGE  # what the page's scope is the scope of
+    action = CoverageAction.VIEW_COVERAGE  # what the page's scope is the scope of
 
     def dispatch(self, request, *args, **kwargs):
         self.scope = q.coverage_scope(request.user, self.action)
@@ -90,7 +90,7 @@ class CoverageView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             round=self.round, snapshot=self.snapshot, query=self.query(), rounds=q.rounds_all(),
-            snapshots=q.snapshots_of(self.round), may_snapshot=policy.may(self.request.user, Action.SNAPSHOT),
+            snapshots=q.snapshots_of(self.round), may_snapshot=policy.may(self.request.user, CoverageAction.SNAPSHOT),
             snapshot_form=SnapshotForm(),
         )
         return context
@@ -327,7 +327,7 @@ class SheetView(CoverageView):
 
 
 class ExportView(CoverageView):
-    action = Action.EXPORT_COVERAGE  # the same rule as the background export job
+    action = CoverageAction.EXPORT_COVERAGE  # the same rule as the background export job
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("format", "xlsx")
@@ -356,7 +356,7 @@ class SnapshotCreateView(CoverageView):
 
     def post(self, request, *args, **kwargs):
         form = SnapshotForm(request.POST)
-        policy.require(request.user, Action.SNAPSHOT)
+        policy.require(request.user, CoverageAction.SNAPSHOT)
         if form.is_valid():
             snapshot = engine.snapshot_create(round_=self.round, user=request.user, note=form.cleaned_data["note"])
             messages.success(request, f"已生成快照 #{snapshot.pk}：此后该快照的数字不再变化")
@@ -385,5 +385,5 @@ def admin_urls() -> list:
 
 def may_view(user) -> bool:
     """Whether the dashboard's menu item is shown to the user."""
-    return policy.may(user, Action.VIEW_COVERAGE)
+    return policy.may(user, CoverageAction.VIEW_COVERAGE)
 

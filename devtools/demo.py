@@ -7,6 +7,7 @@ import io
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from audit.actors import system
 from communities.models import CityPage, CommunityPage, Role, UnitPage
 from communities.register import COLUMNS, import_register
 from communities.roles import assign
@@ -59,7 +60,7 @@ def register_csv() -> bytes:
 @transaction.atomic
 def seed_demo() -> dict[str, str]:
     """Build 示范市 and the demo accounts; return {username: password}."""
-    report = import_register(register_csv(), "demo.csv")
+    report = import_register(register_csv(), "demo.csv", actor=system("seed_demo"))
     if not report.ok:
         raise RuntimeError("; ".join(map(str, report.errors)))
     city = CityPage.objects.get(code=CITY[0])
@@ -76,5 +77,5 @@ def seed_demo() -> dict[str, str]:
         user.is_superuser = user.is_staff = role is None
         user.save()
         for region in regions.get(role, []):
-            assign(user, role, region)
+            assign(user, role, region, by=system("seed_demo"))
     return {name: password for name, (password, _) in DEMO_USERS.items()}

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assessments import services as assessment_services
 from assessments.regions import region_by
+from audit.actors import system
 from communities.models import CityPage, ProvincePage, Role
 from communities.roles import assign
 from devtools.scoring_values import values_for_total
@@ -33,7 +34,7 @@ def _users() -> dict:
         user.email = f"{username}@example.cn"
         user.save()
         users[username] = user
-    assign(users["province"], Role.BUREAU, ProvincePage.objects.get())
+    assign(users["province"], Role.BUREAU, ProvincePage.objects.get(), by=system("seed_demo_pilots"))
     return users
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from PIL import Image, ImageDraw
 
 from checklists import decisions, services
+from checklists.actions import ChecklistAction
 from checklists.evidence import evidence_add
 from checklists.models import ItemResult
 from communities import policy
@@ -66,7 +67,8 @@ def seed_demo_results(round_: Round) -> int:
     answered = 0
     for code in SMART + IN_PROGRESS:
         community = CommunityPage.objects.get(code=code)
-        worker, verifier = actor("worker", Action.SAVE, community), actor("verifier", Action.APPROVE, community)
+        worker = actor("worker", ChecklistAction.SAVE, community)
+        verifier = actor("verifier", ChecklistAction.APPROVE, community)
         for number in round_.standard.item_numbers:
             kind = "pass" if code in SMART or rng.random() < 0.6 else rng.choice(["fail", "incomplete"])
             variant = rng.choice(pool[number, kind])

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils.text import slugify
 
+from audit.actors import system
 from communities.models import CityPage, CommunityPage, StreetKind, StreetPage, UnitPage
 from communities.tree import province_for
 from standards.rounds import round_open
@@ -71,9 +72,9 @@ def generate_province(
     if taken := list(CityPage.objects.filter(code__in=codes).values_list("code", flat=True)):
         raise ProvinceExists(f"设区市 {', '.join(sorted(taken))} 已存在：请在空数据库中生成模拟省份")
     if latest() is None:
-        load_bundled()
+        load_bundled(user=system("generate_province"))
     standard = latest()
-    round_, created = round_open(round_code, name=f"{round_code}年度")
+    round_, created = round_open(round_code, name=f"{round_code}年度", user=system("generate_province"))
     if created:
         # Date the round back so generated submissions and decisions lie in the past.
         round_.opened_at -= timedelta(days=60)

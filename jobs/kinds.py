@@ -16,11 +16,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from checklists import qr
+from checklists.actions import ChecklistAction
 from checklists.models import Evidence
 from checklists.renditions import RenditionError, renditions_rebuild
 from communities import policy
 from communities.models import CommunityPage, StreetPage, UnitPage
-from communities.policy import Action
+from coverage.actions import CoverageAction
 from coverage.exports import SHEETS, csv_text, write_xlsx
 from coverage.rollup import report_for
 from coverage.selectors import coverage_scope, round_by_code
@@ -56,7 +57,7 @@ def _round(params: dict):
 # --- coverage exports ---------------------------------------------------------------------------------------
 
 def _check_export(user, params: dict) -> None:
-    policy.require(user, Action.EXPORT_COVERAGE)
+    policy.require(user, CoverageAction.EXPORT_COVERAGE)
     if params.get("format", "xlsx") not in ("xlsx", "csv"):
         raise JobError("导出格式只能是 xlsx 或 csv")
     if params.get("format") == "csv" and params.get("sheet", "communities") not in SHEETS:
@@ -66,7 +67,7 @@ def _check_export(user, params: dict) -> None:
 
 def _run_export(job: Job, progress: Progress) -> tuple[str, bytes]:
     round_ = _round(job.params)
-    scope = coverage_scope(_owner(job), Action.EXPORT_COVERAGE)
+    scope = coverage_scope(_owner(job), CoverageAction.EXPORT_COVERAGE)
     if scope is None:
         raise JobError("提交人已没有查看覆盖率的权限")
     progress(10, "正在汇总覆盖率")
@@ -85,10 +86,11 @@ def _run_export(job: Job, progress: Progress) -> tuple[str, bytes]:
 
 def _qr_region(user, params: dict):
     if params.get("street"):
-        region = policy.in_scope(user, Action.PRINT_QR, StreetPage.objects.filter(code=params["street"])).first()
+        streets = StreetPage.objects.filter(code=params["street"])
+        region = policy.in_scope(user, ChecklistAction.PRINT_QR, streets).first()
         communities = CommunityPage.objects.filter(street=region)
     elif params.get("unit"):
-        region = policy.in_scope(user, Action.PRINT_QR, UnitPage.objects.filter(code=params["unit"])).first()
+        region = policy.in_scope(user, ChecklistAction.PRINT_QR, UnitPage.objects.filter(code=params["unit"])).first()
         communities = CommunityPage.objects.filter(unit=region)
     else:
         raise JobError("请指定街道/乡镇代码或区县代码")
@@ -136,7 +138,7 @@ def _evidence_of(params: dict):
 
 
 def _check_renditions(user, params: dict) -> None:
-    policy.require(user, Action.REBUILD_PHOTOS)
+    policy.require(user, ChecklistAction.REBUILD_PHOTOS)
     if not params.get("evidence"):
         _round(params)
 

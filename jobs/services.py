@@ -17,6 +17,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from communities import policy
+from communities.policy import EVERYWHERE
+
+from .actions import JobAction
 from .models import Job, JobKind, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -89,8 +93,8 @@ def job_retry(*, job: Job, user) -> Job:
     """Queue a failed (or stalled) job again on the same row."""
     from .kinds import KINDS
 
-    if job.created_by_id != user.pk and not user.is_superuser:
-        raise PermissionDenied("只能重试自己提交的任务")
+    if not may_see(user, job):
+        raise PermissionDenied(policy.refusal(JobAction.MANAGE_JOBS))
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job.pk)
         if not may_retry(job):
@@ -148,10 +152,15 @@ def run_job(job_id: int) -> str:
     return JobStatus.DONE
 
 
+def may_see(user, job: Job) -> bool:
+    """Whether the user may see, download and retry the job: their own, or anyone's with MANAGE_JOBS."""
+    return job.created_by_id == user.pk or policy.may(user, JobAction.MANAGE_JOBS, EVERYWHERE)
+
+
 def jobs_for(user):
-    """Return the user's own jobs, newest first (administrators see everyone's)."""
+    """Return the jobs the user may see, newest first: their own (administrators: everyone's)."""
     jobs = Job.objects.select_related("created_by")
-    return jobs if user.is_superuser else jobs.filter(created_by=user)
+    return jobs if policy.may(user, JobAction.MANAGE_JOBS, EVERYWHERE) else jobs.filter(created_by=user)
 
 
-__all__ = ["JobError", "JobKind", "enqueue_job", "job_retry", "may_retry", "run_job", "jobs_for"]
+__all__ = ["JobError", "JobKind", "enqueue_job", "job_retry", "may_retry", "run_job", "jobs_for", "may_see"]

@@ -3,9 +3,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from communities import policy
-from communities.policy import Action
 
 from . import urls as admin_urls
+from .actions import JobAction
 
 
 @hooks.register("register_admin_urls")
@@ -16,7 +16,7 @@ def register_job_urls():
 class JobsMenuItem(MenuItem):
     def is_shown(self, request):
         # Every kind of job is for verifiers, bureaus or administrators; workers have none to run.
-        return policy.may(request.user, Action.RUN_JOBS)
+        return policy.may(request.user, JobAction.RUN_JOBS)
 
 
 @hooks.register("register_admin_menu_item")

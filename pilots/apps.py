@@ -14,6 +14,7 @@ class PilotsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import actions  # noqa: F401  (registers this app's actions with the policy)
         from .permissions import register
 
         register()

@@ -9,8 +9,9 @@ from django.db import transaction
 from wagtail.log_actions import log
 
 from communities import policy
-from communities.policy import ANYWHERE, EVERYWHERE, Action
+from communities.policy import ANYWHERE, EVERYWHERE
 
+from .actions import PilotAction
 from .models import Application, ExpertAssignment
 
 EXPERT_GROUP = "评估专家"
@@ -67,7 +68,7 @@ def _sync_group(user) -> None:
 @transaction.atomic
 def expert_assign(*, by, application: Application, expert) -> ExpertAssignment:
     """Give an expert one application to assess (and the admin access that needs)."""
-    policy.require(by, Action.MANAGE_PILOTS, EVERYWHERE)
+    policy.require(by, PilotAction.MANAGE_PILOTS, EVERYWHERE)
     if not expert.is_active:
         raise ValidationError({"expert": "该用户已停用"})
     assignment, created = ExpertAssignment.objects.get_or_create(application=application, expert=expert,
@@ -81,7 +82,7 @@ def expert_assign(*, by, application: Application, expert) -> ExpertAssignment:
 @transaction.atomic
 def expert_unassign(*, by, application: Application, expert) -> None:
     """Take an application away from an expert; their past scores and signatures stay on record."""
-    policy.require(by, Action.MANAGE_PILOTS, EVERYWHERE)
+    policy.require(by, PilotAction.MANAGE_PILOTS, EVERYWHERE)
     deleted, _ = ExpertAssignment.objects.filter(application=application, expert=expert).delete()
     _sync_group(expert)
     if deleted:

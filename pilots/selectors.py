@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from communities import policy
 from communities.models import ProvincePage, Role
-from communities.policy import Action
 
 from . import experts, scores, workflow
+from .actions import PilotAction
 from .models import Application, Batch, Pilot, Review, StageRecord
 from .services.moves import acted_on, blocker, review_score
 from .stages import OWNERS, REVIEW_OF_STAGE, TERMINAL, Owner, ReviewKind, Stage
@@ -22,14 +22,14 @@ from .stages import OWNERS, REVIEW_OF_STAGE, TERMINAL, Owner, ReviewKind, Stage
 
 def visible_applications(user) -> QuerySet[Application]:
     """Return the applications the user may see: by region, or assigned to them as an expert."""
-    condition = policy.scope_q(user, Action.VIEW_PILOTS, "city__path")
+    condition = policy.scope_q(user, PilotAction.VIEW_PILOTS, "city__path")
     mine = experts.assigned_ids(user) if user.is_authenticated else set()
     return Application.objects.filter(condition | Q(pk__in=mine)).select_related("batch", "city")
 
 
 def visible_pilots(user, *, batch: Batch | None = None, stage: str | None = None) -> QuerySet[Pilot]:
     """Return the pilots the user may see, optionally of one batch and stage, by batch, level and region."""
-    condition = policy.scope_q(user, Action.VIEW_PILOTS, "region__path")
+    condition = policy.scope_q(user, PilotAction.VIEW_PILOTS, "region__path")
     mine = experts.assigned_ids(user) if user.is_authenticated else set()
     pilots = Pilot.objects.filter(condition | Q(application_id__in=mine))
     if batch is not None:

@@ -3,9 +3,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from communities import policy
-from communities.policy import Action
 
 from . import reminders, selectors
+from .actions import PilotAction
 from .experts import LOG_ACTIONS as EXPERT_ACTIONS
 from .panels import PilotDuePanel
 from .services.applications import LOG_ACTIONS as APPLICATION_ACTIONS
@@ -24,7 +24,7 @@ def register_pilot_urls():
 
 class PilotMenuItem(MenuItem):
     def is_shown(self, request):
-        return policy.may(request.user, Action.VIEW_PILOTS)
+        return policy.may(request.user, PilotAction.VIEW_PILOTS)
 
 
 @hooks.register("register_admin_menu_item")
@@ -35,7 +35,7 @@ def register_pilot_menu_item():
 @hooks.register("construct_homepage_panels")
 def add_pilot_panel(request, panels):
     # The same reminders as the e-mails, for the pilots this user may see; no panel when nothing is due.
-    if policy.may(request.user, Action.VIEW_PILOTS):
+    if policy.may(request.user, PilotAction.VIEW_PILOTS):
         due = reminders.due(selectors.visible_pilots(request.user))
         if due:
             panels.append(PilotDuePanel(due))

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from communities.policy import Action
 
+from .actions import PilotAction
 from .stages import Stage
 
-CITY, PROVINCE = Action.EDIT_APPLICATION, Action.MANAGE_PILOTS
+CITY, PROVINCE = PilotAction.EDIT_APPLICATION, PilotAction.MANAGE_PILOTS
 
 
 @dataclass(frozen=True)

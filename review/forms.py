@@ -10,10 +10,10 @@ from django import forms
 from django.conf import settings
 from wagtail.admin.filters import WagtailFilterSet
 
+from checklists.actions import ChecklistAction
 from checklists.models import ItemResult, Status
 from communities import policy
 from communities.models import StreetPage, UnitPage
-from communities.policy import Action
 from standards.models import Round
 
 from . import selectors
@@ -40,13 +40,13 @@ def common_reasons() -> list[str]:
 def _units(request):
     if request is None:
         return UnitPage.objects.none()
-    return policy.in_scope(request.user, Action.REVIEW, UnitPage.objects.order_by("code"))
+    return policy.in_scope(request.user, ChecklistAction.REVIEW, UnitPage.objects.order_by("code"))
 
 
 def _streets(request):
     if request is None:
         return StreetPage.objects.none()
-    return policy.in_scope(request.user, Action.REVIEW, StreetPage.objects.order_by("code"))
+    return policy.in_scope(request.user, ChecklistAction.REVIEW, StreetPage.objects.order_by("code"))
 
 
 def _item_choices():

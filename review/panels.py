@@ -6,8 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
+from checklists.actions import ChecklistAction
 from communities import policy
-from communities.policy import EVERYWHERE, Action
+from communities.policy import EVERYWHERE
+from standards.actions import StandardAction
 
 from . import selectors
 
@@ -20,7 +22,7 @@ class ReviewHomePanel(Component):
     def get_context_data(self, parent_context):
         user = parent_context["request"].user
         round_ = selectors.review_round()
-        show_queue = policy.may(user, Action.REVIEW)
+        show_queue = policy.may(user, ChecklistAction.REVIEW)
         index = reverse("review:index") + (f"?round={round_.pk}" if round_ else "?")
         counts = selectors.queue_counts(user, round_) if show_queue else {}
         oldest = selectors.oldest_waiting(user, round_) if show_queue else None
@@ -29,7 +31,8 @@ class ReviewHomePanel(Component):
             "flag_rows": [(key, label, counts.get(key, 0)) for key, label in selectors.FLAGS.items()],
             "oldest": oldest,
             "waiting_days": (timezone.now() - oldest.submitted_at).days if oldest and oldest.submitted_at else None,
-            "is_verifier": policy.may(user, Action.APPROVE),
-            "rounds": list(selectors.rounds_overview(user)[:5]) if policy.may(user, Action.VIEW_ROUNDS) else None,
-            "may_manage_rounds": policy.may(user, Action.MANAGE_ROUND, EVERYWHERE),
+            "is_verifier": policy.may(user, ChecklistAction.APPROVE),
+            "rounds": (list(selectors.rounds_overview(user)[:5])
+                       if policy.may(user, StandardAction.VIEW_ROUNDS) else None),
+            "may_manage_rounds": policy.may(user, StandardAction.MANAGE_ROUND, EVERYWHERE),
         }

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 
+from checklists.actions import ChecklistAction
 from checklists.models import ChecklistLogEntry, Evidence, ItemResult, Status
 from communities import policy
-from communities.policy import Action
 from standards.models import Round
 from standards.rounds import open_round
 
@@ -30,7 +30,7 @@ def review_round() -> Round | None:
 
 def reviewable_results(user) -> QuerySet[ItemResult]:
     """Return the item results in communities the user verifies or oversees (every one for admins)."""
-    return policy.in_scope(user, Action.REVIEW, ItemResult.objects.all(), "community__path")
+    return policy.in_scope(user, ChecklistAction.REVIEW, ItemResult.objects.all(), "community__path")
 
 
 def _live_photos(**flags) -> QuerySet[Evidence]:
@@ -116,7 +116,7 @@ def live_photos(result: ItemResult) -> QuerySet[Evidence]:
 
 def rounds_overview(user) -> QuerySet[Round]:
     """Return every round with the counts of results the user may review, newest first (the dashboard panel)."""
-    mine = policy.scope_q(user, Action.REVIEW, "results__community__path")
+    mine = policy.scope_q(user, ChecklistAction.REVIEW, "results__community__path")
     return Round.objects.select_related("standard").annotate(
         submitted=Count("results", filter=mine & Q(results__status=Status.SUBMITTED)),
         approved=Count("results", filter=mine & Q(results__status=Status.APPROVED)),

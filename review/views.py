@@ -18,6 +18,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleCo
 from wagtail.admin.views.generic import IndexView, InspectView
 
 from checklists import audit, decisions, services
+from checklists.actions import ChecklistAction
 from checklists.models import Evidence, ItemResult, Status
 from checklists.workflow import TransitionError, possible_actions
 from communities import policy
@@ -41,7 +42,7 @@ def evidence_url(code: str, evidence: Evidence, variant: str = "display") -> str
 
 def photos_action(item: dict) -> Action:
     """Return what seeing this item's photos takes: the same rule the evidence view applies."""
-    return Action.VIEW_SENSITIVE_EVIDENCE if item.get("sensitive") else Action.VIEW_EVIDENCE
+    return ChecklistAction.VIEW_SENSITIVE_EVIDENCE if item.get("sensitive") else ChecklistAction.VIEW_EVIDENCE
 
 
 # --- the queue ----------------------------------------------------------------------------------------
@@ -173,7 +174,7 @@ class ReviewDetailView(InspectView):
         item, code = result.round.standard.item(result.item_number), result.community.code
         actions = [a for a in possible_actions(result.status, round_open=result.round.is_open)
                    if policy.may(user, a, result)]
-        can_decide = policy.may(user, Action.APPROVE, result)
+        can_decide = policy.may(user, ChecklistAction.APPROVE, result)
         evaluation = with_labels(result.evaluation or summary(services.evaluate(result)))
         context.update(
             result=result, item=item, rows=field_rows(item, result.values, result.not_applicable),
@@ -182,8 +183,8 @@ class ReviewDetailView(InspectView):
             photos=[(p, evidence_url(code, p, "thumb"), evidence_url(code, p, "display"))
                     for p in selectors.live_photos(result)],
             history=history_rows(result), can_decide=can_decide,
-            can_approve=Action.APPROVE in actions, can_return=Action.RETURN in actions,
-            can_reopen=Action.REOPEN in actions,
+            can_approve=ChecklistAction.APPROVE in actions, can_return=ChecklistAction.RETURN in actions,
+            can_reopen=ChecklistAction.REOPEN in actions,
             return_form=ReturnForm(), reopen_form=ReopenForm(),
             waiting_in_community=(
                 selectors.submitted_in_community(result.round, result.community).count()
@@ -267,7 +268,7 @@ class ApproveAllView(View):
     http_method_names = ["post"]
 
     def post(self, request, round_pk, community_pk):
-        in_scope = policy.in_scope(request.user, Action.REVIEW, CommunityPage.objects.all())
+        in_scope = policy.in_scope(request.user, ChecklistAction.REVIEW, CommunityPage.objects.all())
         community = get_object_or_404(in_scope, pk=community_pk)
         round_ = get_object_or_404(Round, pk=round_pk)
         try:

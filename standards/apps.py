@@ -7,6 +7,7 @@ class StandardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import actions  # noqa: F401  (registers this app's actions with the policy)
         from .permissions import register
 
         register()

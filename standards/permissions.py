@@ -2,8 +2,9 @@
 
 from wagtail.permissions import register_permission_policy
 
-from communities.policy import EVERYWHERE, Action, ScopedPermissionPolicy
+from communities.policy import EVERYWHERE, ScopedPermissionPolicy
 
+from .actions import StandardAction
 from .models import Round, StandardVersion
 
 
@@ -13,10 +14,11 @@ def register() -> None:
     # "change" looks EVERYWHERE like "add": Wagtail's edit view and the listing's edit buttons ask only the
     # model-level question, and a city's bureau must not even open the province's round for editing.
     register_permission_policy(StandardVersion, ScopedPermissionPolicy(
-        StandardVersion, {"add": (Action.EDIT_STANDARD, EVERYWHERE), "change": (Action.EDIT_STANDARD, EVERYWHERE),
-                          "view": Action.VIEW_ROUNDS},
+        StandardVersion, {"add": (StandardAction.EDIT_STANDARD, EVERYWHERE),
+                          "change": (StandardAction.EDIT_STANDARD, EVERYWHERE),
+                          "view": StandardAction.VIEW_ROUNDS},
     ))
     register_permission_policy(Round, ScopedPermissionPolicy(
-        Round, {"add": (Action.MANAGE_ROUND, EVERYWHERE), "change": (Action.MANAGE_ROUND, EVERYWHERE),
-                "view": Action.VIEW_ROUNDS},
+        Round, {"add": (StandardAction.MANAGE_ROUND, EVERYWHERE), "change": (StandardAction.MANAGE_ROUND, EVERYWHERE),
+                "view": StandardAction.VIEW_ROUNDS},
     ))

@@ -9,8 +9,9 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from communities import policy
-from communities.policy import EVERYWHERE, Action
+from communities.policy import EVERYWHERE
 
+from .actions import StandardAction
 from .models import Round, RoundStatus
 from .rounds import round_set_status
 
@@ -21,7 +22,7 @@ class RoundsStatusView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "date"
 
     def dispatch(self, request, *args, **kwargs):
-        policy.require(request.user, Action.MANAGE_ROUND, EVERYWHERE)
+        policy.require(request.user, StandardAction.MANAGE_ROUND, EVERYWHERE)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -7,18 +7,21 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from wagtail.log_actions import log
 
+from audit.actors import log
 from communities import policy
-from communities.policy import EVERYWHERE, Action
+from communities.policy import EVERYWHERE
 
+from .actions import StandardAction
 from .models import Round, RoundStatus, StandardKind, StandardVersion
 from .versions import DEFAULT_CODE, StandardError, latest
 
 
 @transaction.atomic
-def round_open(code: str, *, name: str = "", standard_code: str = DEFAULT_CODE) -> tuple[Round, bool]:
-    """Create an assessment round pinned to the newest version of the community standard, or reopen a closed one."""
+def round_open(code: str, *, user, name: str = "", standard_code: str = DEFAULT_CODE) -> tuple[Round, bool]:
+    """Create an assessment round pinned to the newest version of the community standard, or reopen a closed one;
+    logged like the admin's create and reopen."""
+    policy.require(user, StandardAction.MANAGE_ROUND, EVERYWHERE)
     standard = latest(standard_code)
     if standard is None:
         raise StandardError(f"尚未载入标准 {standard_code}，请先运行 load_standard")
@@ -26,12 +29,17 @@ def round_open(code: str, *, name: str = "", standard_code: str = DEFAULT_CODE) 
         raise StandardError(NOT_COMMUNITY)
     existing = Round.objects.select_for_update().filter(code=code).first()
     if existing:
+        was_closed = existing.status == RoundStatus.CLOSED
         existing.status, existing.closed_at = RoundStatus.OPEN, None
         if name:
             existing.name = name
         existing.save()
+        if was_closed:
+            log(existing, ROUND_REOPENED, actor=user, data={"round": existing.code, "reason": "open_round"})
         return existing, False
-    return Round.objects.create(code=code, name=name or code, standard=standard, opened_at=timezone.now()), True
+    round_ = Round.objects.create(code=code, name=name or code, standard=standard, opened_at=timezone.now())
+    log(round_, ROUND_CREATED, actor=user, data={"round": code, "name": round_.name, "standard": str(standard)})
+    return round_, True
 
 
 def open_round() -> Round | None:
@@ -83,19 +91,19 @@ def round_problems(round_: Round | None, *, code: str, standard: StandardVersion
 @transaction.atomic
 def round_create(*, user, code: str, name: str, standard: StandardVersion) -> Round:
     """Create a round that spans the province, pinned to `standard`; logged with what was chosen."""
-    policy.require(user, Action.MANAGE_ROUND, EVERYWHERE)
+    policy.require(user, StandardAction.MANAGE_ROUND, EVERYWHERE)
     code, name = code.strip(), name.strip()
     if problems := round_problems(None, code=code, standard=standard):
         raise ValidationError(problems)
     round_ = Round.objects.create(code=code, name=name or code, standard=standard, opened_at=timezone.now())
-    log(round_, ROUND_CREATED, user=user, data={"round": code, "name": round_.name, "standard": str(standard)})
+    log(round_, ROUND_CREATED, actor=user, data={"round": code, "name": round_.name, "standard": str(standard)})
     return round_
 
 
 @transaction.atomic
 def round_update(*, user, round_: Round, code: str, name: str, standard: StandardVersion) -> Round:
     """Rename a round or, while nothing refers to it yet, re-pin it; logged with each field's old and new value."""
-    policy.require(user, Action.MANAGE_ROUND, round_)
+    policy.require(user, StandardAction.MANAGE_ROUND, round_)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     code, name = code.strip(), name.strip() or code.strip()
     if problems := round_problems(round_, code=code, standard=standard):
@@ -109,14 +117,14 @@ def round_update(*, user, round_: Round, code: str, name: str, standard: Standar
     if changes:
         round_.code, round_.name, round_.standard = code, name, standard
         round_.save()
-        log(round_, ROUND_EDITED, user=user, data={"round": code, "changes": changes})
+        log(round_, ROUND_EDITED, actor=user, data={"round": code, "changes": changes})
     return round_
 
 
 @transaction.atomic
 def round_set_status(*, round_: Round, user, status: str, reason: str = "") -> Round:
     """Close a round (figures frozen, no more edits or decisions) or reopen it; both are logged."""
-    policy.require(user, Action.MANAGE_ROUND, round_)
+    policy.require(user, StandardAction.MANAGE_ROUND, round_)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status == status:
         return round_
@@ -124,5 +132,5 @@ def round_set_status(*, round_: Round, user, status: str, reason: str = "") -> R
     round_.closed_at = timezone.now() if status == RoundStatus.CLOSED else None
     round_.save()
     action = ROUND_CLOSED if status == RoundStatus.CLOSED else ROUND_REOPENED
-    log(round_, action, user=user, data={"round": round_.code, "reason": reason})
+    log(round_, action, actor=user, data={"round": round_.code, "reason": reason})
     return round_

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
-from wagtail.log_actions import log
 
+from audit.actors import log, log_user
 from communities import policy
-from communities.policy import EVERYWHERE, Action
+from communities.policy import EVERYWHERE
 
 from . import community_schema, scoring
+from .actions import StandardAction
 from .models import StandardKind, StandardVersion, kind_of
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "bundled"
@@ -68,17 +69,16 @@ LOG_ACTIONS = {VERSION_CREATED: "新建标准版本"}
 
 @transaction.atomic
 def standard_save(
-    data: dict, *, user=None, note: str = "", once: bool = False
+    data: dict, *, user, note: str = "", once: bool = False
 ) -> tuple[StandardVersion, bool]:
     """Store `data` as a new version unless it equals the newest one; return (version, created).
 
     With `once`, a text equal to any stored version of the standard (not only the newest) is that version: the
     bundled files are a history loaded in order, and loading them again must neither repeat an older text as a
-    new version nor push it over a later one. `user` is None for an operator's command (load_standard), who is
-    trusted by having the shell.
+    new version nor push it over a later one. `user` is who saves: an administrator, or the system actor of an
+    operator's command (load_standard).
     """
-    if user is not None:
-        policy.require(user, Action.EDIT_STANDARD, EVERYWHERE)
+    policy.require(user, StandardAction.EDIT_STANDARD, EVERYWHERE)
     validate(data)
     digest = checksum(data)
     versions = StandardVersion.objects.select_for_update().filter(code=data["code"]).order_by("-version")
@@ -91,25 +91,25 @@ def standard_save(
         raise StandardError(f"{data['code']} 是{current.kind.label}，不能以{kind_of(data).label}的内容保存为它的新版本")
     version = StandardVersion.objects.create(
         code=data["code"], version=(current.version + 1) if current else 1, title=data["title"],
-        data=data, checksum=digest, note=note, created_by=user,
+        data=data, checksum=digest, note=note, created_by=log_user(user),
     )
-    log(version, VERSION_CREATED, user=user, data={"code": version.code, "version": version.version, "note": note})
+    log(version, VERSION_CREATED, actor=user, data={"code": version.code, "version": version.version, "note": note})
     return version, True
 
 
-def load_file(path: Path | str = BUNDLED, *, user=None, once: bool = False) -> tuple[StandardVersion, bool]:
+def load_file(path: Path | str = BUNDLED, *, user, once: bool = False) -> tuple[StandardVersion, bool]:
     """Load a standard file (the bundled SD-ZHSQ-2019 version 1 by default)."""
     data = parse(Path(path).read_text(encoding="utf-8"))
     return standard_save(data, user=user, note=f"载入 {Path(path).name}", once=once)
 
 
-def load_bundled() -> list[tuple[StandardVersion, bool]]:
+def load_bundled(*, user) -> list[tuple[StandardVersion, bool]]:
     """Load every bundled standard in order (SD-ZHSQ-2019 version 1 then its corrections, then SD-ZHCS-2019).
 
     A fresh database gets versions 1 and 2 of the community standard; one that had version 1 gets version 2;
     loading again changes nothing.
     """
-    return [load_file(path, once=True) for path in BUNDLED_FILES]
+    return [load_file(path, user=user, once=True) for path in BUNDLED_FILES]
 
 
 def describe(version: StandardVersion) -> dict:

@@ -3,8 +3,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from communities import policy
-from communities.policy import EVERYWHERE, Action
+from communities.policy import EVERYWHERE
 
+from .actions import StandardAction
 from .rounds import LOG_ACTIONS as ROUND_ACTIONS
 from .versions import LOG_ACTIONS as VERSION_ACTIONS
 from .viewsets import RoundViewSet, StandardVersionViewSet
@@ -22,7 +23,7 @@ def register_round_viewset():
 
 class RoundStatusMenuItem(MenuItem):
     def is_shown(self, request):
-        return policy.may(request.user, Action.MANAGE_ROUND, EVERYWHERE)
+        return policy.may(request.user, StandardAction.MANAGE_ROUND, EVERYWHERE)
 
 
 @hooks.register("register_admin_menu_item")

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from assessments.regions import region_by
+from audit.actors import system
 from communities.models import CommunityPage, UnitPage
 from communities.roles import assign
 from devtools.demo import seed_demo
@@ -29,7 +30,8 @@ def standard(db):
 @pytest.fixture
 def round_(standard):
     """Round 2026, opened as `open_round` opens it (replayed after the first test, so it keeps its id)."""
-    round_, _ = replayed("round-2026", lambda: round_open("2026", name="2026年度"), keep=lambda opened: opened[1])
+    round_, _ = replayed("round-2026", lambda: round_open("2026", name="2026年度", user=system("tests")),
+                         keep=lambda opened: opened[1])
     return round_
 
 
@@ -49,7 +51,7 @@ def demo(db, settings):
 @pytest.fixture
 def scoring_standard(db):
     """SD-ZHCS-2019 stored as a StandardVersion, as load_standard stores it."""
-    version, _ = standard_save(parse(scoring.BUNDLED.read_text(encoding="utf-8")))
+    version, _ = standard_save(parse(scoring.BUNDLED.read_text(encoding="utf-8")), user=system("tests"))
     return version
 
 
@@ -82,7 +84,7 @@ def make_user(db):
     def make(username: str, role: str | None = None, *regions, password: str = "pw-12345678"):
         user = get_user_model().objects.create_user(username=username, password=password)
         for region in regions:
-            assign(user, role, region)
+            assign(user, role, region, by=system("tests"))
         return user
 
     return make

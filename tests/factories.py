@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from factory.declarations import PostGenerationDeclaration
 from factory.django import DjangoModelFactory
 
+from audit.actors import system
 from checklists.models import Evidence, ItemResult, Status
 from communities.models import (
     CityPage,
@@ -123,7 +124,7 @@ class Assigned(PostGenerationDeclaration):
     def call(self, instance, step, context):
         role = context.extra.get("role", self.role)
         for region in context.value or ():
-            assign(instance, role, region)
+            assign(instance, role, region, by=system("tests"))
 
 
 class UserFactory(DjangoModelFactory):
@@ -172,7 +173,8 @@ class AdminFactory(UserFactory):
 
 def bundled_standard() -> StandardVersion:
     """Load the bundled standard as `load_standard` does; replayed after the first build (tests/replay.py)."""
-    version, _ = replayed("standard", load_file, keep=lambda loaded: loaded[1] and loaded[0].version == 1)
+    version, _ = replayed("standard", lambda: load_file(user=system("tests")),
+                          keep=lambda loaded: loaded[1] and loaded[0].version == 1)
     return version
 
 
@@ -201,7 +203,7 @@ class RoundFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, code, name, standard):
-        round_, _ = round_open(code, name=name, standard_code=standard.code)
+        round_, _ = round_open(code, name=name, standard_code=standard.code, user=system("tests"))
         return round_
 
 

@@ -3,10 +3,10 @@
 import pytest
 from wagtail.models import Page
 
+from checklists.actions import ChecklistAction
 from checklists.models import PASSES, ItemResult, Status
 from communities import policy
 from communities.models import CityPage, CommunityPage, ProvincePage, Role, StreetKind, UnitKind
-from communities.policy import Action
 from standards.models import StandardVersion
 from tests.factories import (
     AdminFactory,
@@ -58,9 +58,10 @@ def test_users_hold_their_role_over_their_regions_and_its_group():
     groups = {worker: "社区工作人员", verifier: "区县审核人员", bureau: "大数据局", other: "区县审核人员"}
     for user, group in groups.items():
         assert user.groups.filter(name=group).exists()
-    assert policy.may(worker, Action.SAVE, community) and not policy.may(verifier, Action.SAVE, community)
-    assert policy.may(verifier, Action.APPROVE, community) and policy.may(bureau, Action.REVIEW, community)
-    assert policy.may(admin, Action.APPROVE, community) and not UserFactory().groups.exists()
+    A = ChecklistAction
+    assert policy.may(worker, A.SAVE, community) and not policy.may(verifier, A.SAVE, community)
+    assert policy.may(verifier, A.APPROVE, community) and policy.may(bureau, A.REVIEW, community)
+    assert policy.may(admin, A.APPROVE, community) and not UserFactory().groups.exists()
     assert worker.check_password("pw-12345678")
 
 

@@ -17,6 +17,7 @@ from communities.policy import Action
 from standards.models import Round
 
 from .. import selectors
+from ..actions import AssessmentAction
 from ..document import document
 from ..models import Assessment
 from ..regions import region_by
@@ -49,7 +50,7 @@ class AssessmentView(ScopedView):
     def dispatch(self, request, *args, round_code: str, level: str, code: str, **kwargs):
         self.round = Round.objects.select_related("standard").filter(code=round_code).first()
         self.region = region_by(level, code)
-        if self.round is None or self.region is None or not policy.may(request.user, Action.VIEW_ASSESSMENT,
+        if self.round is None or self.region is None or not policy.may(request.user, AssessmentAction.VIEW_ASSESSMENT,
                                                                           self.region):
             raise Http404("找不到该自评")
         try:
@@ -78,11 +79,11 @@ class AssessmentView(ScopedView):
     @property
     def may_edit(self) -> bool:
         return (self.snapshot is None and self.round.is_open
-                and policy.may(self.request.user, Action.EDIT_ASSESSMENT, self.region))
+                and policy.may(self.request.user, AssessmentAction.EDIT_ASSESSMENT, self.region))
 
     @property
     def may_override(self) -> bool:
-        return self.may_edit and policy.may(self.request.user, Action.OVERRIDE_INDICATOR, self.region)
+        return self.may_edit and policy.may(self.request.user, AssessmentAction.OVERRIDE_INDICATOR, self.region)
 
     def link(self, name: str, *args, **params) -> str:
         """Return the URL of one of this assessment's screens (keeping the snapshot unless told otherwise)."""

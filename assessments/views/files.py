@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin import messages
 
 from communities import policy
-from communities.policy import Action
 
 from .. import selectors, services
+from ..actions import AssessmentAction
 from ..files import CONTENT_TYPES
 from ..regions import region_of_page
 
@@ -35,7 +35,7 @@ def private_file(field, content_type: str, *, filename: str = "") -> FileRespons
 def evidence_file(request, pk: int):
     """Send one evidence file, as a download, to a user who may see its assessment."""
     evidence = selectors.evidence_by_id(pk)
-    if evidence is None or not policy.may(request.user, Action.VIEW_ASSESSMENT, evidence):
+    if evidence is None or not policy.may(request.user, AssessmentAction.VIEW_ASSESSMENT, evidence):
         raise Http404
     return private_file(evidence.file, CONTENT_TYPES.get(evidence.kind, "application/octet-stream"),
                         filename=evidence.original_name)
@@ -45,7 +45,7 @@ def evidence_file(request, pk: int):
 def evidence_remove(request, pk: int):
     """Take a file off its indicator (kept for the audit trail)."""
     evidence = selectors.evidence_by_id(pk)
-    if evidence is None or not policy.may(request.user, Action.VIEW_ASSESSMENT, evidence):
+    if evidence is None or not policy.may(request.user, AssessmentAction.VIEW_ASSESSMENT, evidence):
         raise Http404
     assessment, region = evidence.assessment, region_of_page(evidence.assessment.region_id)
     try:

@@ -11,10 +11,11 @@ from django.urls import reverse
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from communities import policy
-from communities.policy import EVERYWHERE, Action
+from communities.policy import EVERYWHERE
 from coverage.selectors import round_by_code, rounds_all
 
 from .. import exports, overview, selectors
+from ..actions import AssessmentAction
 from ..regions import regions, regions_in_scope
 from .base import ScopedView, refused, unavailable
 from .pages import XLSX
@@ -40,7 +41,7 @@ class IndexView(RoundMixin, ScopedView):
         return [*WagtailAdminTemplateMixin.get_breadcrumbs_items(self), {"url": "", "label": self.page_title}]
 
     def get(self, request, *args, **kwargs):
-        if denied := refused(request, Action.VIEW_ASSESSMENT):
+        if denied := refused(request, AssessmentAction.VIEW_ASSESSMENT):
             return denied
         self.resolve_round(request)
         try:
@@ -50,7 +51,7 @@ class IndexView(RoundMixin, ScopedView):
         context = self.get_context_data(**kwargs)
         context.update(round=self.round, rounds=rounds_all(), rows=[{**r, "url": self.link_for(r)} for r in rows],
                        overview_url=reverse("assessments:overview") + "?" + urlencode({"round": self.round.code}),
-                       may_overview=policy.may(request.user, Action.ASSESSMENT_OVERVIEW, EVERYWHERE))
+                       may_overview=policy.may(request.user, AssessmentAction.ASSESSMENT_OVERVIEW, EVERYWHERE))
         return self.render_to_response(context)
 
 
@@ -59,7 +60,7 @@ class OverviewView(RoundMixin, ScopedView):
     page_title = "全省自评总览"
 
     def get(self, request, *args, **kwargs):
-        if denied := refused(request, Action.ASSESSMENT_OVERVIEW, EVERYWHERE):
+        if denied := refused(request, AssessmentAction.ASSESSMENT_OVERVIEW, EVERYWHERE):
             return denied
         self.resolve_round(request)
         try:

@@ -12,9 +12,9 @@ from django.utils import timezone
 from wagtail.admin import messages
 
 from communities import policy
-from communities.policy import Action
 
 from .. import charts, exports, selectors, services
+from ..actions import AssessmentAction
 from .base import AssessmentView
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,7 +46,7 @@ class AssessmentPage(AssessmentView):
             snapshot_url=self.link("snapshot_create", snapshot=None), live_url=self.link("page", snapshot=None),
             exports=[(label, self.link("export", format=fmt)) for label, fmt in
                      (("JSON", "json"), ("CSV", "csv"), ("XLSX", "xlsx"))],
-            may_export=policy.may(self.request.user, Action.EXPORT_ASSESSMENT, self.region),
+            may_export=policy.may(self.request.user, AssessmentAction.EXPORT_ASSESSMENT, self.region),
         )
         return context
 
@@ -64,7 +64,7 @@ class SheetView(AssessmentView):
 
 class ExportView(AssessmentView):
     def get(self, request, *args, **kwargs):
-        policy.require(request.user, Action.EXPORT_ASSESSMENT, self.region)
+        policy.require(request.user, AssessmentAction.EXPORT_ASSESSMENT, self.region)
         fmt = request.GET.get("format", "xlsx")
         name = f"assessment-{self.round.code}-{self.region.code}-" + (
             f"snapshot{self.snapshot.pk}" if self.snapshot else "live")

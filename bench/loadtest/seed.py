@@ -28,6 +28,7 @@ from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from audit.actors import system  # noqa: E402
 from bench.phone_photo import phone_jpeg  # noqa: E402
 from checklists.models import ItemResult, Status  # noqa: E402
 from communities.models import CommunityPage, Role, StreetKind  # noqa: E402
@@ -52,7 +53,7 @@ def communities(round_, count: int) -> list[CommunityPage]:
 def worker_plan(n: int, community: CommunityPage, round_, rng: random.Random) -> dict:
     user = get_user_model().objects.create_user(username=f"load-worker-{n:02d}",
                                                 password=secrets.token_urlsafe(PASSWORD_BYTES))
-    assign(user, Role.WORKER, community)
+    assign(user, Role.WORKER, community, by=system("bench"))
     client = Client()
     client.force_login(user)  # a real database session, as after logging in on the phone
     items = []

@@ -13,13 +13,13 @@ from django.urls import reverse
 
 from communities import policy
 from communities.models import CommunityPage
-from communities.policy import Action
 from standards.models import Round
 from standards.rounds import open_round
 
+from ..actions import ChecklistAction
 from ..selectors.mobile import community_by_code
 
-NOT_YOURS = policy.refusal(Action.VIEW_CHECKLIST)
+NOT_YOURS = policy.refusal(ChecklistAction.VIEW_CHECKLIST)
 
 
 @dataclass
@@ -42,7 +42,7 @@ def json_error(message: str, status: int, **extra) -> JsonResponse:
 
 def not_yours(request, community: CommunityPage):
     """Render the 403 page a worker sees after scanning another community's code."""
-    mine = policy.in_scope(request.user, Action.SAVE, CommunityPage.objects.order_by("code"))[:20]
+    mine = policy.in_scope(request.user, ChecklistAction.SAVE, CommunityPage.objects.order_by("code"))[:20]
     return render(request, "checklists/mobile/not_yours.html", {"community": community, "mine": mine}, status=403)
 
 
@@ -51,13 +51,13 @@ def _resolve(request, code: str, *, edit: bool):
     community = community_by_code(code)
     if community is None:
         raise Http404("没有这个社区代码")
-    if not policy.may(request.user, Action.VIEW_CHECKLIST, community):
+    if not policy.may(request.user, ChecklistAction.VIEW_CHECKLIST, community):
         if wants_json(request):
             return None, json_error(NOT_YOURS, 403)
         return None, not_yours(request, community)
-    can_edit = policy.may(request.user, Action.SAVE, community)
+    can_edit = policy.may(request.user, ChecklistAction.SAVE, community)
     if edit and not can_edit:
-        message = policy.refusal(Action.SAVE)
+        message = policy.refusal(ChecklistAction.SAVE)
         return None, json_error(message, 403) if wants_json(request) else render(
             request, "checklists/mobile/message.html", {"community": community, "message": message}, status=403
         )

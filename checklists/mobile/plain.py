@@ -12,9 +12,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from communities import policy
-from communities.policy import Action
 
 from .. import services
+from ..actions import ChecklistAction
 from ..evidence import evidence_remove
 from ..models import Evidence
 from .access import Access
@@ -36,7 +36,7 @@ def post_item(request, access: Access, item: dict, *, rerender):
     `rerender(request, access, number, answer, status, **extra)` shows the form again when the save is refused.
     """
     if not access.can_edit:
-        raise PermissionDenied(policy.refusal(Action.SAVE))
+        raise PermissionDenied(policy.refusal(ChecklistAction.SAVE))
     number = item["number"]
     answer, errors = answer_from_post(item, request.POST)
     if errors:

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET
 
 from communities import policy
 from communities.models import CommunityPage, StreetPage, UnitPage
-from communities.policy import Action
 from standards.rounds import open_round
 from standards.versions import latest
 
 from .. import qr
+from ..actions import ChecklistAction
 from ..selectors.mobile import community_by_code
 from .access import not_yours
 
@@ -26,7 +26,7 @@ def _community(request, code: str):
     community = community_by_code(code)
     if community is None:
         raise Http404("没有这个社区代码")
-    if not policy.may(request.user, Action.PRINT_QR, community):
+    if not policy.may(request.user, ChecklistAction.PRINT_QR, community):
         return None, not_yours(request, community)
     return community, None
 
@@ -88,7 +88,7 @@ def _batch(request, region, communities):
 
 
 def _region_batch(request, model, code: str, missing: str, link: str):
-    region = policy.in_scope(request.user, Action.PRINT_QR, model.objects.filter(code=code)).first()
+    region = policy.in_scope(request.user, ChecklistAction.PRINT_QR, model.objects.filter(code=code)).first()
     if region is None:
         raise Http404(missing)
     return _batch(request, region, CommunityPage.objects.filter(**{link: region}))

@@ -21,9 +21,9 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communities import policy
-from communities.policy import Action
 from standards.evaluation import Verdict
 
+from ..actions import ChecklistAction
 from ..originals import originals_mode
 from ..selectors.mobile import checklist, progress
 from ..selectors.offline import page_etag, user_key
@@ -81,7 +81,7 @@ def _page(request, access: Access, template: str, view, etag: str | None, status
         "access": access, "community": access.community, "round": access.round, "checklist": view,
         "fresh_id": FreshId(), "standard_json": standard_json(access.round, numbers),
         "min_photos": access.round.standard.min_photos,
-        "show_sensitive": policy.may(request.user, Action.VIEW_SENSITIVE_EVIDENCE, access.community),
+        "show_sensitive": policy.may(request.user, ChecklistAction.VIEW_SENSITIVE_EVIDENCE, access.community),
         **phone_context(request), **extra,
     }
     response = render(request, template, context, status=status)

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from wagtail.models import ModelLogEntry, PageLogEntry
 
+from audit.actors import actor_name
 from communities.models import CommunityPage
 from standards.models import Round, RoundStatus
 from standards.rounds import ROUND_CLOSED, ROUND_REOPENED
@@ -26,13 +27,6 @@ ROUND_ACTIONS = {
 }
 
 
-def _username(entry) -> str:
-    if entry.user_id is None:
-        return ""
-    # Log entries keep the user id even if the account is deleted later (no FK constraint).
-    return entry.user.get_username() if entry.user else f"#{entry.user_id}"
-
-
 def _item_events(community: str | None, round_code: str | None, since: datetime | None) -> Iterator[dict]:
     entries = ChecklistLogEntry.objects.select_related("user").order_by("timestamp", "pk")
     if community:
@@ -43,7 +37,7 @@ def _item_events(community: str | None, round_code: str | None, since: datetime 
         entries = entries.filter(timestamp__gte=since)
     for entry in entries.iterator(chunk_size=2000):
         yield {
-            "at": entry.timestamp, "user": _username(entry), "action": entry.action.removeprefix(PREFIX),
+            "at": entry.timestamp, "user": actor_name(entry), "action": entry.action.removeprefix(PREFIX),
             "community": entry.community_code, "round": entry.round_code, "item": entry.item_number,
             "from_status": entry.from_status, "to_status": entry.to_status, "reason": entry.reason,
             "via": entry.via,
@@ -62,7 +56,7 @@ def _round_events(round_code: str | None, since: datetime | None) -> Iterator[di
     for entry in entries.iterator():
         from_status, to_status = ROUND_ACTIONS[entry.action]
         yield {
-            "at": entry.timestamp, "user": _username(entry), "action": entry.action.removeprefix(PREFIX),
+            "at": entry.timestamp, "user": actor_name(entry), "action": entry.action.removeprefix(PREFIX),
             "community": None, "round": entry.data.get("round", ""), "item": None,
             "from_status": from_status.value, "to_status": to_status.value,
             "reason": entry.data.get("reason", ""), "via": "web",
@@ -103,7 +97,7 @@ def _other_events(entries, since: datetime | None, community_of=None) -> Iterato
         data = entry.data if isinstance(entry.data, dict) else {}
         round_value = data.get("round")
         yield {
-            "at": entry.timestamp, "user": _username(entry), "action": entry.action,
+            "at": entry.timestamp, "user": actor_name(entry), "action": entry.action,
             "community": codes.get(entry.page_id) if codes is not None else None,
             "round": round_value if isinstance(round_value, str) else None, "item": None,
             "from_status": "", "to_status": "", "reason": str(data.get("reason", "")), "via": "",

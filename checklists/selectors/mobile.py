@@ -16,6 +16,7 @@ from standards.evaluation import clean_values, describe_rule, evaluate_item, sum
 from standards.hints import field_hint, offers_na
 from standards.models import Round, StandardVersion
 
+from ..actions import ChecklistAction
 from ..models import PASSES, Evidence, ItemResult, SaveReceipt, Status
 from ..originals import NEVER, originals_mode
 
@@ -323,8 +324,8 @@ def evidence_action(evidence: Evidence) -> Action:
     """Return what seeing this photo takes: item 24's (特殊人群) are sensitive evidence."""
     standard = (evidence.result.round.standard_id, evidence.standard_checksum)
     if evidence.result.item_number in sensitive_items(*standard):
-        return Action.VIEW_SENSITIVE_EVIDENCE
-    return Action.VIEW_EVIDENCE
+        return ChecklistAction.VIEW_SENSITIVE_EVIDENCE
+    return ChecklistAction.VIEW_EVIDENCE
 
 
 def receipt_revision(request_id) -> tuple[int, int] | None:

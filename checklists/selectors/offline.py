@@ -23,9 +23,9 @@ from django.utils.crypto import salted_hmac
 
 from communities import policy
 from communities.models import CommunityPage
-from communities.policy import Action
 from standards.models import Round
 
+from ..actions import ChecklistAction
 from ..models import ItemResult
 from ..originals import originals_mode
 from .mobile import progress_by_community
@@ -75,7 +75,7 @@ def session_key(request) -> str:
 
 def served_communities(user):
     """Return the communities whose phone pages the user fills in (and so keeps offline)."""
-    return policy.in_scope(user, Action.SAVE, CommunityPage.objects.order_by("code"))
+    return policy.in_scope(user, ChecklistAction.SAVE, CommunityPage.objects.order_by("code"))
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def result_stamps(round_: Round, community: CommunityPage, number: int | None = 
 def page_etag(request, access, number: int | None = None) -> str:
     """Return the version of a community's checklist page (or of item `number`) as this user sees it."""
     ctx = PageContext.of(request, access.round)
-    sensitive = policy.may(request.user, Action.VIEW_SENSITIVE_EVIDENCE, access.community)
+    sensitive = policy.may(request.user, ChecklistAction.VIEW_SENSITIVE_EVIDENCE, access.community)
     stamps = result_stamps(access.round, access.community, number)
     if number is None:
         return checklist_etag(ctx, access.community, access.can_edit, sensitive, stamps)
@@ -176,7 +176,7 @@ def offline_manifest(request, round_: Round | None) -> OfflineManifest:
         by_id = progress_by_community(round_=round_, community_ids=[c.pk for c in communities], total=total)
         for community in communities:
             mine = stamps.get(community.pk, {})
-            sensitive = policy.may(user, Action.VIEW_SENSITIVE_EVIDENCE, community)
+            sensitive = policy.may(user, ChecklistAction.VIEW_SENSITIVE_EVIDENCE, community)
             pages[community.code] = {
                 "list": checklist_etag(ctx, community, True, sensitive, mine),
                 "items": {n: item_etag(ctx, community, True, sensitive, n, mine.get(n))

@@ -16,9 +16,9 @@ from assessments.models import Level
 from assessments.regions import Region
 from communities import policy
 from communities.models import CityPage
-from communities.policy import Action
 from standards.models import Round
 
+from ..actions import PilotAction
 from ..models import Application, ApplicationFile, Batch, Pilot
 from ..stages import TARGET_STARS, Stage, star_needed_to_apply, stars
 from . import PilotError
@@ -49,7 +49,7 @@ def _draft(pilot: Pilot) -> None:
 @transaction.atomic
 def application_start(*, user, batch: Batch, city: CityPage) -> Application:
     """Return the city's application to the batch, starting it the first time."""
-    policy.require(user, Action.EDIT_APPLICATION, city)
+    policy.require(user, PilotAction.EDIT_APPLICATION, city)
     application, created = Application.objects.get_or_create(batch=batch, city=city, defaults={"created_by": user})
     if created:
         if today() > batch.apply_by:
@@ -75,7 +75,7 @@ def _snapshot(user, application: Application, region: Region, round_: Round):
 @transaction.atomic
 def pilot_add(*, user, application: Application, region: Region, target_star: int, round_: Round) -> Pilot:
     """Add the city or one of its counties to the application, freezing its self-assessment of `round_`."""
-    policy.require(user, Action.EDIT_APPLICATION, application)
+    policy.require(user, PilotAction.EDIT_APPLICATION, application)
     _editable(application)
     _belongs(application, region)
     if target_star not in TARGET_STARS:
@@ -100,7 +100,7 @@ def pilot_add(*, user, application: Application, region: Region, target_star: in
 def pilot_refresh(*, user, pilot: Pilot, region: Region) -> Pilot:
     """Freeze the pilot's self-assessment again (before submission, or after a return)."""
     pilot = Pilot.objects.select_for_update().get(pk=pilot.pk)
-    policy.require(user, Action.EDIT_APPLICATION, pilot.application)
+    policy.require(user, PilotAction.EDIT_APPLICATION, pilot.application)
     _draft(pilot)
     snapshot, star = _snapshot(user, pilot.application, region, pilot.round)
     before = pilot.snapshot_id
@@ -116,7 +116,7 @@ def pilot_refresh(*, user, pilot: Pilot, region: Region) -> Pilot:
 def pilot_remove(*, user, pilot: Pilot) -> None:
     """Take a pilot out of an application that has not been submitted."""
     pilot = Pilot.objects.select_for_update(of=("self",)).select_related("application", "region").get(pk=pilot.pk)
-    policy.require(user, Action.EDIT_APPLICATION, pilot.application)
+    policy.require(user, PilotAction.EDIT_APPLICATION, pilot.application)
     _draft(pilot)
     if pilot.history.exists():
         raise PilotError("该试点已有审查记录，不能移出")
@@ -129,7 +129,7 @@ def pilot_remove(*, user, pilot: Pilot) -> None:
 def report_save(*, user, application: Application, report: str) -> Application:
     """Save the application report (申请报告) text."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    policy.require(user, Action.EDIT_APPLICATION, application)
+    policy.require(user, PilotAction.EDIT_APPLICATION, application)
     _editable(application)
     report = (report or "").strip()
     if len(report) > REPORT_MAX:
@@ -145,7 +145,7 @@ def report_save(*, user, application: Application, report: str) -> Application:
 @transaction.atomic
 def material_attach(*, user, application: Application, data: bytes, filename: str) -> ApplicationFile:
     """Check a file by its content and attach it to the application, privately."""
-    policy.require(user, Action.EDIT_APPLICATION, application)
+    policy.require(user, PilotAction.EDIT_APPLICATION, application)
     _editable(application)
     try:
         checked = files.check(data)
@@ -165,7 +165,7 @@ def material_attach(*, user, application: Application, data: bytes, filename: st
 def material_remove(*, user, material: ApplicationFile) -> None:
     """Take a material off the application; the record and bytes stay for the audit trail."""
     material = ApplicationFile.objects.select_for_update(of=("self",)).select_related("application").get(pk=material.pk)
-    policy.require(user, Action.EDIT_APPLICATION, material.application)
+    policy.require(user, PilotAction.EDIT_APPLICATION, material.application)
     _editable(material.application)
     if material.removed_at is None:
         material.removed_at = timezone.now()
@@ -180,7 +180,7 @@ def application_submit(*, user, application: Application) -> Application:
     """Submit the application in the city's name: every pilot moves to 形式审查, its numbers frozen."""
     application = (Application.objects.select_for_update(of=("self",)).select_related("batch", "city")
                    .get(pk=application.pk))
-    policy.require(user, Action.EDIT_APPLICATION, application)
+    policy.require(user, PilotAction.EDIT_APPLICATION, application)
     if not application.pilots.exists():
         raise PilotError("请先加入至少一个试点（本市或所属县市区）")
     pilots = list(application.pilots.filter(stage=Stage.DRAFT).select_related("region").order_by("pk"))

@@ -11,8 +11,9 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 
 from communities import policy
-from communities.policy import EVERYWHERE, Action
+from communities.policy import EVERYWHERE
 
+from ..actions import PilotAction
 from ..models import Batch, Pilot, PilotListPage
 from ..stages import Stage, stars
 from . import PilotError
@@ -48,7 +49,7 @@ def _check(year: int, name: str, apply_by, list_by, batch: Batch | None = None) 
 
 @transaction.atomic
 def batch_create(*, user, year: int, name: str, apply_by: datetime.date, list_by: datetime.date) -> Batch:
-    policy.require(user, Action.MANAGE_PILOTS, EVERYWHERE)
+    policy.require(user, PilotAction.MANAGE_PILOTS, EVERYWHERE)
     name = _check(year, name, apply_by, list_by)
     batch = Batch.objects.create(year=year, name=name, apply_by=apply_by, list_by=list_by)
     log(batch, CREATED, user=user, data=_described(batch))
@@ -59,7 +60,7 @@ def batch_create(*, user, year: int, name: str, apply_by: datetime.date, list_by
 def batch_update(*, user, batch: Batch, year: int, name: str, apply_by: datetime.date,
                  list_by: datetime.date) -> Batch:
     """Change a batch's name or deadlines (open pilots' deadlines follow); its year is fixed once it has any."""
-    policy.require(user, Action.MANAGE_PILOTS, EVERYWHERE)
+    policy.require(user, PilotAction.MANAGE_PILOTS, EVERYWHERE)
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     name = _check(year, name, apply_by, list_by, batch)
     if year != batch.year and batch.applications.exists():
@@ -97,7 +98,7 @@ def _page(batch: Batch, entries: list[dict]) -> PilotListPage:
 @transaction.atomic
 def batch_publish(*, user, batch: Batch) -> Batch:
     """Publish the batch's list: every pilot confirmed on site starts today; the list is frozen as published."""
-    policy.require(user, Action.MANAGE_PILOTS, EVERYWHERE)
+    policy.require(user, PilotAction.MANAGE_PILOTS, EVERYWHERE)
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     if batch.published_at is not None:
         raise PilotError(f"{batch.name}的名单已于 {timezone.localtime(batch.published_at):%Y-%m-%d} 公布")

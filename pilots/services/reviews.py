@@ -10,10 +10,10 @@ from wagtail.log_actions import log
 from assessments import services as assessment_services
 from assessments.regions import region_of_page
 from communities import policy
-from communities.policy import Action
 from standards.models import Round
 
 from .. import scores
+from ..actions import PilotAction
 from ..models import Adjustment, Pilot, Review, SignOff, Task
 from ..stages import REVIEW_OF_STAGE, ReviewKind, Stage
 from . import PilotError
@@ -32,7 +32,7 @@ LOG_ACTIONS = {
 def _scoring(user, review: Review) -> Review:
     review = (Review.objects.select_for_update(of=("self",)).select_related("pilot__region", "snapshot")
               .get(pk=review.pk))
-    policy.require(user, Action.SCORE_PILOT, review)
+    policy.require(user, PilotAction.SCORE_PILOT, review)
     if review.concluded_at is not None or REVIEW_OF_STAGE.get(Stage(review.pilot.stage)) != review.kind:
         raise PilotError("该评审已结束，评分不能再修改")
     if review.snapshot_id is None:
@@ -104,7 +104,7 @@ def sign_off(*, user, review: Review) -> SignOff:
 def selfcheck_submit(*, user, pilot: Pilot, round_: Round, note: str = "") -> Review:
     """Freeze the city's or county's current self-assessment of `round_` as the 自查 of the open review."""
     pilot = Pilot.objects.select_for_update(of=("self",)).select_related("region").get(pk=pilot.pk)
-    policy.require(user, Action.EDIT_APPLICATION, pilot)
+    policy.require(user, PilotAction.EDIT_APPLICATION, pilot)
     kind = REVIEW_OF_STAGE.get(Stage(pilot.stage))
     if kind is None or kind == ReviewKind.APPLICATION:
         raise PilotError("当前阶段没有需要提交自查的考核")
@@ -129,7 +129,7 @@ def selfcheck_submit(*, user, pilot: Pilot, round_: Round, note: str = "") -> Re
 def task_report(*, user, task: Task, note: str) -> Task:
     """Report a 整改 task done, with what was done."""
     task = Task.objects.select_for_update(of=("self",)).select_related("pilot").get(pk=task.pk)
-    policy.require(user, Action.EDIT_APPLICATION, task)
+    policy.require(user, PilotAction.EDIT_APPLICATION, task)
     note = (note or "").strip()
     if not note:
         raise PilotError({"note": "请填写整改完成情况"})

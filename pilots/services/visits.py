@@ -13,8 +13,8 @@ from wagtail.log_actions import log
 
 from checklists.photos import PhotoError, ProcessedPhoto, process_photo
 from communities import policy
-from communities.policy import Action
 
+from ..actions import PilotAction
 from ..models import Pilot, SiteVisit, VisitPhoto
 from ..stages import Stage
 from . import PilotError
@@ -61,7 +61,7 @@ def _processed(photos: Sequence[tuple[str, bytes]]) -> list[tuple[str, Processed
 def visit_record(*, user, pilot: Pilot, visited_on: datetime.date, members: str, findings: str,
                  photos: Sequence[tuple[str, bytes]] = ()) -> SiteVisit:
     """Record an on-site check of the pilot with its photos (all refused when one is; nothing is written)."""
-    policy.require(user, Action.MANAGE_PILOTS, pilot)
+    policy.require(user, PilotAction.MANAGE_PILOTS, pilot)
     members, findings = _checked(visited_on, members, findings, photos)
     return _write(user, pilot, visited_on, members, findings, _processed(photos))
 

@@ -13,9 +13,10 @@ from wagtail.admin import messages
 from assessments.files import MAX_BYTES
 from assessments.regions import region_of_page, regions
 from communities import policy
-from communities.policy import EVERYWHERE, Action
+from communities.policy import EVERYWHERE
 
 from .. import experts
+from ..actions import PilotAction
 from ..forms import ExpertForm, MaterialForm, PilotAddForm, ReportForm, show_errors
 from ..models import ExpertAssignment
 from ..services import PilotError, applications
@@ -39,7 +40,7 @@ class ApplicationView(PilotsView):
 
     @property
     def may_edit(self) -> bool:
-        return policy.may(self.request.user, Action.EDIT_APPLICATION, self.application)
+        return policy.may(self.request.user, PilotAction.EDIT_APPLICATION, self.application)
 
     def pilot_rows(self, pilots) -> list[dict]:
         return [{"pilot": p, "url": pilot_url(p), "target": stars(p.target_star), "draft": p.stage == Stage.DRAFT,
@@ -51,7 +52,7 @@ class ApplicationView(PilotsView):
         application, user = self.application, self.request.user
         pilots = list(application.pilots.select_related("region", "snapshot").order_by("level", "region__path"))
         editable = self.may_edit and (not pilots or any(p.stage == Stage.DRAFT for p in pilots))
-        manages = policy.may(user, Action.MANAGE_PILOTS, EVERYWHERE)
+        manages = policy.may(user, PilotAction.MANAGE_PILOTS, EVERYWHERE)
         pk = application.pk
         context = super().get_context_data(**kwargs)
         context.update(
@@ -75,7 +76,7 @@ class EditView(ApplicationView):
 
     def dispatch(self, request, *args, pk: int, **kwargs):
         application = application_or_404(request.user, pk)
-        if denied := refused(request, Action.EDIT_APPLICATION, application):
+        if denied := refused(request, PilotAction.EDIT_APPLICATION, application):
             return denied
         return super().dispatch(request, *args, pk=pk, **kwargs)
 
@@ -135,7 +136,7 @@ class SubmitView(EditView):
 @require_POST
 def material_add(request, pk: int):
     application = application_or_404(request.user, pk)
-    if denied := refused(request, Action.EDIT_APPLICATION, application):
+    if denied := refused(request, PilotAction.EDIT_APPLICATION, application):
         return denied
     form, target = MaterialForm(request.POST, request.FILES), application_url(application)
     if not form.is_valid():
@@ -154,7 +155,7 @@ def material_add(request, pk: int):
 @require_POST
 def pilot_refresh(request, pk: int):
     pilot = pilot_or_404(request.user, pk)
-    if denied := refused(request, Action.EDIT_APPLICATION, pilot.application):
+    if denied := refused(request, PilotAction.EDIT_APPLICATION, pilot.application):
         return denied
     try:
         applications.pilot_refresh(user=request.user, pilot=pilot, region=region_of_page(pilot.region_id))
@@ -166,7 +167,7 @@ def pilot_refresh(request, pk: int):
 @require_POST
 def pilot_remove(request, pk: int):
     pilot = pilot_or_404(request.user, pk)
-    if denied := refused(request, Action.EDIT_APPLICATION, pilot.application):
+    if denied := refused(request, PilotAction.EDIT_APPLICATION, pilot.application):
         return denied
     try:
         applications.pilot_remove(user=request.user, pilot=pilot)
@@ -178,7 +179,7 @@ def pilot_remove(request, pk: int):
 @require_POST
 def expert_assign(request, pk: int):
     application = application_or_404(request.user, pk)
-    if denied := refused(request, Action.MANAGE_PILOTS, EVERYWHERE):
+    if denied := refused(request, PilotAction.MANAGE_PILOTS, EVERYWHERE):
         return denied
     form = ExpertForm(request.POST)
     if not form.is_valid():
@@ -191,7 +192,7 @@ def expert_assign(request, pk: int):
 @require_POST
 def expert_unassign(request, pk: int, user_pk: int):
     application = application_or_404(request.user, pk)
-    if denied := refused(request, Action.MANAGE_PILOTS, EVERYWHERE):
+    if denied := refused(request, PilotAction.MANAGE_PILOTS, EVERYWHERE):
         return denied
     expert = get_object_or_404(get_user_model(), pk=user_pk)
     experts.expert_unassign(by=request.user, application=application, expert=expert)

@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from wagtail.admin import messages
 
-from communities.policy import EVERYWHERE, Action
+from communities.policy import EVERYWHERE
 
+from ..actions import PilotAction
 from ..forms import BatchForm, show_errors
 from ..models import Batch, Pilot
 from ..services import PilotError, batches
@@ -23,7 +24,7 @@ class BatchMixin(PilotsView):
     """Every batch screen is the province's (MANAGE_PILOTS over the whole province)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if denied := refused(request, Action.MANAGE_PILOTS, EVERYWHERE):
+        if denied := refused(request, PilotAction.MANAGE_PILOTS, EVERYWHERE):
             return denied
         return super().dispatch(request, *args, **kwargs)
 

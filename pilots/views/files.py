@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments.files import CONTENT_TYPES
 from assessments.views.files import private_file
 from communities import policy
-from communities.policy import Action
 
+from ..actions import PilotAction
 from ..models import ApplicationFile, VisitPhoto
 from ..services import PilotError, applications
 from .base import application_url, back, refused
@@ -20,7 +20,7 @@ from .base import application_url, back, refused
 def _material(request, pk: int) -> ApplicationFile:
     material = ApplicationFile.objects.filter(pk=pk, removed_at__isnull=True).select_related(
         "application__city").first()
-    if material is None or not policy.may(request.user, Action.VIEW_PILOTS, material):
+    if material is None or not policy.may(request.user, PilotAction.VIEW_PILOTS, material):
         raise Http404
     return material
 
@@ -36,7 +36,7 @@ def material_file(request, pk: int):
 @require_POST
 def material_remove(request, pk: int):
     material = _material(request, pk)
-    if denied := refused(request, Action.EDIT_APPLICATION, material.application):
+    if denied := refused(request, PilotAction.EDIT_APPLICATION, material.application):
         return denied
     try:
         applications.material_remove(user=request.user, material=material)
@@ -49,6 +49,6 @@ def material_remove(request, pk: int):
 def visit_photo(request, pk: int, size: str):
     """Send a visit photo (its display copy or thumbnail) to a user who may see the pilot."""
     photo = VisitPhoto.objects.filter(pk=pk).select_related("visit__pilot__region").first()
-    if photo is None or size not in ("thumb", "full") or not policy.may(request.user, Action.VIEW_PILOTS, photo):
+    if photo is None or size not in ("thumb", "full") or not policy.may(request.user, PilotAction.VIEW_PILOTS, photo):
         raise Http404
     return private_file(photo.thumbnail if size == "thumb" else photo.image, "image/jpeg")

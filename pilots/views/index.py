@@ -11,9 +11,10 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from communities import policy
 from communities.models import CityPage
-from communities.policy import EVERYWHERE, Action
+from communities.policy import EVERYWHERE
 
 from .. import exports, reminders, selectors
+from ..actions import PilotAction
 from ..models import Batch
 from ..panels import due_rows
 from ..services import PilotError, applications
@@ -31,7 +32,7 @@ def pilot_row(pilot, today) -> dict:
 
 def applying(user, today) -> list[dict]:
     """The open batches × the cities the user applies for: the application, or a button to start it."""
-    cities = list(policy.in_scope(user, Action.EDIT_APPLICATION, CityPage.objects.order_by("code")))
+    cities = list(policy.in_scope(user, PilotAction.EDIT_APPLICATION, CityPage.objects.order_by("code")))
     if not cities:
         return []
     started = {(a.batch_id, a.city_id): a for a in selectors.visible_applications(user)}
@@ -55,7 +56,7 @@ class IndexView(PilotsView):
         return [*WagtailAdminTemplateMixin.get_breadcrumbs_items(self), {"url": "", "label": self.page_title}]
 
     def get(self, request, *args, **kwargs):
-        if denied := refused(request, Action.VIEW_PILOTS):
+        if denied := refused(request, PilotAction.VIEW_PILOTS):
             return denied
         return super().get(request, *args, **kwargs)
 
@@ -65,7 +66,7 @@ class IndexView(PilotsView):
             if (self.request.GET.get("batch") or "").isdigit() else None
         stage = self.request.GET.get("stage") if self.request.GET.get("stage") in Stage.values else ""
         visible = selectors.visible_pilots(user)
-        manages = policy.may(user, Action.MANAGE_PILOTS, EVERYWHERE)
+        manages = policy.may(user, PilotAction.MANAGE_PILOTS, EVERYWHERE)
         context = super().get_context_data(**kwargs)
         context.update(
             rows=[pilot_row(p, today) for p in selectors.visible_pilots(user, batch=batch, stage=stage)],
@@ -84,7 +85,7 @@ def application_start(request, batch_pk: int, city_pk: int):
     """Start (or open) the city's application to the batch."""
     batch = get_object_or_404(Batch, pk=batch_pk)
     city = get_object_or_404(CityPage, pk=city_pk)
-    if denied := refused(request, Action.EDIT_APPLICATION, city):
+    if denied := refused(request, PilotAction.EDIT_APPLICATION, city):
         return denied
     try:
         application = applications.application_start(user=request.user, batch=batch, city=city)
@@ -96,5 +97,5 @@ def application_start(request, batch_pk: int, city_pk: int):
 @require_GET
 def export(request):
     """Every pilot's stage history as a spreadsheet (province only)."""
-    policy.require(request.user, Action.MANAGE_PILOTS, EVERYWHERE)
+    policy.require(request.user, PilotAction.MANAGE_PILOTS, EVERYWHERE)
     return exports.history_response(request)

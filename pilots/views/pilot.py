@@ -10,9 +10,9 @@ from django.utils import timezone
 from wagtail.admin import messages
 
 from communities import policy
-from communities.policy import Action
 
 from .. import selectors, workflow
+from ..actions import PilotAction
 from ..forms import MoveForm, TaskReportForm, show_errors
 from ..services import PilotError
 from ..services.moves import pilot_move
@@ -74,14 +74,14 @@ class PilotView(PilotMixin):
             owner=OWNERS[Stage(pilot.stage)].label, granted=stars(pilot.granted_star) if pilot.granted_star else "",
             overdue=(today - pilot.deadline).days if selectors.is_overdue(pilot, today) else 0,
             self_total=contract["total"], self_star=stars(contract["star"]), history=timeline(pilot),
-            moves=self.moves(), tasks=self.task_rows(policy.may(user, Action.EDIT_APPLICATION, pilot)),
+            moves=self.moves(), tasks=self.task_rows(policy.may(user, PilotAction.EDIT_APPLICATION, pilot)),
             reviews=[{"view": v, "url": reverse("pilots:review", args=[v.review.pk]),
                       "self_star": stars(v.score.self_star) if v.score else "",
                       "expert_star": stars(v.score.expert_star) if v.score else ""}
                      for v in selectors.reviews_of(pilot)],
             visits=visit_rows(pilot),
             visit_url=reverse("pilots:visit_add", args=[pilot.pk])
-            if pilot.stage in VISIT_STAGES and policy.may(user, Action.MANAGE_PILOTS, pilot) else "",
+            if pilot.stage in VISIT_STAGES and policy.may(user, PilotAction.MANAGE_PILOTS, pilot) else "",
         )
         return context
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from wagtail.admin import messages
 
 from communities import policy
-from communities.policy import Action
 
 from .. import selectors
+from ..actions import PilotAction
 from ..forms import AdjustForm, SelfcheckForm, show_errors
 from ..services import PilotError, reviews
 from ..stages import ReviewKind, stars
@@ -37,12 +37,12 @@ class ReviewMixin(PilotsView):
     @property
     def may_score(self) -> bool:
         return bool(self.view.is_current and self.view.score
-                    and policy.may(self.request.user, Action.SCORE_PILOT, self.review))
+                    and policy.may(self.request.user, PilotAction.SCORE_PILOT, self.review))
 
     @property
     def may_selfcheck(self) -> bool:
         return (self.view.is_current and self.review.kind != ReviewKind.APPLICATION and not self.view.signed_by
-                and policy.may(self.request.user, Action.EDIT_APPLICATION, self.pilot))
+                and policy.may(self.request.user, PilotAction.EDIT_APPLICATION, self.pilot))
 
     def categories(self, bound: AdjustForm | None) -> list[dict]:
         """The indicators by category, each with its form when the user may score (the bound one kept)."""
@@ -77,7 +77,7 @@ class AdjustView(ReviewMixin):
     http_method_names = ["post"]
 
     def post(self, request, *args, number: int, **kwargs):
-        if denied := refused(request, Action.SCORE_PILOT, self.review):
+        if denied := refused(request, PilotAction.SCORE_PILOT, self.review):
             return denied
         row = self.view.score.row(number) if self.view.score else None
         if row is None:
@@ -99,7 +99,7 @@ class SignView(ReviewMixin):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        if denied := refused(request, Action.SCORE_PILOT, self.review):
+        if denied := refused(request, PilotAction.SCORE_PILOT, self.review):
             return denied
         try:
             signoff = reviews.sign_off(user=request.user, review=self.review)
@@ -112,7 +112,7 @@ class SelfcheckView(ReviewMixin):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        if denied := refused(request, Action.EDIT_APPLICATION, self.pilot):
+        if denied := refused(request, PilotAction.EDIT_APPLICATION, self.pilot):
             return denied
         form = SelfcheckForm(request.POST)
         if form.is_valid():

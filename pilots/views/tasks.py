@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.http import Http404
 from django.views.decorators.http import require_POST
 
-from communities.policy import Action
-
 from .. import selectors
+from ..actions import PilotAction
 from ..forms import TaskReportForm
 from ..models import Task
 from ..services import PilotError, reviews
@@ -20,7 +19,7 @@ def task_report(request, pk: int):
         "pilot").first()
     if task is None:
         raise Http404("找不到该整改任务")
-    if denied := refused(request, Action.EDIT_APPLICATION, task):
+    if denied := refused(request, PilotAction.EDIT_APPLICATION, task):
         return denied
     form = TaskReportForm(request.POST)
     form.is_valid()

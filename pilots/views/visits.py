@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.shortcuts import redirect
 from wagtail.admin import messages
 
-from communities.policy import Action
-
+from ..actions import PilotAction
 from ..forms import VisitForm, show_errors
 from ..services import PilotError, visits
 from .base import pilot_url, refused
@@ -17,7 +16,7 @@ class VisitView(PilotMixin):
     template_name = "pilots/visit_form.html"
 
     def get(self, request, *args, **kwargs):
-        if denied := refused(request, Action.MANAGE_PILOTS, self.pilot):
+        if denied := refused(request, PilotAction.MANAGE_PILOTS, self.pilot):
             return denied
         return super().get(request, *args, **kwargs)
 
@@ -28,7 +27,7 @@ class VisitView(PilotMixin):
         return context
 
     def post(self, request, *args, **kwargs):
-        if denied := refused(request, Action.MANAGE_PILOTS, self.pilot):
+        if denied := refused(request, PilotAction.MANAGE_PILOTS, self.pilot):
             return denied
         form = VisitForm(request.POST, request.FILES)
         if form.is_valid():

@@ -8,6 +8,7 @@ from wagtail.models import ModelLogEntry
 from assessments import selectors, services
 from assessments.models import Assessment, IndicatorValue, ScoringPin
 from assessments.regions import region_by
+from audit.actors import system
 from communities.models import ProvincePage, Role, UnitPage
 from standards.models import RoundStatus
 from standards.versions import standard_save
@@ -23,7 +24,7 @@ def test_the_first_write_pins_the_version_and_it_never_moves_once_values_exist(a
     pin = ScoringPin.objects.get(round=assess)
     assert pin.standard == scoring_standard
     changed = {**scoring_standard.data, "title": scoring_standard.data["title"] + "（修订）"}
-    newer, created = standard_save(changed)
+    newer, created = standard_save(changed, user=system("tests"))
     assert created and newer.version == 2
     save(bureau, assess, city, 2, {"download_speed": "25"})
     assert ScoringPin.objects.get(round=assess).standard == scoring_standard
@@ -36,7 +37,7 @@ def test_the_first_write_pins_the_version_and_it_never_moves_once_values_exist(a
 def test_before_any_value_the_pin_follows_the_newest_version(assess, bureau, city, scoring_standard):
     services.assessment_start(user=bureau, round_=assess, region=city)
     assert ScoringPin.objects.get().standard == scoring_standard
-    newer, _ = standard_save({**scoring_standard.data, "title": "修订版"})
+    newer, _ = standard_save({**scoring_standard.data, "title": "修订版"}, user=system("tests"))
     save(bureau, assess, city, 1, {"percent": "90"})
     assert ScoringPin.objects.get().standard == newer  # nothing referred to version 1 yet
     moved = ModelLogEntry.objects.filter(action=services.PINNED).order_by("pk").last()

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from assessments.models import EvidenceFile, IndicatorValue
+from audit.actors import system
 from standards import scoring
 from standards.versions import load_file
 
@@ -28,7 +29,7 @@ def total(page) -> int:
 
 def test_bureau_enters_an_indicator_attaches_a_pdf_and_sees_total_and_plan_change(live_server, browser, demo,
                                                                                    round_):
-    load_file(scoring.BUNDLED)
+    load_file(scoring.BUNDLED, user=system("tests"))
     context = browser.new_context(**DESKTOP)
     context.set_default_timeout(15_000)
     page = context.new_page()

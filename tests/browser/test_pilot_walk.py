@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from assessments.regions import region_by
+from audit.actors import system
 from communities.models import ProvincePage, Role
 from communities.roles import assign
 from pilots.models import Pilot
@@ -39,9 +40,9 @@ PASSWORDS = {"bureau": "bureau-demo-2026", "province": PASSWORD, "expert": PASSW
 @pytest.fixture
 def people(live_server, browser, demo, round_, make_user):
     """Log a person in, in a browser context of their own (an expert only has the admin once assigned)."""
-    load_file(scoring.BUNDLED)
+    load_file(scoring.BUNDLED, user=system("tests"))
     province = make_user("province")
-    assign(province, Role.BUREAU, ProvincePage.objects.get())
+    assign(province, Role.BUREAU, ProvincePage.objects.get(), by=system("tests"))
     make_user("expert")
     contexts, refused = [], []
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from audit.actors import system
 from checklists import services
 from checklists.decisions import item_approve
 from checklists.evidence import evidence_add
@@ -57,7 +58,8 @@ def test_a_round_pinned_to_v1_keeps_its_results_verdicts_and_coverage(approved_v
     round_ = approved_v1_round
     before, coverage_before = stored(round_), figures(round_)
     assert coverage_before["units"][0]["smart_communities"] == 1
-    created = [version.version for version, new in load_bundled() if new and version.code == round_.standard.code]
+    loaded = load_bundled(user=system("tests"))
+    created = [version.version for version, new in loaded if new and version.code == round_.standard.code]
     assert created == [2] and latest().version == 2
     round_ = Round.objects.get(pk=round_.pk)
     assert round_.standard.version == 1 and not round_.standard.na_flags
@@ -69,8 +71,8 @@ def test_a_round_pinned_to_v1_keeps_its_results_verdicts_and_coverage(approved_v
 
 
 def test_a_new_round_opens_on_v2_and_reads_the_same_answer_under_v2(approved_v1_round, worker):
-    load_bundled()
-    round_2027, created = round_open("2027", name="2027年度")
+    load_bundled(user=system("tests"))
+    round_2027, created = round_open("2027", name="2027年度", user=system("tests"))
     assert created and round_2027.standard == latest() and round_2027.standard.version == 2
     values, marks = ITEM_24
     outcome = services.answer_save(round_=round_2027, community=CommunityPage.objects.get(code=SMART),
@@ -84,8 +86,8 @@ def test_a_new_round_opens_on_v2_and_reads_the_same_answer_under_v2(approved_v1_
 
 
 def test_the_phone_offers_the_box_only_on_options_v2_lets_be_marked(approved_v1_round, client, worker):
-    load_bundled()
-    round_open("2027")  # the newest open round is the one the phone fills
+    load_bundled(user=system("tests"))
+    round_open("2027", user=system("tests"))  # the newest open round is the one the phone fills
     client.force_login(worker)
     body = client.get("/c/379902001002/").content.decode()
     boxes = set(re.findall(r'name="na\.(\w+)" value="(\w+)"', body))
@@ -107,9 +109,9 @@ def test_the_phone_under_v1_still_offers_the_box_on_every_option_of_an_all_list(
 
 
 def test_the_results_import_refuses_a_mark_v2_forbids(round_, make_user, tmp_path, demo):
-    load_bundled()
+    load_bundled(user=system("tests"))
     Round.objects.filter(pk=round_.pk).update(status="closed")
-    round_open("2027")
+    round_open("2027", user=system("tests"))
     importer = make_user("district-clerk", Role.VERIFIER, CityPage.objects.get(code="379900"))
     values, marks = ITEM_24
     record = {"community": SMART, "round": "2027", "item": 24, "values": values, "not_applicable": marks,

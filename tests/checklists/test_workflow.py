@@ -8,11 +8,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from checklists import decisions, services
+from checklists.actions import ChecklistAction
 from checklists.evidence import evidence_add
 from checklists.models import ChecklistLogEntry, Evidence, ItemResult, Status
 from checklists.workflow import AFTER_RETURN, PAST, TRANSITIONS, TransitionError, possible_actions
 from communities.models import ProvincePage, Role, UnitPage
-from communities.policy import Action
 from standards.models import RoundStatus
 from standards.rounds import round_set_status
 from tests.checklists.photo_factory import make_jpeg
@@ -235,7 +235,8 @@ def test_withdrawing_a_resubmitted_return_puts_it_back_with_its_reason(round_, c
 
 
 def test_buttons_follow_the_table():
-    assert possible_actions(Status.SUBMITTED) == [Action.WITHDRAW, Action.APPROVE, Action.RETURN]
-    assert possible_actions(Status.APPROVED) == [Action.REOPEN]
-    assert possible_actions(Status.RETURNED) == [Action.SAVE, Action.SUBMIT]
+    A = ChecklistAction
+    assert possible_actions(Status.SUBMITTED) == [A.WITHDRAW, A.APPROVE, A.RETURN]
+    assert possible_actions(Status.APPROVED) == [ChecklistAction.REOPEN]
+    assert possible_actions(Status.RETURNED) == [ChecklistAction.SAVE, ChecklistAction.SUBMIT]
     assert possible_actions(Status.SUBMITTED, round_open=False) == []

@@ -17,15 +17,19 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from checklists import decisions, services
+from checklists.actions import ChecklistAction
 from checklists.selectors.mobile import evidence_action, evidence_for
 from communities import policy
+from communities.actions import CommunityAction
 from communities.models import Assignment, Role
 from communities.policy import ANYWHERE, EVERYWHERE, Action
 from communities.roles import assignment_create
+from coverage.actions import CoverageAction
 from coverage.models import CoverageSnapshot
 from coverage.rollup import coverage_for_round, report_for, snapshot_create
 from coverage.selectors import coverage_scope
 from review.selectors import reviewable_result
+from standards.actions import StandardAction
 from standards.models import Round, RoundStatus, StandardVersion
 from standards.rounds import round_create, round_set_status, round_update
 from standards.versions import standard_save
@@ -151,8 +155,8 @@ def _decide(name: str):
     def request(world, client, scope):
         return client.post(reverse(f"review:{name}", args=[world.results[scope, item]]), data)
 
-    return Way(Action(name), REVIEW, lambda w, s: w.result(s, item), service, request, _redirect_to("/admin/review/"),
-               _result_state(item))
+    return Way(policy.action_named(name), REVIEW, lambda w, s: w.result(s, item), service, request,
+               _redirect_to("/admin/review/"), _result_state(item))
 
 
 # --- evidence and coverage: reads -----------------------------------------------------------------------------
@@ -176,7 +180,7 @@ def _report(action: Action, surface: str, url: str, params: dict) -> Way:
         where = coverage_scope(user, action)
         if where is None:
             return False
-        data = report_for(world.round, where).data if action == Action.EXPORT_COVERAGE else coverage_for_round(
+        data = report_for(world.round, where).data if action == CoverageAction.EXPORT_COVERAGE else coverage_for_round(
             world.round, where)
         return world.code(scope) in {c["code"] for c in data["communities"]}
 
@@ -194,7 +198,7 @@ def _round_fields(round_: Round, **changes) -> dict:
 
 
 def _round_way(service, request, succeeded, state) -> Way:
-    return Way(Action.MANAGE_ROUND, ADMIN, lambda w, s: w.round, service, request, succeeded, state)
+    return Way(StandardAction.MANAGE_ROUND, ADMIN, lambda w, s: w.round, service, request, succeeded, state)
 
 
 def _changed_standard(world) -> dict:
@@ -217,29 +221,29 @@ def _assign_request(world, client, scope):
 
 
 WAYS: dict[str, Way] = {
-    "view": Way(Action.VIEW_CHECKLIST, PAGE, _community,
-                lambda w, u, s: policy.may(u, Action.VIEW_CHECKLIST, _community(w, s)),
+    "view": Way(ChecklistAction.VIEW_CHECKLIST, PAGE, _community,
+                lambda w, u, s: policy.may(u, ChecklistAction.VIEW_CHECKLIST, _community(w, s)),
                 lambda w, c, s: c.get(_phone(w, s)), _status(200)),
-    "review": Way(Action.REVIEW, REVIEW, lambda w, s: w.result(s, SUBMITTED_ITEM),
+    "review": Way(ChecklistAction.REVIEW, REVIEW, lambda w, s: w.result(s, SUBMITTED_ITEM),
                   lambda w, u, s: reviewable_result(u, w.results[s, SUBMITTED_ITEM]) is not None,
                   lambda w, c, s: c.get(reverse("review:inspect", args=[w.results[s, SUBMITTED_ITEM]])),
                   _status(200)),
-    "save": Way(Action.SAVE, JSON, _community, _save, _save_request, _json_ok, _result_state(DRAFT_ITEM)),
-    "submit": Way(Action.SUBMIT, JSON, lambda w, s: w.result(s, COMPLETE_ITEM),
+    "save": Way(ChecklistAction.SAVE, JSON, _community, _save, _save_request, _json_ok, _result_state(DRAFT_ITEM)),
+    "submit": Way(ChecklistAction.SUBMIT, JSON, lambda w, s: w.result(s, COMPLETE_ITEM),
                   lambda w, u, s: services.item_submit(result=w.result(s, COMPLETE_ITEM), user=u),
                   lambda w, c, s: _post_json(c, _phone(w, s, f"items/{COMPLETE_ITEM}/submit/")), _json_ok,
                   _result_state(COMPLETE_ITEM)),
     # A worker takes a submitted item back: the service and the phone's button are being built (issue 9's phone
     # pages); until then only the policy's answer is checked, and this Way is never driven.
-    "withdraw": Way(Action.WITHDRAW, JSON, _community, None, None, None),
+    "withdraw": Way(ChecklistAction.WITHDRAW, JSON, _community, None, None, None),
     "approve": _decide("approve"),
     "return": _decide("return"),
     "reopen": _decide("reopen"),
-    "evidence": _evidence(COMPLETE_ITEM, Action.VIEW_EVIDENCE),
-    "evidence_24": _evidence(SENSITIVE_ITEM, Action.VIEW_SENSITIVE_EVIDENCE),
-    "export": _report(Action.EXPORT_COVERAGE, EXPORT, "/admin/coverage/export/", {"format": "json"}),
-    "api": _report(Action.COVERAGE_API, API, "/api/coverage/", {}),
-    "snapshot": Way(Action.SNAPSHOT, ADMIN, lambda w, s: ANYWHERE,
+    "evidence": _evidence(COMPLETE_ITEM, ChecklistAction.VIEW_EVIDENCE),
+    "evidence_24": _evidence(SENSITIVE_ITEM, ChecklistAction.VIEW_SENSITIVE_EVIDENCE),
+    "export": _report(CoverageAction.EXPORT_COVERAGE, EXPORT, "/admin/coverage/export/", {"format": "json"}),
+    "api": _report(CoverageAction.COVERAGE_API, API, "/api/coverage/", {}),
+    "snapshot": Way(CoverageAction.SNAPSHOT, ADMIN, lambda w, s: ANYWHERE,
                     lambda w, u, s: snapshot_create(round_=w.round, user=u, note="申报定稿"),
                     lambda w, c, s: c.post(reverse("coverage:snapshot_create") + f"?round={w.round.code}",
                                            {"note": "申报定稿"}),
@@ -261,12 +265,12 @@ WAYS: dict[str, Way] = {
         lambda w, c, s: c.post(reverse("rounds:reopen", args=[w.closed_round.pk]), {"reason": "补录"}),
         _redirect_to("/admin/rounds/status/"), lambda w, s: Round.objects.get(pk=w.closed_round.pk).status),
     "standard_edit": Way(
-        Action.EDIT_STANDARD, ADMIN, lambda w, s: EVERYWHERE,
+        StandardAction.EDIT_STANDARD, ADMIN, lambda w, s: EVERYWHERE,
         lambda w, u, s: standard_save(_changed_standard(w), user=u, note="修订"),
         lambda w, c, s: c.post(reverse("standards:edit", args=[w.standard.pk]),
                                {"text": yaml.safe_dump(_changed_standard(w), allow_unicode=True), "note": "修订"}),
         _redirect_to("/admin/standards/"), lambda w, s: StandardVersion.objects.count()),
-    "assign_roles": Way(Action.ASSIGN_ROLES, ADMIN, lambda w, s: EVERYWHERE, _assign, _assign_request,
+    "assign_roles": Way(CommunityAction.ASSIGN_ROLES, ADMIN, lambda w, s: EVERYWHERE, _assign, _assign_request,
                         _redirect_to("/admin/assignments/"),
                         lambda w, s: Assignment.objects.filter(user__username="newcomer").count()),
 }

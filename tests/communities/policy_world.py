@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db import transaction
 
+from audit.actors import system
 from checklists import decisions, services
 from checklists.evidence import evidence_add
 from checklists.models import Evidence, ItemResult
@@ -96,7 +97,7 @@ def _users() -> dict[str, int]:
         if kind is None:
             user.groups.add(Group.objects.get(name=ADMIN_GROUP))
         else:
-            assign(user, kind, _region(region))
+            assign(user, kind, _region(region), by=system("tests"))
         ids[role] = user.pk
     return ids
 
@@ -116,9 +117,9 @@ def _answer(world: World, admin, scope: str, item: int, *, photo_seed: int | Non
 
 def build_world() -> World:
     """Build the province, the users and, in every community, one item in each state the table needs."""
-    standard, _ = load_file()
-    closed, _ = round_open("2025", name="2025年度")
-    round_, _ = round_open("2026", name="2026年度")
+    standard, _ = load_file(user=system("tests"))
+    closed, _ = round_open("2025", name="2025年度", user=system("tests"))
+    round_, _ = round_open("2026", name="2026年度", user=system("tests"))
     build_region([("379801", "主城区", "main_urban_district", [("001", "subdistrict", 2)]),
                   ("379802", "某县", "county", [("001", "subdistrict", 1)])])
     build_region([("379701", "另一区", "main_urban_district", [("001", "subdistrict", 1)])], ("379700", "另一市"))

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
+from audit.actors import system
 from communities.models import Assignment, CommunityPage, Role, UnitPage
 from communities.roles import assign
 from tests.communities import policy_world
@@ -61,7 +62,7 @@ def test_a_new_verifier_is_in_the_group_and_can_open_the_queue(admin_client, wor
 
 
 def test_editing_moves_the_verifier_to_another_unit_and_logs_both(admin_client, world, newcomer):
-    assignment = assign(newcomer, Role.VERIFIER, UnitPage.objects.get(code="379802"))
+    assignment = assign(newcomer, Role.VERIFIER, UnitPage.objects.get(code="379802"), by=system("tests"))
     home = UnitPage.objects.get(code="379801")
     _, response = fill_and_post(admin_client, reverse("assignments:edit", args=[assignment.pk]), {"region": home.pk})
     assert response.status_code == 302
@@ -76,8 +77,8 @@ def test_editing_moves_the_verifier_to_another_unit_and_logs_both(admin_client, 
 
 
 def test_deleting_the_last_assignment_of_a_role_takes_the_user_out_of_its_group(admin_client, world, newcomer):
-    first = assign(newcomer, Role.VERIFIER, UnitPage.objects.get(code="379801"))
-    second = assign(newcomer, Role.VERIFIER, UnitPage.objects.get(code="379802"))
+    first = assign(newcomer, Role.VERIFIER, UnitPage.objects.get(code="379801"), by=system("tests"))
+    second = assign(newcomer, Role.VERIFIER, UnitPage.objects.get(code="379802"), by=system("tests"))
     for assignment, still_verifier in ((first, True), (second, False)):
         _, response = fill_and_post(admin_client, reverse("assignments:delete", args=[assignment.pk]))
         assert response.status_code == 302
@@ -113,8 +114,8 @@ def test_a_wrong_level_is_refused_in_chinese_and_saves_nothing(admin_client, wor
 
 def test_an_edit_into_an_existing_assignment_is_refused_and_changes_nothing(admin_client, world, newcomer):
     home, county = UnitPage.objects.get(code="379801"), UnitPage.objects.get(code="379802")
-    assign(newcomer, Role.VERIFIER, home)
-    other = assign(newcomer, Role.VERIFIER, county)
+    assign(newcomer, Role.VERIFIER, home, by=system("tests"))
+    other = assign(newcomer, Role.VERIFIER, county, by=system("tests"))
     _, response = fill_and_post(admin_client, reverse("assignments:edit", args=[other.pk]), {"region": home.pk})
     assert response.status_code == 200 and "已经存在" in response.content.decode()
     other.refresh_from_db()
@@ -123,7 +124,7 @@ def test_an_edit_into_an_existing_assignment_is_refused_and_changes_nothing(admi
 
 @pytest.mark.parametrize("role", ["verifier", "city_verifier", "bureau", "province_bureau"])
 def test_only_administrators_may_assign_change_or_remove_roles(client, world, newcomer, role):
-    target = assign(newcomer, Role.VERIFIER, UnitPage.objects.get(code="379802"))
+    target = assign(newcomer, Role.VERIFIER, UnitPage.objects.get(code="379802"), by=system("tests"))
     home = UnitPage.objects.get(code="379801")
     client.force_login(world.user(role))
     for url, data in ((reverse("assignments:add"), {"user": newcomer.pk, "role": Role.VERIFIER, "region": home.pk}),

@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
+from audit.actors import system
 from communities.models import CityPage, CommunityPage, StreetPage, UnitPage
 from communities.register import COLUMNS, RegisterFileError, import_register
 
@@ -17,6 +18,8 @@ ROWS = [
     ["370100", "济南市", "370124", "平阴县", "county", "370124101", "东阿镇", "town",
      "370124101001", "东阿村", "300"],
 ]
+
+SYSTEM = system("tests")
 
 
 def csv_bytes(rows, encoding="utf-8", header=COLUMNS) -> bytes:
@@ -52,7 +55,7 @@ def assert_imported():
 @pytest.mark.django_db
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_csv_in_every_encoding_excel_saves(encoding):
-    report = import_register(csv_bytes(ROWS, encoding), "register.csv")
+    report = import_register(csv_bytes(ROWS, encoding), "register.csv", actor=SYSTEM)
     assert report.ok, report.errors
     assert report.created == {"city": 1, "unit": 2, "street": 2, "community": 3}
     assert_imported()
@@ -63,12 +66,12 @@ def test_gbk_file_really_is_not_utf8():
     content = csv_bytes(ROWS, "gbk")
     with pytest.raises(UnicodeDecodeError):
         content.decode("utf-8")
-    assert import_register(content, "register.csv").ok
+    assert import_register(content, "register.csv", actor=SYSTEM).ok
 
 
 @pytest.mark.django_db
 def test_xlsx_with_numeric_codes():
-    report = import_register(xlsx_bytes(ROWS), "register.xlsx")
+    report = import_register(xlsx_bytes(ROWS), "register.xlsx", actor=SYSTEM)
     assert report.ok, report.errors
     assert_imported()
 
@@ -88,7 +91,7 @@ def test_several_bad_rows_import_nothing_and_name_every_row():
         ["370100", "济南市", "370102", "历下区", "main_urban_district", "370102001", "解放路街道", "village",
          "370102001007", "坏街道类型", "-3"],                    # row 7: street kind + households
     ]
-    report = import_register(csv_bytes(rows), "register.csv")
+    report = import_register(csv_bytes(rows), "register.csv", actor=SYSTEM)
     assert not report.ok
     by_row = {}
     for error in report.errors:
@@ -106,22 +109,22 @@ def test_several_bad_rows_import_nothing_and_name_every_row():
 def test_missing_columns_are_refused():
     header = [c for c in COLUMNS if c != "street_kind"]
     with pytest.raises(RegisterFileError, match="缺少列：street_kind"):
-        import_register(csv_bytes([r[:7] + r[8:] for r in ROWS], header=header), "register.csv")
+        import_register(csv_bytes([r[:7] + r[8:] for r in ROWS], header=header), "register.csv", actor=SYSTEM)
 
 
 @pytest.mark.django_db
 def test_inconsistent_parent_descriptions_are_refused():
     rows = [ROWS[0], ROWS[1][:5] + ["370102001", "另一个名字", "subdistrict", "370102001002", "幸福社区", ""]]
-    report = import_register(csv_bytes(rows), "register.csv")
+    report = import_register(csv_bytes(rows), "register.csv", actor=SYSTEM)
     assert [e.row for e in report.errors] == [3]
     assert "与第2行不一致" in report.errors[0].message
 
 
 @pytest.mark.django_db
 def test_reimport_updates_by_code_and_never_deletes():
-    import_register(csv_bytes(ROWS), "register.csv")
+    import_register(csv_bytes(ROWS), "register.csv", actor=SYSTEM)
     renamed = [ROWS[0][:9] + ["和平社区（新）", "1300"]]
-    report = import_register(csv_bytes(renamed), "register.csv")
+    report = import_register(csv_bytes(renamed), "register.csv", actor=SYSTEM)
     assert report.ok and report.updated["community"] == 1 and report.created["community"] == 0
     assert CommunityPage.objects.get(code="370102001001").title == "和平社区（新）"
     assert CommunityPage.objects.get(code="370102001001").households == 1300
@@ -130,18 +133,18 @@ def test_reimport_updates_by_code_and_never_deletes():
 
 @pytest.mark.django_db
 def test_reimport_moves_a_community_to_its_new_street():
-    import_register(csv_bytes(ROWS), "register.csv")
+    import_register(csv_bytes(ROWS), "register.csv", actor=SYSTEM)
     moved = ROWS[1][:5] + ["370102002", "新街道", "subdistrict", "370102002002", "幸福社区", ""]
     original = ROWS[1][:5] + ["370102002", "新街道", "subdistrict", "370102001002", "幸福社区", ""]
     # The code prefix rule still applies, so a community cannot be moved under a street that does not prefix it.
-    assert not import_register(csv_bytes([original]), "register.csv").ok
-    assert import_register(csv_bytes([moved]), "register.csv").ok
+    assert not import_register(csv_bytes([original]), "register.csv", actor=SYSTEM).ok
+    assert import_register(csv_bytes([moved]), "register.csv", actor=SYSTEM).ok
     assert StreetPage.objects.get(code="370102002").communities.count() == 1
 
 
 @pytest.mark.django_db
 def test_dry_run_validates_only():
-    report = import_register(csv_bytes(ROWS), "register.csv", dry_run=True)
+    report = import_register(csv_bytes(ROWS), "register.csv", actor=SYSTEM, dry_run=True)
     assert report.ok and report.dry_run and not UnitPage.objects.exists()
 
 

@@ -3,15 +3,16 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from audit.actors import system
+from checklists.actions import ChecklistAction
 from communities import policy
 from communities.models import Assignment, CityPage, CommunityPage, Role, UnitKind, UnitPage
-from communities.policy import Action
 from communities.roles import assign
 from communities.selectors import roles_of
 from tests.factories import CommunityFactory, StreetFactory, UnitFactory, UserFactory, VerifierFactory
 
 
-def communities(user, action=Action.VIEW_AUDIT):
+def communities(user, action=ChecklistAction.VIEW_AUDIT):
     return policy.in_scope(user, action, CommunityPage.objects.all())
 
 
@@ -33,12 +34,12 @@ def test_demo_users_see_only_their_regions(demo):
     assert set(communities(verifier).values_list("unit__code", flat=True)) == {"379902", "379903"}
     assert communities(bureau).count() == CommunityPage.objects.filter(city__code="379900").count() >= 30
     assert communities(admin).count() == CommunityPage.objects.count()
-    units = policy.in_scope(verifier, Action.REVIEW, UnitPage.objects.all())
+    units = policy.in_scope(verifier, ChecklistAction.REVIEW, UnitPage.objects.all())
     assert set(units.values_list("code", flat=True)) == {"379902", "379903"}
     county = CommunityPage.objects.get(code="379921001001")
-    assert not policy.may(verifier, Action.REVIEW, county)
-    assert not policy.may(worker, Action.VIEW_CHECKLIST, CommunityPage.objects.get(code="379902001003"))
-    assert policy.may(bureau, Action.REVIEW, county)
+    assert not policy.may(verifier, ChecklistAction.REVIEW, county)
+    assert not policy.may(worker, ChecklistAction.VIEW_CHECKLIST, CommunityPage.objects.get(code="379902001003"))
+    assert policy.may(bureau, ChecklistAction.REVIEW, county)
     assert roles_of(worker) == {Role.WORKER}
 
 
@@ -48,8 +49,8 @@ def test_role_scope_is_per_role():
     CommunityFactory.create_batch(2, parent=StreetFactory(parent=unit))
     CommunityFactory()  # elsewhere
     user = VerifierFactory(regions=[unit])
-    assert communities(user, Action.SAVE).count() == 0
-    assert communities(user, Action.APPROVE).count() == CommunityPage.objects.filter(unit=unit).count() == 2
+    assert communities(user, ChecklistAction.SAVE).count() == 0
+    assert communities(user, ChecklistAction.APPROVE).count() == CommunityPage.objects.filter(unit=unit).count() == 2
 
 
 @pytest.mark.django_db
@@ -57,11 +58,11 @@ def test_assignment_level_is_checked():
     community = CommunityFactory()
     user = UserFactory()
     with pytest.raises(ValidationError, match="社区工作人员只能分配到"):
-        assign(user, Role.WORKER, community.unit)
+        assign(user, Role.WORKER, community.unit, by=system("tests"))
     with pytest.raises(ValidationError, match="区县审核人员只能分配到"):
-        assign(user, Role.VERIFIER, CommunityPage.objects.first())
+        assign(user, Role.VERIFIER, CommunityPage.objects.first(), by=system("tests"))
     assert not Assignment.objects.filter(user=user).exists()
-    assign(user, Role.BUREAU, CityPage.objects.get(code=community.city.code))
+    assign(user, Role.BUREAU, CityPage.objects.get(code=community.city.code), by=system("tests"))
     assert user.groups.filter(name="大数据局").exists()
 
 
@@ -71,7 +72,7 @@ def test_anonymous_sees_nothing():
 
     CommunityFactory()
     assert communities(AnonymousUser()).count() == 0
-    assert not policy.may(AnonymousUser(), Action.VIEW_CHECKLIST)
+    assert not policy.may(AnonymousUser(), ChecklistAction.VIEW_CHECKLIST)
 
 
 def test_seed_demo_builds_the_demo_city(demo):

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from audit.actors import system
 from communities.models import CityPage, ProvincePage, Role
 from standards.rounds import round_open
 from tests.coverage.coverage_factory import (
@@ -55,7 +56,7 @@ def test_admin_sees_everything(client, round_, demo):
 def test_unknown_round_is_404_and_the_default_is_the_newest_open_round(client, round_, demo):
     login(client, "bureau")
     assert client.get("/api/coverage/", {"round": "1999"}).status_code == 404
-    round_open("2027", name="2027年度")
+    round_open("2027", name="2027年度", user=system("tests"))
     assert client.get("/api/coverage/").json()["round"] == "2027"
 
 

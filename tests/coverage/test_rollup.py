@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from checklists.evidence import evidence_add
 from checklists.models import ItemResult, Status
 from communities.models import CommunityPage
-from communities.policy import Action
+from coverage.actions import CoverageAction
 from coverage.models import CoverageSnapshot
 from coverage.rollup import coverage_for_round, report_for, restrict, snapshot_create
 from coverage.selectors import ALL, Scope, coverage_scope, item_cells
@@ -249,7 +249,7 @@ def test_scope_of_roles(demo, make_user):
     assert verifier.city_codes == frozenset() and verifier.unit_codes == {"379902", "379903"}
     assert coverage_scope(users.get(username="worker")) is None
     assert coverage_scope(users.get(username="admin")) is ALL
-    assert coverage_scope(users.get(username="verifier"), Action.COVERAGE_API) is None
+    assert coverage_scope(users.get(username="verifier"), CoverageAction.COVERAGE_API) is None
 
 
 def test_restricted_figures_match_the_full_ones(round_, demo):

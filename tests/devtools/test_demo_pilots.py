@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from communities import policy
-from communities.policy import EVERYWHERE, Action
+from communities.policy import EVERYWHERE
+from pilots.actions import PilotAction
 from pilots.models import Application, Batch, Pilot, StageRecord
 from pilots.selectors import visible_pilots
 from pilots.stages import Stage
@@ -28,8 +29,8 @@ def test_runs_twice_without_duplicating(round_, demo, scoring_standard, settings
     assert StageRecord.objects.filter(pilot=pilot).count() == 2
     users = get_user_model().objects
     province, expert = users.get(username="province"), users.get(username="expert")
-    assert province.check_password("province-demo-2026") and policy.may(province, Action.MANAGE_PILOTS, EVERYWHERE)
-    assert list(visible_pilots(expert)) == [pilot] and policy.may(expert, Action.SCORE_PILOT, pilot.reviews.get())
+    assert province.check_password("province-demo-2026") and policy.may(province, PilotAction.MANAGE_PILOTS, EVERYWHERE)
+    assert list(visible_pilots(expert)) == [pilot] and policy.may(expert, PilotAction.SCORE_PILOT, pilot.reviews.get())
 
 
 def test_refused_outside_debug(db, settings):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from audit.actors import system
 from communities.models import ProvincePage, Role
 from communities.roles import assign
 
@@ -10,7 +11,7 @@ from communities.roles import assign
 def province(demo, make_user):
     """A bureau user of the whole province (省大数据局)."""
     user = make_user("province")
-    assign(user, Role.BUREAU, ProvincePage.objects.get())
+    assign(user, Role.BUREAU, ProvincePage.objects.get(), by=system("tests"))
     return user
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from assessments import services as assessment_services
 from assessments.regions import Region
 from communities.models import CityPage
-from communities.policy import Action
+from pilots.actions import PilotAction
 from pilots.models import Batch, Pilot
 from pilots.services import applications, batches, reviews, visits
 from pilots.services.moves import TaskInput, pilot_move
@@ -147,7 +147,7 @@ ROUTE = {
 
 
 def actor(walk: Walk, move: str):
-    return walk.bureau if BY_NAME[move].action == Action.EDIT_APPLICATION else walk.province
+    return walk.bureau if BY_NAME[move].action == PilotAction.EDIT_APPLICATION else walk.province
 
 
 def at_stage(walk: Walk, stage: Stage, the_batch: Batch | None = None) -> Pilot:

@@ -14,7 +14,8 @@ import pytest
 
 from communities import policy
 from communities.models import UnitKind
-from communities.policy import ANYWHERE, EVERYWHERE, Action
+from communities.policy import ANYWHERE, EVERYWHERE
+from pilots.actions import PilotAction
 from pilots.experts import expert_assign
 from pilots.models import Application, Batch, Pilot
 from tests.factories import (
@@ -99,16 +100,16 @@ def world():
 @pytest.mark.parametrize(("action", "user", "expected"), list(rows()))
 def test_pilot_policy_table(world, action, user, expected):
     users, objects = world
-    got = {column: policy.may(users[user], Action(action), objects[column]) for column in COLUMNS}
+    got = {column: policy.may(users[user], policy.action_named(action), objects[column]) for column in COLUMNS}
     assert got == expected
 
 
 def test_an_expert_holds_nothing_but_their_applications(world):
     users, _ = world
     expert = users["expert_a"]
-    assert policy.may(expert, Action.VIEW_PILOTS, ANYWHERE)
-    assert not policy.may(expert, Action.VIEW_PILOTS, EVERYWHERE)
-    others = [a for a in Action if a not in (Action.VIEW_PILOTS, Action.SCORE_PILOT)]
+    assert policy.may(expert, PilotAction.VIEW_PILOTS, ANYWHERE)
+    assert not policy.may(expert, PilotAction.VIEW_PILOTS, EVERYWHERE)
+    others = [a for a in policy.RULES if a not in (PilotAction.VIEW_PILOTS, PilotAction.SCORE_PILOT)]
     assert [a for a in others if policy.may(expert, a, ANYWHERE)] == []
     assert expert.groups.filter(name="评估专家").exists()
     assert not expert.assignments.exists()

@@ -16,8 +16,8 @@ from wagtail.models import ModelLogEntry
 
 from communities import policy
 from communities.models import Role, UnitPage
-from communities.policy import Action
 from pilots import experts, workflow
+from pilots.actions import PilotAction
 from pilots.models import Pilot
 from pilots.selectors import moves_for
 from pilots.services import PilotError, applications
@@ -30,8 +30,8 @@ from tests.pilots.pilot_factory import Walk, arguments, at_stage, batch, drafted
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 # Who holds each action of the table on a county's pilot (EDIT_APPLICATION is local: never the province's).
 ALLOWED = {
-    Action.EDIT_APPLICATION: {"city_bureau", "county_bureau", "admin"},
-    Action.MANAGE_PILOTS: {"province", "admin"},
+    PilotAction.EDIT_APPLICATION: {"city_bureau", "county_bureau", "admin"},
+    PilotAction.MANAGE_PILOTS: {"province", "admin"},
 }
 # 提交申报 is asked of the application, which is the city's (a county's bureau does not submit for the city).
 ALLOWED_TO_SUBMIT = {"city_bureau", "admin"}
@@ -153,7 +153,7 @@ def test_who_may_make_each_move(move, walk, actors):
         assert move not in moves_for(user, pilot), name
         assert state(pilot) == before, name
     # The others who may are tried and undone; the stage's owner then makes the move for real.
-    performer = "province" if move.action == Action.MANAGE_PILOTS else "city_bureau"
+    performer = "province" if move.action == PilotAction.MANAGE_PILOTS else "city_bureau"
     for name in sorted(allowed - {performer}):
         assert move in moves_for(actors[name], pilot), name
         assert tried(actors[name], pilot, move.name) == move.target, name
@@ -175,9 +175,9 @@ def test_a_county_bureau_has_no_say_over_the_citys_application_or_pilot(walk, ac
     city_pilot = drafted(walk.bureau, walk.round_, city, the_batch)
     application, county_bureau = city_pilot.application, actors["county_bureau"]
     assert county_pilot.application == application
-    assert policy.may(county_bureau, Action.EDIT_APPLICATION, county_pilot)
-    assert not policy.may(county_bureau, Action.EDIT_APPLICATION, city_pilot)
-    assert not policy.may(county_bureau, Action.EDIT_APPLICATION, application)
+    assert policy.may(county_bureau, PilotAction.EDIT_APPLICATION, county_pilot)
+    assert not policy.may(county_bureau, PilotAction.EDIT_APPLICATION, city_pilot)
+    assert not policy.may(county_bureau, PilotAction.EDIT_APPLICATION, application)
     for attempt in (
         lambda: applications.report_save(user=county_bureau, application=application, report="县里写的"),
         lambda: applications.application_submit(user=county_bureau, application=application),

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
+from audit.actors import system
 from standards import scoring
 from standards.models import Round, StandardVersion
 from standards.rounds import round_open
@@ -70,10 +71,10 @@ def test_every_bundled_file_has_the_recorded_digest_of_its_spec_file():
 
 @pytest.mark.django_db
 def test_a_fresh_database_gets_both_versions_and_the_scoring_standard():
-    loaded = load_bundled()
+    loaded = load_bundled(user=system("tests"))
     assert [(v.code, v.version, created) for v, created in loaded] == [
         ("SD-ZHSQ-2019", 1, True), ("SD-ZHSQ-2019", 2, True), ("SD-ZHCS-2019", 1, True)]
-    assert [(v.code, v.version, created) for v, created in load_bundled()] == [
+    assert [(v.code, v.version, created) for v, created in load_bundled(user=system("tests"))] == [
         ("SD-ZHSQ-2019", 1, False), ("SD-ZHSQ-2019", 2, False), ("SD-ZHCS-2019", 1, False)]
     assert StandardVersion.objects.count() == 3
     assert latest().version == 2 and latest().data["issuer"] == "数字山东建设专项小组办公室"
@@ -82,8 +83,8 @@ def test_a_fresh_database_gets_both_versions_and_the_scoring_standard():
 
 @pytest.mark.django_db
 def test_a_database_that_had_version_1_gets_version_2():
-    v1, _ = load_file()
-    round_2026, _ = round_open("2026")
+    v1, _ = load_file(user=system("tests"))
+    round_2026, _ = round_open("2026", user=system("tests"))
     out = StringIO()
     call_command("load_standard", stdout=out)
     assert "内容未变化，沿用：SD-ZHSQ-2019 第1版" in out.getvalue()
@@ -91,24 +92,25 @@ def test_a_database_that_had_version_1_gets_version_2():
     assert "已创建新版本：SD-ZHCS-2019 第1版" in out.getvalue()
     assert StandardVersion.objects.get(pk=v1.pk).checksum == v1.checksum
     assert Round.objects.get(code="2026").standard == v1
-    assert round_open("2027")[0].standard == latest() != v1
+    assert round_open("2027", user=system("tests"))[0].standard == latest() != v1
 
 
 @pytest.mark.django_db
 def test_reloading_the_bundle_never_pushes_an_older_text_over_a_later_version():
-    load_bundled()
+    load_bundled(user=system("tests"))
     edited = parse(BUNDLED_V2.read_text(encoding="utf-8"))
     edited["title"] += "（修订）"
-    v3, _ = standard_save(edited, note="管理员修订")
-    load_bundled()
+    v3, _ = standard_save(edited, note="管理员修订", user=system("tests"))
+    load_bundled(user=system("tests"))
     assert latest() == v3 and StandardVersion.objects.filter(code="SD-ZHSQ-2019").count() == 3
     # One file given: a changed text against the newest version is a new version, as before.
-    assert load_file(BUNDLED_V2) == (StandardVersion.objects.get(code="SD-ZHSQ-2019", version=4), True)
+    v4 = load_file(BUNDLED_V2, user=system("tests"))
+    assert v4 == (StandardVersion.objects.get(code="SD-ZHSQ-2019", version=4), True)
 
 
 @pytest.mark.django_db
 def test_describe_standard_reproduces_v2_item_for_item_and_still_describes_v1():
-    load_bundled()
+    load_bundled(user=system("tests"))
     ours, spec = described(), spec_data("smart-community-standard.v2.yaml", BUNDLED_V2)
     assert ours["version"] == 2
     assert ours["code"] == spec["code"] == "SD-ZHSQ-2019"
@@ -124,7 +126,7 @@ def test_describe_standard_reproduces_v2_item_for_item_and_still_describes_v1():
 
 @pytest.mark.django_db
 def test_describe_standard_describes_the_scoring_standard():
-    load_bundled()
+    load_bundled(user=system("tests"))
     ours = described("--code", "SD-ZHCS-2019")
     spec = spec_data("smart-city-scoring.yaml", scoring.BUNDLED)
     assert ours["version"] == 1
@@ -133,12 +135,12 @@ def test_describe_standard_describes_the_scoring_standard():
 
 @pytest.mark.django_db
 def test_load_standard_is_idempotent_and_a_change_makes_a_new_version():
-    first, created = load_file()
-    again, created_again = load_file()
+    first, created = load_file(user=system("tests"))
+    again, created_again = load_file(user=system("tests"))
     assert created and not created_again and again.pk == first.pk
     changed = parse(BUNDLED.read_text(encoding="utf-8"))
     changed["items"][7]["rules"][0]["percent"] = 65
-    second, created = standard_save(changed, note="调整智能照明阈值")
+    second, created = standard_save(changed, note="调整智能照明阈值", user=system("tests"))
     assert created and second.version == 2
     assert StandardVersion.objects.get(version=1).item(8)["rules"][0]["percent"] == 60
     assert second.item(8)["rules"][0]["percent"] == 65
@@ -146,10 +148,10 @@ def test_load_standard_is_idempotent_and_a_change_makes_a_new_version():
 
 @pytest.mark.django_db
 def test_a_round_stays_pinned_to_its_version():
-    v1, _ = load_file()
-    round_2026, _ = round_open("2026")
-    v2, _ = load_file(BUNDLED_V2)
-    round_2027, _ = round_open("2027")
+    v1, _ = load_file(user=system("tests"))
+    round_2026, _ = round_open("2026", user=system("tests"))
+    v2, _ = load_file(BUNDLED_V2, user=system("tests"))
+    round_2027, _ = round_open("2027", user=system("tests"))
     assert Round.objects.get(code="2026").standard == v1
     assert round_2027.standard == v2
     assert describe(v2)["version"] == 2
@@ -157,34 +159,34 @@ def test_a_round_stays_pinned_to_its_version():
 
 @pytest.mark.django_db
 def test_reopening_a_round_keeps_its_version():
-    v1, _ = load_file()
-    round_, _ = round_open("2026")
+    v1, _ = load_file(user=system("tests"))
+    round_, _ = round_open("2026", user=system("tests"))
     round_.status = "closed"
     round_.save()
-    load_bundled()
-    reopened, created = round_open("2026")
+    load_bundled(user=system("tests"))
+    reopened, created = round_open("2026", user=system("tests"))
     assert not created and reopened.is_open and reopened.standard == v1
 
 
 @pytest.mark.django_db
 def test_a_round_is_never_pinned_to_the_scoring_standard():
-    load_file(scoring.BUNDLED)
+    load_file(scoring.BUNDLED, user=system("tests"))
     with pytest.raises(StandardError, match="尚未载入标准 SD-ZHSQ-2019"):
-        round_open("2026")
+        round_open("2026", user=system("tests"))
     with pytest.raises(StandardError, match="不能绑定城市/区县评分标准"):
-        round_open("2026", standard_code="SD-ZHCS-2019")
-    load_bundled()
-    assert round_open("2026")[0].standard == latest()
+        round_open("2026", standard_code="SD-ZHCS-2019", user=system("tests"))
+    load_bundled(user=system("tests"))
+    assert round_open("2026", user=system("tests"))[0].standard == latest()
     assert list(StandardVersion.objects.community().values_list("code", "version")) == [
         ("SD-ZHSQ-2019", 2), ("SD-ZHSQ-2019", 1)]
 
 
 @pytest.mark.django_db
 def test_a_standard_keeps_its_kind_across_versions():
-    load_bundled()
+    load_bundled(user=system("tests"))
     community = parse(BUNDLED_V2.read_text(encoding="utf-8"))
     with pytest.raises(StandardError, match="SD-ZHCS-2019 是城市/区县评分标准，不能以智慧社区标准的内容"):
-        standard_save({**community, "code": "SD-ZHCS-2019"})
+        standard_save({**community, "code": "SD-ZHCS-2019"}, user=system("tests"))
     assert StandardVersion.objects.count() == 3
 
 

@@ -5,13 +5,14 @@ import pytest
 import yaml
 from django.contrib.auth import get_user_model
 
+from audit.actors import system
 from standards.models import Round, StandardVersion
 from standards.versions import latest, load_bundled
 
 
 @pytest.fixture
 def admin_client(client, demo):
-    load_bundled()
+    load_bundled(user=system("tests"))
     client.force_login(get_user_model().objects.get(username="admin"))
     return client
 

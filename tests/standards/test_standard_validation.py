@@ -4,6 +4,7 @@ import copy
 
 import pytest
 
+from audit.actors import system
 from standards import scoring
 from standards.models import StandardKind, StandardVersion, kind_of
 from standards.versions import BUNDLED, BUNDLED_V2, StandardError, parse, standard_save, validate
@@ -57,7 +58,7 @@ def test_a_broken_community_standard_is_refused_with_the_reason(mutate, message)
     data = copy.deepcopy(V2)
     mutate(data)
     with pytest.raises(StandardError, match=message):
-        standard_save(data)
+        standard_save(data, user=system("tests"))
     assert not StandardVersion.objects.exists()
 
 

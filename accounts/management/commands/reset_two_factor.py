@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.two_factor import reset
+from audit.actors import system
 
 
 class Command(BaseCommand):
@@ -14,5 +15,5 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"没有用户 {username}")
-        count = reset(user)
+        count = reset(user, by=system("reset_two_factor"))
         self.stdout.write(f"已删除 {user.username} 的 {count} 个身份验证器；下次登录时重新绑定。")

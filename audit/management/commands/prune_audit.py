@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from audit.actors import system
+
 from ...retention import RetentionError, audit_prune
 
 
@@ -21,7 +23,7 @@ class Command(BaseCommand):
         if day is None:
             raise CommandError(f"--before 不是有效日期：{before}（例如 2025-01-01）")
         try:
-            pruned = audit_prune(before=timezone.make_aware(datetime.combine(day, time())))
+            pruned = audit_prune(before=timezone.make_aware(datetime.combine(day, time())), user=system("prune_audit"))
         except RetentionError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"已删除 {pruned.entries} 条 {day} 之前的日志；链从第 {pruned.base_seq + 1} 号起继续核验")

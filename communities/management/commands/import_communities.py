@@ -2,6 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.actors import system
+
 from ...register import RegisterFileError, import_register
 
 
@@ -15,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run, **options):
         path = Path(file)
         try:
-            report = import_register(path.read_bytes(), path.name, dry_run=dry_run)
+            report = import_register(path.read_bytes(), path.name, actor=system("import_communities"), dry_run=dry_run)
         except (OSError, RegisterFileError) as exc:
             raise CommandError(f"导入失败：{exc}") from exc
         if not report.ok:

@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.actors import system
+
 from ...versions import StandardError, load_bundled, load_file
 
 
@@ -14,7 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         try:
-            loaded = [load_file(file)] if file else load_bundled()
+            actor = system("load_standard")
+            loaded = [load_file(file, user=actor)] if file else load_bundled(user=actor)
         except (OSError, StandardError) as exc:
             raise CommandError(f"载入失败：{exc}") from exc
         for version, created in loaded:

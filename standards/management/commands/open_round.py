@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.actors import system
+
 from ...rounds import round_open
 from ...versions import StandardError
 
@@ -13,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, code, name, **options):
         try:
-            round_, created = round_open(code, name=name)
+            round_, created = round_open(code, user=system("open_round"), name=name)
         except StandardError as exc:
             raise CommandError(str(exc)) from exc
         state = "已创建" if created else "已重新开放"
