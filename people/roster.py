@@ -173,12 +173,12 @@ def plan_roster(by, rows: list[RosterRow], file: str) -> tuple[list[PersonPlan],
 def _complete(plan: PersonPlan, held: list[Assignment], person: Person | None, wanted: set) -> None:
     """Compare what the rows ask with what the person holds: roles to give and end, account changes."""
     held_roles = list(person.person_roles) if person else []
+    if plan.user is None:
+        return
     if plan.leaving:
         plan.ends = held
         plan.person_ends = held_roles
         plan.changes = [_("停用账号")] if plan.user.is_active else []
-        return
-    if plan.user is None:
         return
     have = {(a.role, a.region_id) for a in held}
     plan.grants = [(role, region) for role, region in plan.grants if (role, region.pk) not in have]
