@@ -31,8 +31,8 @@ def shown_time(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def _qr(link: str) -> qrcode.QRCode:
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2)
+def _qr(link: str, **options) -> qrcode.QRCode:
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2, **options)
     code.add_data(link)
     code.make(fit=True)
     return code
@@ -41,7 +41,7 @@ def _qr(link: str) -> qrcode.QRCode:
 def qr_svg(link: str) -> str:
     """The link as an inline SVG QR code (no inline style, so it passes the page's CSP)."""
     out = io.BytesIO()
-    _qr(link).make_image(image_factory=qrcode.image.svg.SvgPathImage, box_size=10).save(out)
+    _qr(link, image_factory=qrcode.image.svg.SvgPathImage).make_image().save(out)
     text = out.getvalue().decode()
     return text[text.index("<svg"):]
 
