@@ -35,7 +35,8 @@ def import_page(request):
         except (RosterFileError, HeaderError) as exc:
             error = _("%(file)s：%(problem)s") % {"file": upload.name, "problem": exc}
     return TemplateResponse(request, "people/roster_import.html", {
-        "form": form, "report": report, "error": error, "sheet_form": SheetForm(),
+        "form": form, "report": report, "error": error,
+        "sheet_form": SheetForm() if policy.may(request.user, PeopleAction.ISSUE_ACTIVATION) else None,
         "columns": "、".join(COLUMNS), "roles": "、".join(role_labels()),
     })
 
