@@ -128,10 +128,11 @@ def _pdf_block(pdf, person, x, y, w, h, sheet: Sheet) -> None:
     text.textLine(person.name)
     text.setFont("STSong-Light", 9)
     text.moveCursor(0, 4)
-    lines = [_("登录名（手机号）："), person.login, *person.roles[:3],
-             _("扫码设置密码，有效至 %(expires)s") % {"expires": shown_time(sheet.expires_at)}]
+    lines = [_("登录名（手机号）："), person.login, *person.roles[:3], _("手机扫码设置密码，有效至"),
+             shown_time(sheet.expires_at)]
     for line in lines:
-        for part in _wrapped(line, "STSong-Light", 9, room):
+        # STSong-Light has no U+00B7 middle dot; the katakana one (U+30FB) draws the same.
+        for part in _wrapped(line.replace("·", "・"), "STSong-Light", 9, room):
             text.textLine(part)
     pdf.drawText(text)
     pdf.setFont("Helvetica", 5.5)

@@ -19,6 +19,7 @@ from tests.factories import (
     UnitFactory,
 )
 
+
 @dataclass
 class Place:
     province: Page

@@ -153,7 +153,8 @@ class _nothing:
 @pytest.mark.parametrize("action", ["issue_activation", "roster_experts"])
 def test_each_surface_asks_for_its_own_action(world, client, monkeypatch, action):
     users, regions = world
-    monkeypatch.setitem(policy.RULES, PeopleAction(action), policy.Rule((), admins=False, refusal="测试：此操作暂不开放"))
+    closed = policy.Rule((), admins=False, refusal="测试：此操作暂不开放")
+    monkeypatch.setitem(policy.RULES, PeopleAction(action), closed)
     admin, before = users["admin"], state(action)
     with pytest.raises(PermissionDenied, match="测试：此操作暂不开放"):
         service(action, admin, regions["c1"])

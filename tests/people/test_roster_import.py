@@ -16,7 +16,7 @@ from people.reading import RosterFileError
 from people.roster import IMPORTED, roster_import
 from people.rows import HeaderError
 from tests.factories import VerifierFactory, WorkerFactory
-from tests.people.roster_files import HEADER, roster, roster_xlsx
+from tests.people.roster_files import roster, roster_xlsx
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
