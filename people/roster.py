@@ -221,10 +221,12 @@ def _apply(by, plan: PersonPlan) -> None:
     if user is None:
         # No usable password: the owner sets one through an activation link (people.activation).
         user = get_user_model().objects.create_user(username=plan.phone, first_name=plan.name)
-    elif plan.changes:
-        user.first_name, user.is_active = plan.name, not plan.leaving
-        user.save(update_fields=["first_name", "is_active"])
-    person, _created = Person.objects.get_or_create(user=user)
+        person = Person.objects.create(user=user, organisation=plan.organisation)
+    else:
+        if plan.changes:
+            user.first_name, user.is_active = plan.name, not plan.leaving
+            user.save(update_fields=["first_name", "is_active"])
+        person, _created = Person.objects.get_or_create(user=user)
     for role, region in plan.grants:
         assignment_create(by=by, user=user, role=role, region=region)
     for assignment in plan.ends:
@@ -234,6 +236,8 @@ def _apply(by, plan: PersonPlan) -> None:
     for label in plan.person_ends:
         if label in PERSON_ROLES:
             PERSON_ROLES[label].end(by=by, user=user)
+    if plan.user is None and not plan.person_grants:
+        return
     person.organisation = plan.organisation or person.organisation
     person.person_roles = [] if plan.leaving else [*person.person_roles, *plan.person_grants]
     person.left_at = timezone.now() if plan.leaving else None

@@ -202,3 +202,23 @@ def test_a_300_person_roster_imports_atomically_in_a_sane_time(place, county_bur
     assert [e.row for e in report.errors] == [152]
     assert not User.objects.filter(username__startswith="138").exists()
     print(f"300-person roster: {elapsed:.2f} s")
+
+
+def test_roles_over_no_region_go_through_what_their_app_registered(place, province_bureau, monkeypatch):
+    from communities.roles import PERSON_ROLES, PersonRole
+
+    calls = []
+    monkeypatch.setitem(PERSON_ROLES, "评估专家", PersonRole(
+        "评估专家", grant=lambda *, by, user, name, organisation: calls.append(("grant", user.username, name,
+                                                                                 organisation, by)),
+        end=lambda *, by, user: calls.append(("end", user.username, by))))
+    report = run(province_bureau, roster(("钱七", "13800000007", "评估专家", "", "山东大学")))
+    assert report.ok and report.roles_granted == 1
+    assert calls == [("grant", "13800000007", "钱七", "山东大学", province_bureau)]
+    assert Person.objects.get(user__username="13800000007").person_roles == ["评估专家"]
+    assert run(province_bureau, roster(("钱七", "13800000007", "评估专家", "", "山东大学"))).unchanged == 1
+    left = run(province_bureau, roster(("钱七", "13800000007", "", "", "", "离岗")))
+    assert left.ok and calls[-1] == ("end", "13800000007", province_bureau)
+    assert Person.objects.get(user__username="13800000007").person_roles == []
+    scoped = run(province_bureau, roster(("孙八", "13800000008", "评估专家", place.c1.code)))
+    assert "不按辖区分配，范围代码应留空" in scoped.errors[0].message
