@@ -167,6 +167,10 @@ def plan_roster(by, rows: list[RosterRow], file: str) -> tuple[list[PersonPlan],
     for plan in plans.values():
         _complete(plan, assignments.get(plan.user.pk, []) if plan.user else [],
                   persons.get(plan.user.pk) if plan.user else None, wanted.get(plan.phone, set()))
+        if plan.user is not None and plan.ends and not plan.leaving and is_self(by, plan.user):
+            # An importer listing themselves must not drop their own roles by leaving a row out.
+            message = _("手机号 %(phone)s：这是您本人的账号，名册不能结束您自己的角色") % {"phone": plan.phone}
+            errors.append(RowError(file, plan.first_row, message))
     return list(plans.values()), sorted(errors, key=lambda e: e.row)
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from communities.models import Assignment, Role
+from communities.roles import PERSON_ROLES, PersonRole
 from people.models import Person
 from people.reading import RosterFileError
 from people.roster import IMPORTED, roster_import
@@ -205,8 +206,6 @@ def test_a_300_person_roster_imports_atomically_in_a_sane_time(place, county_bur
 
 
 def test_roles_over_no_region_go_through_what_their_app_registered(place, province_bureau, monkeypatch):
-    from communities.roles import PERSON_ROLES, PersonRole
-
     calls = []
     monkeypatch.setitem(PERSON_ROLES, "评估专家", PersonRole(
         "评估专家", grant=lambda *, by, user, name, organisation: calls.append(("grant", user.username, name,
@@ -222,3 +221,13 @@ def test_roles_over_no_region_go_through_what_their_app_registered(place, provin
     assert Person.objects.get(user__username="13800000007").person_roles == []
     scoped = run(province_bureau, roster(("孙八", "13800000008", "评估专家", place.c1.code)))
     assert "不按辖区分配，范围代码应留空" in scoped.errors[0].message
+
+
+def test_an_importer_cannot_drop_their_own_roles_by_leaving_a_row_out(place, county_bureau):
+    county_bureau.username = "13800000020"
+    county_bureau.save()
+    Person.objects.create(user=county_bureau)
+    report = run(county_bureau, roster(("局长", "13800000020", "社区工作人员", place.c1.code)))
+    assert "不能结束您自己的角色" in report.errors[0].message
+    assert run(county_bureau, roster(("局长", "13800000020", "大数据局", place.county.code),
+                                     ("局长", "13800000020", "社区工作人员", place.c1.code))).ok

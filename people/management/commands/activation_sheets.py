@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit.actors import system
 
@@ -22,12 +23,13 @@ class Command(BaseCommand):
     def handle(self, *args, scope, out, include_activated, **options):
         path = Path(out)
         if path.suffix.lower() not in (".pdf", ".html"):
-            raise CommandError(f"输出文件 {out} 须以 .pdf 或 .html 结尾")
+            raise CommandError(_("输出文件 %(out)s 须以 .pdf 或 .html 结尾") % {"out": out})
         region = region_by_code(scope)
         if region is None:
-            raise CommandError(f"范围代码 {scope} 未找到：社区名册中没有这个社区、街道、区县或设区市")
+            raise CommandError(_("范围代码 %(code)s 未找到：社区名册中没有这个社区、街道、区县或设区市")
+                               % {"code": scope})
         if not path.parent.is_dir():
-            raise CommandError(f"无法写入 {out}：目录不存在")
+            raise CommandError(_("无法写入 %(out)s：目录不存在") % {"out": out})
         try:
             # A sheet that cannot be written must not void the links already handed out: one transaction.
             with transaction.atomic():
@@ -38,5 +40,7 @@ class Command(BaseCommand):
                 else:
                     path.write_text(sheet_html(sheet), encoding="utf-8")
         except OSError as exc:
-            raise CommandError(f"无法写入 {out}（{exc.strerror}）；未发放新链接") from exc
-        self.stdout.write(self.style.SUCCESS(f"已打印 {len(sheet.people)} 人的激活单：{out}"))
+            message = _("无法写入 %(out)s（%(why)s）；未发放新链接") % {"out": out, "why": exc.strerror}
+            raise CommandError(message) from exc
+        done = _("已打印 %(n)s 人的激活单：%(out)s") % {"n": len(sheet.people), "out": out}
+        self.stdout.write(self.style.SUCCESS(done))

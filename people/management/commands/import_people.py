@@ -3,6 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from ...reading import RosterFileError
 from ...roster import roster_import
@@ -20,16 +21,17 @@ class Command(BaseCommand):
     def handle(self, *args, file, by, dry_run, **options):
         actor = get_user_model().objects.filter(username=by, is_active=True).first()
         if actor is None:
-            raise CommandError(f"导入失败：用户 {by} 不存在或已停用")
+            raise CommandError(_("导入失败：用户 %(user)s 不存在或已停用") % {"user": by})
         path = Path(file)
         try:
             report = roster_import(by=actor, content=path.read_bytes(), filename=path.name, dry_run=dry_run)
         except OSError as exc:
-            raise CommandError(f"导入失败：无法读取文件 {file}（{exc.strerror}）") from exc
+            message = _("导入失败：无法读取文件 %(file)s（%(why)s）") % {"file": file, "why": exc.strerror}
+            raise CommandError(message) from exc
         except (RosterFileError, HeaderError) as exc:
-            raise CommandError(f"导入失败：{path.name}：{exc}") from exc
+            raise CommandError(_("导入失败：%(file)s：%(why)s") % {"file": path.name, "why": exc}) from exc
         except PermissionDenied as exc:
-            raise CommandError(f"导入失败：{exc}") from exc
+            raise CommandError(_("导入失败：%(why)s") % {"why": exc}) from exc
         if not report.ok:
-            raise CommandError("导入失败，未写入任何数据：\n" + "\n".join(str(e) for e in report.errors))
+            raise CommandError(_("导入失败，未写入任何数据：") + "\n" + "\n".join(str(e) for e in report.errors))
         self.stdout.write(self.style.SUCCESS(report.summary()))
