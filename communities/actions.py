@@ -1,14 +1,23 @@
 """What may be done to the register and to people's roles (rules: communities.policy)."""
 
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
 from .policy import Action, Rule, register
 
 
 class CommunityAction(Action):
+    # Give or take a role over a region (asked of that region by communities.roles): a bureau within its own
+    # scope (the 人员名册导入 screen), administrators anywhere.
     ASSIGN_ROLES = "assign_roles"
+    # The province-wide 角色分配 table (every assignment, raw forms): administrators only.
+    MANAGE_ASSIGNMENTS = "manage_assignments"
     EDIT_REGISTER = "edit_register"
 
 
 register(CommunityAction, {
-    CommunityAction.ASSIGN_ROLES: Rule((), refusal="只有管理员可以分配角色"),
+    CommunityAction.ASSIGN_ROLES: Rule(
+        (Role.BUREAU,), refusal=_("只能为本辖区分配角色：大数据局限于本辖区，管理员不限")),
+    CommunityAction.MANAGE_ASSIGNMENTS: Rule((), refusal=_("只有管理员可以查看和编辑全省的角色分配")),
     CommunityAction.EDIT_REGISTER: Rule((), refusal="只有管理员可以维护社区名册"),
 })

@@ -8,7 +8,9 @@ from .policy import EVERYWHERE, ScopedPermissionPolicy
 
 
 def register() -> None:
+    # The raw table of every assignment is the administrators'; bureaus give roles through the roster import.
+    whole_table = (CommunityAction.MANAGE_ASSIGNMENTS, EVERYWHERE)
     register_permission_policy(Assignment, ScopedPermissionPolicy(
-        Assignment, {name: (CommunityAction.ASSIGN_ROLES, EVERYWHERE) for name in ("add", "change", "delete", "view")},
+        Assignment, {name: whole_table for name in ("add", "change", "delete", "view")},
         path_field="region__path",
     ))

@@ -23,7 +23,6 @@ from audit.actors import log
 from . import policy
 from .actions import CommunityAction
 from .models import ADMIN_GROUP, COUNTY_KINDS, ROLE_GROUPS, ROLE_REGION_MODELS, Assignment, Role, UnitPage
-from .policy import EVERYWHERE
 from .selectors import forget_scope
 
 ADMIN = "admin"
@@ -102,9 +101,9 @@ def _sync_group(user, role: str) -> None:
 def assignment_create(*, by, user, role: str, region: Page) -> Assignment:
     """Give `user` the role over `region` and put them in the role's group; logged as done by `by` (a user, or
     the system actor of an operator's command)."""
-    policy.require(by, CommunityAction.ASSIGN_ROLES, EVERYWHERE)
     if problems := assignment_problems(role, region):
         raise ValidationError(problems)
+    policy.require(by, CommunityAction.ASSIGN_ROLES, region)
     assignment, created = Assignment.objects.get_or_create(user=user, role=role, region=region)
     _sync_group(user, role)
     if created:
@@ -115,10 +114,12 @@ def assignment_create(*, by, user, role: str, region: Page) -> Assignment:
 @transaction.atomic
 def assignment_update(*, by, assignment: Assignment, user, role: str, region: Page) -> Assignment:
     """Change who holds an assignment, the role or the region; logged with what it was before."""
-    policy.require(by, CommunityAction.ASSIGN_ROLES, EVERYWHERE)
     if problems := assignment_problems(role, region):
         raise ValidationError(problems)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    # Both where the role was and where it goes must be within the actor's reach.
+    policy.require(by, CommunityAction.ASSIGN_ROLES, assignment.region)
+    policy.require(by, CommunityAction.ASSIGN_ROLES, region)
     before = _described(assignment)
     old_user, old_role = assignment.user, assignment.role
     if Assignment.objects.filter(user=user, role=role, region=region).exclude(pk=assignment.pk).exists():
@@ -134,7 +135,7 @@ def assignment_update(*, by, assignment: Assignment, user, role: str, region: Pa
 @transaction.atomic
 def assignment_delete(*, by, assignment: Assignment) -> None:
     """Take the role away; the user leaves the role's group once they hold it nowhere else."""
-    policy.require(by, CommunityAction.ASSIGN_ROLES, EVERYWHERE)
+    policy.require(by, CommunityAction.ASSIGN_ROLES, assignment.region)
     described = _described(assignment)
     log(assignment, UNASSIGNED, actor=by, data=described)
     user, role = assignment.user, assignment.role

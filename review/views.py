@@ -147,7 +147,9 @@ def history_rows(result: ItemResult) -> list[dict]:
     """Return the item's audit entries, oldest first, with Chinese labels for actions and statuses."""
     labels = dict(Status.choices)
     return [
-        {"at": e.timestamp, "user": e.user.get_username() if e.user else "", "via": e.via, "reason": e.reason,
+        # The name, not the login: a roster's login is the person's mobile number, which verifiers may not see.
+        {"at": e.timestamp, "user": (e.user.get_full_name() or e.user.get_username()) if e.user else "", "via": e.via,
+         "reason": e.reason,
          "action": audit.ACTIONS.get(e.action.removeprefix(audit.PREFIX), e.action),
          "from": labels.get(e.from_status, e.from_status), "to": labels.get(e.to_status, e.to_status)}
         for e in selectors.result_history(result)

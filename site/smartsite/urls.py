@@ -15,6 +15,8 @@ urlpatterns = [
     path("login/", PhoneLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("accounts.urls")),
+    # One-time activation links from the printed roster sheets (people/activation.py).
+    path("activate/", include("people.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("c/", include("checklists.mobile.urls")),
     path("api/", include("coverage.api")),

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 import yaml
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from wagtail.permissions import policy_registry
 
 from checklists import decisions, services
 from checklists.actions import ChecklistAction
@@ -46,6 +48,8 @@ from .policy_world import (
 # How a refused request looks, by surface: the phone's pages and JSON, the private evidence files, the review
 # screens (404 for an item outside the user's scope), the rest of the admin, the coverage reports.
 PAGE, JSON, FILE, REVIEW, ADMIN, EXPORT, API = "page", "json", "file", "review", "admin", "export", "api"
+# The roster import (人员名册导入): a bureau reaches the screen, and a row outside its scope is a named error.
+ROSTER = "roster"
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ def refused_rightly(surface: str, role: str, response, *, sees_item: bool, somew
         return status == 302 and location.startswith("/admin/login/")
     if surface == EXPORT:
         return status == 200
+    if surface == ROSTER and somewhere:
+        return status == 200 and "data-roster-errors" in response.content.decode()
     if surface == REVIEW and not sees_item:
         return status == 404  # the review screens look the item up in the user's scope first: "not yours"
     return status == 302 and location == "/admin/"  # Wagtail's answer to a PermissionDenied in the admin
@@ -207,8 +213,11 @@ def _changed_standard(world) -> dict:
     return data
 
 
+NEWCOMER = "13900000001"  # a roster's login name is the person's mobile number
+
+
 def _newcomer():
-    return get_user_model().objects.get_or_create(username="newcomer")[0]
+    return get_user_model().objects.get_or_create(username=NEWCOMER)[0]
 
 
 def _assign(world, user, scope):
@@ -216,8 +225,18 @@ def _assign(world, user, scope):
 
 
 def _assign_request(world, client, scope):
-    return client.post(reverse("assignments:add"), {"user": _newcomer().pk, "role": Role.WORKER,
-                                                    "region": _community(world, scope).pk})
+    """A one-row roster through the 人员名册导入 screen: the newcomer as a worker of the community."""
+    roster = f"姓名,手机号,角色,范围代码\n新来的,{NEWCOMER},社区工作人员,{world.code(scope)}\n".encode()
+    return client.post(reverse("people_roster"), {"file": SimpleUploadedFile("名册.csv", roster)})
+
+
+def _roster_imported(response, world, scope) -> bool:
+    return response.status_code == 200 and "data-roster-summary" in response.content.decode()
+
+
+def _whole_table(world, user, scope) -> bool:
+    """What the 角色分配 screen asks (Wagtail's permission policy for Assignment)."""
+    return policy_registry.get_by_type(Assignment).user_has_permission(user, "view")
 
 
 WAYS: dict[str, Way] = {
@@ -270,7 +289,8 @@ WAYS: dict[str, Way] = {
         lambda w, c, s: c.post(reverse("standards:edit", args=[w.standard.pk]),
                                {"text": yaml.safe_dump(_changed_standard(w), allow_unicode=True), "note": "修订"}),
         _redirect_to("/admin/standards/"), lambda w, s: StandardVersion.objects.count()),
-    "assign_roles": Way(CommunityAction.ASSIGN_ROLES, ADMIN, lambda w, s: EVERYWHERE, _assign, _assign_request,
-                        _redirect_to("/admin/assignments/"),
-                        lambda w, s: Assignment.objects.filter(user__username="newcomer").count()),
+    "assign_roles": Way(CommunityAction.ASSIGN_ROLES, ROSTER, _community, _assign, _assign_request, _roster_imported,
+                        lambda w, s: Assignment.objects.filter(user__username=NEWCOMER).count()),
+    "assignments": Way(CommunityAction.MANAGE_ASSIGNMENTS, ADMIN, lambda w, s: EVERYWHERE, _whole_table,
+                       lambda w, c, s: c.get(reverse("assignments:index")), _status(200)),
 }

@@ -15,12 +15,13 @@ from communities.actions import CommunityAction
 from communities.policy import EVERYWHERE, Action, Rule
 from coverage.actions import CoverageAction
 from jobs.actions import JobAction
+from people.actions import PeopleAction
 from pilots.actions import PilotAction
 from standards.actions import StandardAction
 
 pytestmark = pytest.mark.django_db
-APPS = [AccountAction, AssessmentAction, ChecklistAction, CommunityAction, CoverageAction, JobAction, PilotAction,
-        StandardAction]
+APPS = [AccountAction, AssessmentAction, ChecklistAction, CommunityAction, CoverageAction, JobAction, PeopleAction,
+        PilotAction, StandardAction]
 
 
 def test_each_app_declares_its_own_actions_and_every_one_has_a_rule():

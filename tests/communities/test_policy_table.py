@@ -5,7 +5,8 @@ community of the same unit, `city` another unit of the same city, `other` anothe
 that span the province (the round, the standard, snapshots). The users: a worker of `own`; a verifier of its unit
 and one of its city; a bureau of its city and one of the province; an administrator (the 管理员 group, not a
 superuser); and someone not logged in. `·` marks a scope the action has no object in. For `export` and `api`,
-yes means the community is in what the user gets; for `assign_roles`, giving a newcomer a worker role there.
+yes means the community is in what the user gets; for `assign_roles`, giving a newcomer a worker role there (over
+HTTP: a one-row roster through 人员名册导入); `assignments` is the province-wide 角色分配 table.
 """
 
 from __future__ import annotations
@@ -175,10 +176,18 @@ standard_edit  anonymous        ·    ·    ·    ·     no
 assign_roles   worker           no   ·    ·    no    ·
 assign_roles   verifier         no   ·    ·    no    ·
 assign_roles   city_verifier    no   ·    ·    no    ·
-assign_roles   bureau           no   ·    ·    no    ·
-assign_roles   province_bureau  no   ·    ·    no    ·
+assign_roles   bureau           yes  ·    ·    no    ·
+assign_roles   province_bureau  yes  ·    ·    yes   ·
 assign_roles   admin            yes  ·    ·    yes   ·
 assign_roles   anonymous        no   ·    ·    no    ·
+
+assignments    worker           ·    ·    ·    ·     no
+assignments    verifier         ·    ·    ·    ·     no
+assignments    city_verifier    ·    ·    ·    ·     no
+assignments    bureau           ·    ·    ·    ·     no
+assignments    province_bureau  ·    ·    ·    ·     no
+assignments    admin            ·    ·    ·    ·     yes
+assignments    anonymous        ·    ·    ·    ·     no
 """
 COLUMNS = {"own": policy_world.OWN, "unit": policy_world.SAME_UNIT, "city": policy_world.SAME_CITY,
            "other": policy_world.OTHER_CITY, "province": policy_world.PROVINCE}
@@ -301,6 +310,7 @@ menu            verifier  city_verifier  bureau  province_bureau  admin
 标准版本         yes       yes            yes     yes              yes
 关闭/开放轮次    no        no             no      yes              yes
 角色分配         no        no             no      no               yes
+人员名册导入     no        no             yes     yes              yes
 导入社区名册     no        no             no      no               yes
 """
 
@@ -329,7 +339,8 @@ def test_menu_items_appear_exactly_for_those_allowed(world, client, role):
     expected = {label: cells[header.index(role) - 1] == "yes" for label, *cells in lines}
     # The two menu items that stand for an action of the table show exactly where the table says yes.
     assert expected["关闭/开放轮次"] is EXPECTED["round_close", role, policy_world.PROVINCE]
-    assert expected["角色分配"] is EXPECTED["assign_roles", role, policy_world.OWN]
+    assert expected["角色分配"] is EXPECTED["assignments", role, policy_world.PROVINCE]
+    assert expected["人员名册导入"] is EXPECTED["assign_roles", role, policy_world.OWN]
     client.force_login(world.user(role))
     shown = menu_labels(client.get("/admin/").content.decode())
     assert {label for label, yes in expected.items() if yes} == shown & set(expected)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "audit",
     "communities",
     "accounts",
+    "people",
     "standards",
     "checklists",
     "review",
@@ -141,6 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.password_validation.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# The roster (people/): a new account's one-time activation link works this many days (a reprint voids it sooner).
+ACTIVATION_DAYS = int(os.environ.get("ACTIVATION_DAYS", "14"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 # A worker stays logged in on their phone for a whole assessment round.
