@@ -9,9 +9,9 @@ from .actions import PilotAction
 from .experts import LOG_ACTIONS as EXPERT_ACTIONS
 from .panels import ExpertDeskPanel, PilotDuePanel
 from .services.applications import LOG_ACTIONS as APPLICATION_ACTIONS
-from .services.pool import LOG_ACTIONS as POOL_ACTIONS
 from .services.batches import LOG_ACTIONS as BATCH_ACTIONS
 from .services.moves import MOVED
+from .services.pool import LOG_ACTIONS as POOL_ACTIONS
 from .services.reviews import LOG_ACTIONS as REVIEW_ACTIONS
 from .services.visits import LOG_ACTIONS as VISIT_ACTIONS
 from .urls import admin_urls

@@ -96,10 +96,19 @@ def applied(bureau, round_: Round, region: Region, the_batch: Batch, target: int
 
 
 def signed(province, pilot: Pilot, kind: str):
-    """The province assigns the panel; each expert judges the self-assessed points and signs."""
+    """The province completes the panel; every assigned expert who has not signed judges what they left open at
+    the self-assessed points, and signs."""
     review = pilot.reviews.get(kind=kind)
-    for expert in panel(province, pilot.application):
-        judge(expert, review)
+    panel(province, pilot.application)
+    for assignment in pilot.application.experts.select_related("expert"):
+        expert = assignment.expert
+        if review.signoffs.filter(expert=expert).exists():
+            continue
+        open_ = set(reviews.unjudged(review, expert))
+        marks = {i["number"]: MarkInput(i["points"]) for i in scores.indicators(review.snapshot.data["document"])
+                 if i["number"] in open_}
+        reviews.review_save(user=expert, review=review, marks=marks)
+        reviews.sign_off(user=expert, review=review)
     return review
 
 

@@ -21,8 +21,8 @@ from communities.models import UnitKind
 from communities.policy import ANYWHERE, EVERYWHERE
 from pilots.actions import PilotAction
 from pilots.experts import expert_assign
-from pilots.services.pool import expert_set_active
 from pilots.models import Application, Batch, Pilot
+from pilots.services.pool import expert_set_active
 from tests.factories import (
     AdminFactory,
     BureauFactory,
