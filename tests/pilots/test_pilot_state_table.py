@@ -242,12 +242,13 @@ def test_midterm_needs_the_selfcheck_and_a_signature(walk):
 
 def test_final_pass_needs_the_target_star_and_final_fail_its_deadline_and_tasks(walk):
     pilot = ready(walk, at_stage(walk, Stage.FINAL), "final_fail")  # signed at 三星, aiming at 四星
-    refused_with(walk.province, pilot, "final_pass", "未达到四星")
+    refused_with(walk.province, pilot, "final_pass", "未达到四星", early_reason="提前考核")
     error = refused_with(walk.province, pilot, "final_fail", "请填写整改期限", reason="未达到四星")
     assert set(error.message_dict) == {"deadline", "tasks"}
     args = arguments("final_fail")
     refused_with(walk.province, pilot, "final_fail", "整改任务的期限", reason="未达到四星",
-                 deadline=args["tasks"][0].due - datetime.timedelta(days=1), tasks=args["tasks"])
+                 deadline=args["tasks"][0].due - datetime.timedelta(days=1), tasks=args["tasks"],
+                 early_reason="提前考核")
 
 
 def test_rectified_needs_every_task_done_and_revocation_the_deadline_passed(walk):
