@@ -55,6 +55,9 @@ def form_of(page: str) -> dict[str, str]:
     for name, body in re.findall(r'<select name="(p\d+)"[^>]*>(.*?)</select>', page, re.S):
         chosen = re.search(r'<option value="(-?\d*)" selected', body)
         data[name] = chosen.group(1) if chosen else ""
+    for tag in re.findall(r'<input type="number" name="p\d+"[^>]*>', page):  # the deduction indicator
+        value = re.search(r'value="(-?\d*)"', tag)
+        data[re.search(r'name="(p\d+)"', tag).group(1)] = value.group(1) if value else ""
     for name, body in re.findall(r'<textarea name="(r\d+)"[^>]*>(.*?)</textarea>', page, re.S):
         data[name] = body.strip()
     return data
