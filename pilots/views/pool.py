@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
@@ -32,7 +33,7 @@ class PoolMixin(PilotsView):
 
 class PoolListView(PoolMixin):
     template_name = "pilots/pool.html"
-    page_title = _("专家库")
+    page_title = gettext_lazy("专家库")
 
     def trail(self) -> list[dict]:
         return [{"url": "", "label": self.page_title}]
@@ -49,7 +50,7 @@ class PoolListView(PoolMixin):
 
 class PoolAddView(PoolMixin):
     template_name = "pilots/pool_form.html"
-    page_title = _("加入专家库")
+    page_title = gettext_lazy("加入专家库")
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -74,7 +75,7 @@ class PoolAddView(PoolMixin):
 
 class PoolEditView(PoolMixin):
     template_name = "pilots/pool_form.html"
-    page_title = _("修改专家信息")
+    page_title = gettext_lazy("修改专家信息")
 
     def dispatch(self, request, *args, pk: int, **kwargs):
         self.expert = get_object_or_404(Expert.objects.select_related("user", "city"), pk=pk)
