@@ -92,7 +92,11 @@ def score_and_sign(page, changes: dict[int, tuple[str, str]]) -> None:
     for card in page.locator("[data-indicator]").all():
         number = int(card.get_attribute("data-indicator"))
         points, reason = changes.get(number, (card.locator("[data-self-points]").inner_text(), ""))
-        card.locator(f"select[name=p{number}]").select_option(points)
+        select = card.locator(f"select[name=p{number}]")
+        if select.count():
+            select.select_option(points)
+        else:  # the deduction indicator: a number box
+            card.locator(f"input[name=p{number}]").fill(points)
         if reason:
             card.locator(f"textarea[name=r{number}]").fill(reason)
     page.get_by_role("button", name="保存并签字确认").click()
