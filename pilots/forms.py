@@ -146,6 +146,7 @@ class ReviewForm(forms.Form):
     """The whole review page as one form: p<N> the points of indicator N, r<N> the reason."""
 
     def __init__(self, rows, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # Chinese labels take no colon
         super().__init__(*args, **kwargs)
         self.numbers = [row.number for row in rows]
         for row in rows:
