@@ -76,6 +76,7 @@ class ReviewMixin(PilotsView):
             own=review_score(self.review, user) if member or self.may_score else None,
             judged=(score and len(score.rows) - len(missing)) or 0, missing=reviews.missing_text(missing)
             if missing else "",
+            errors=sorted({int(name[1:]) for name in (form.errors if form else {}) if name[1:].isdigit()}),
             selfcheck_url=reverse("pilots:selfcheck", args=[self.review.pk]),
             selfcheck_form=(selfcheck_form or SelfcheckForm()) if self.may_selfcheck else None,
             comparison=self.view.comparison,

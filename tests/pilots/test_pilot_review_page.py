@@ -62,6 +62,7 @@ def test_an_expert_works_from_the_page_and_signs(client, reviewed):
     assert bad.status_code == 200 and not Adjustment.objects.exists()
     bad_page = bad.content.decode()
     assert "与自评分不同，请说明理由" in bad_page and "评分未保存" in bad_page
+    assert re.search(r"data-error-list.*?href=\"#indicator-1\"", bad_page, re.S)
     assert form_of(bad_page)["p1"] == str(other) and form_of(bad_page)["r2"] == "看过材料"
 
     half = {**typed, "r1": "入户率证明不足"}
