@@ -146,7 +146,7 @@ def owners_of(pilot: Pilot) -> list:
     provincial = users.filter(assignments__role=Role.BUREAU,
                               assignments__region_id__in=ProvincePage.objects.values("pk"))
     if owner == Owner.EXPERTS:
-        assigned = users.filter(pilot_assignments__application_id=pilot.application_id)
+        assigned = users.filter(pilot_assignments__application_id=pilot.application_id, pilot_expert__active=True)
         return list((provincial | assigned).distinct())
     return list(provincial.distinct()) if owner == Owner.PROVINCE else []
 
