@@ -67,7 +67,7 @@ def expert_update(*, by, expert: Expert, name: str, organisation: str, field: st
     """Change a member's name, organisation, field or city (回避 is judged on the new ones from now on)."""
     policy.require(by, PilotAction.MANAGE_PILOTS, EVERYWHERE)
     name, organisation, field = _cleaned(name, organisation, field)
-    expert = Expert.objects.select_for_update().select_related("user", "city").get(pk=expert.pk)
+    expert = Expert.objects.select_for_update(of=("self",)).select_related("user", "city").get(pk=expert.pk)
     before = _described(expert)
     expert.name, expert.organisation, expert.field, expert.city = name, organisation, field, city
     expert.save()
@@ -82,7 +82,7 @@ def expert_set_active(*, by, expert: Expert, active: bool) -> Expert:
     """Deactivate a member (they can no longer be assigned, see or score anything; their history stays) or take
     them back into the pool."""
     policy.require(by, PilotAction.MANAGE_PILOTS, EVERYWHERE)
-    expert = Expert.objects.select_for_update().select_related("user", "city").get(pk=expert.pk)
+    expert = Expert.objects.select_for_update(of=("self",)).select_related("user", "city").get(pk=expert.pk)
     if expert.active != active:
         expert.active = active
         expert.save(update_fields=["active", "updated_at"])

@@ -75,7 +75,10 @@ def test_an_expert_sees_and_scores_only_the_application_assigned(client, two, ex
     client.force_login(expert)
     index = text(client.get("/admin/pilots/"))
     assert re.findall(r'data-pilot="(\d+)"', index) == [str(a.pk)] and "测试市" not in index
-    assert '"/admin/pilots/"' in text(client.get("/admin/"))  # the menu item
+    home = text(client.get("/admin/"))
+    assert '"/admin/pilots/"' in home  # the menu item
+    desk = home.split("data-expert-desk")[1]  # their home lists A's review, nothing of B
+    assert f'data-desk-review="{a.reviews.get().pk}"' in desk and "测试市" not in desk
     page = text(client.get(review_url(a, "application")))
     assert "保存并签字确认" in page
     # The only assessments links are the frozen files' downloads (none here) and static files.
