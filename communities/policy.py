@@ -87,14 +87,26 @@ def action_named(value: str) -> Action:
     raise LookupError(value)
 
 
+@dataclass(frozen=True)
+class _Holder:
+    holds: Callable[[Any, Any], bool]
+    # scope(user, model) -> the condition "held through these assignments" on the model's rows, or None when the
+    # assignments give nothing of that model (listings: `scope_q`, `in_scope`, Wagtail's permission policies).
+    scope: Callable[[Any, type], Q | None] | None
+
+
 # Actions also held through an assignment to the object itself rather than a region (an expert to the
 # applications given to them): the app that owns such assignments registers who holds them.
-_HOLDERS: dict[Action, Callable[[Any, Any], bool]] = {}
+_HOLDERS: dict[Action, list[_Holder]] = {}
 
 
-def delegate(action: Action, holds: Callable[[Any, Any], bool]) -> None:
-    """Let `holds(user, obj)` grant `action` besides the rule's roles (obj may be ANYWHERE, never EVERYWHERE)."""
-    _HOLDERS[action] = holds
+def delegate(action: Action, holds: Callable[[Any, Any], bool],
+             scope: Callable[[Any, type], Q | None] | None = None) -> None:
+    """Let `holds(user, obj)` grant `action` besides the rule's roles (obj may be ANYWHERE, never EVERYWHERE);
+    `scope(user, model)` says which rows of a model the same assignments give, so listings agree with `may`.
+    Registering the same `holds` again replaces it (an app's ready() may run more than once in tests)."""
+    holders = [h for h in _HOLDERS.get(action, []) if h.holds is not holds]
+    _HOLDERS[action] = [*holders, _Holder(holds, scope)]
 
 
 class _Where:
@@ -165,8 +177,9 @@ def may(user, action: Action, obj=ANYWHERE) -> bool:
         return False
     if not rule.delegated_only and _assigned(user, rule, region_of(obj)):
         return True
-    holds = _HOLDERS.get(action)
-    return bool(holds and obj is not EVERYWHERE and holds(user, obj))
+    if obj is EVERYWHERE:
+        return False
+    return any(holder.holds(user, obj) for holder in _HOLDERS.get(action, ()))
 
 
 def require(user, action: Action, obj=ANYWHERE) -> None:
@@ -201,20 +214,32 @@ def scope_paths(user, action: Action) -> list[str] | None:
     return list(_paths(user, rule))
 
 
-def scope_q(user, action: Action, path_field: str = "path") -> Q:
-    """Return the condition "under a region where the user may take `action`" on `path_field` (Q() for all)."""
+def _delegated_q(user, action: Action, model: type | None) -> list[Q]:
+    if model is None or not user.is_authenticated or not user.is_active or is_system(user):
+        return []
+    found = (holder.scope(user, model) for holder in _HOLDERS.get(action, ()) if holder.scope is not None)
+    return [q for q in found if q is not None]
+
+
+def scope_q(user, action: Action, path_field: str = "path", model: type | None = None) -> Q:
+    """Return the condition "where the user may take `action`" on rows of `model` (Q() for all): under a region
+    of the user's (`path_field`), or, given the model, held through a delegated assignment."""
+    user = _actor(user)
     paths = scope_paths(user, action)
     if paths is None:
         return Q()
+    # Never start from Q(): Q() | X is X, so "everything" would silently become "only X".
     condition = Q(pk__in=[]) if path_field == "path" else Q(**{f"{path_field}__in": []})
     for path in paths:
         condition |= Q(**{f"{path_field}__startswith": path})
+    for delegated in _delegated_q(user, action, model):
+        condition |= delegated
     return condition
 
 
 def in_scope(user, action: Action, queryset: QuerySet, path_field: str = "path") -> QuerySet:
-    """Narrow a queryset to the objects under the regions where the user may take `action`."""
-    return queryset.filter(scope_q(user, action, path_field))
+    """Narrow a queryset to the objects the user may take `action` on: under their regions, or delegated."""
+    return queryset.filter(scope_q(user, action, path_field, queryset.model))
 
 
 class ScopedPermissionPolicy(BasePermissionPolicy):

@@ -1,5 +1,5 @@
-"""Demo pilots for 示范市: a province bureau user and an expert, this year's batch, and the city's application
-walked through the real services to 专家评估 with the expert assigned (idempotent)."""
+"""Demo pilots for 示范市: a province bureau user and three pool experts, this year's batch, and the city's
+application (with a 证明材料) walked through the real services to 专家评估 with the panel assigned (idempotent)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,17 @@ from communities.models import CityPage, ProvincePage, Role
 from communities.roles import assign
 from devtools.scoring_values import values_for_total
 from pilots import experts
-from pilots.models import Application, Batch
-from pilots.services import applications, batches
+from pilots.models import Application, Batch, Expert
+from pilots.services import applications, batches, pool
 from pilots.services.moves import pilot_move
 from standards.models import Round
 
-DEMO_USERS = {"province": "province-demo-2026", "expert": "expert-demo-2026"}
+DEMO_USERS = {"province": "province-demo-2026", "expert": "expert-demo-2026", "expert2": "expert2-demo-2026",
+              "expert3": "expert3-demo-2026"}
+# The demo panel: three pool experts from outside 示范市 (none must stand aside).
+DEMO_EXPERTS = {"expert": ("王专家", "山东大学", "智慧城市"), "expert2": ("李专家", "省信息中心", "数据治理"),
+                "expert3": ("张专家", "中国海洋大学", "城市运行")}
+DEMO_MATERIAL = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 THREE_STARS = 250  # a total inside the 三星 band: enough to apply for a 四星 pilot
 
 
@@ -34,7 +39,11 @@ def _users() -> dict:
         user.email = f"{username}@example.cn"
         user.save()
         users[username] = user
-    assign(users["province"], Role.BUREAU, ProvincePage.objects.get(), by=system("seed_demo_pilots"))
+    actor = system("seed_demo_pilots")
+    assign(users["province"], Role.BUREAU, ProvincePage.objects.get(), by=actor)
+    for username, (name, organisation, field) in DEMO_EXPERTS.items():
+        if not Expert.objects.filter(user=users[username]).exists():
+            pool.expert_add(by=actor, user=users[username], name=name, organisation=organisation, field=field)
     return users
 
 
@@ -63,7 +72,10 @@ def seed_demo_pilots(round_: Round) -> dict[str, str]:
                                    round_=round_)
     applications.report_save(user=bureau, application=application,
                              report="示范市申请建设四星级新型智慧城市试点。（演示数据）")
+    applications.material_attach(user=bureau, application=application, data=DEMO_MATERIAL,
+                                 filename="示范市智慧城市建设情况（演示）.pdf")
     applications.application_submit(user=bureau, application=application)
-    experts.expert_assign(by=users["province"], application=application, expert=users["expert"])
+    for username in DEMO_EXPERTS:
+        experts.expert_assign(by=users["province"], application=application, expert=users[username])
     pilot_move(user=users["province"], pilot=pilot, move="accept")
     return DEMO_USERS

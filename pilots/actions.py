@@ -1,7 +1,9 @@
 """What may be done in the pilot programme (rules: communities.policy).
 
-A city applies for itself and its counties, the province decides, experts score the applications assigned to
-them (`pilots.permissions` delegates VIEW_PILOTS and SCORE_PILOT to their assignments).
+A city applies for itself and its counties, the province decides, experts of the province's pool score the
+applications assigned to them (`pilots.permissions` delegates VIEW_PILOTS, SCORE_PILOT and SIT_ON_PANEL to the
+pool and its assignments). Scoring and sitting on a panel are held *only* that way: neither a province bureau
+nor an administrator scores or signs in an expert's place.
 """
 
 from communities.models import Role
@@ -13,8 +15,9 @@ B = Role.BUREAU
 class PilotAction(Action):
     VIEW_PILOTS = "view_pilots"  # a pilot's application, stage, reviews and history
     EDIT_APPLICATION = "edit_application"  # a city's own moves: assemble, submit, 自查, report 整改
-    MANAGE_PILOTS = "manage_pilots"  # the province's moves: batches, formal review, lists, reviews, stars
-    SCORE_PILOT = "score_pilot"  # expert points, adjustments and sign-off
+    MANAGE_PILOTS = "manage_pilots"  # the province's moves: batches, the pool, formal review, lists, stars
+    SCORE_PILOT = "score_pilot"  # an assigned expert's own points and signature
+    SIT_ON_PANEL = "sit_on_pilot_panel"  # asked of the expert: may they judge this application (pool, 回避)
 
 
 register(PilotAction, {
@@ -22,5 +25,8 @@ register(PilotAction, {
     PilotAction.EDIT_APPLICATION: Rule((B,), local=True, refusal="只有申报市的大数据局可以办理本市的试点申报"),
     PilotAction.MANAGE_PILOTS: Rule(
         (B,), province=True, refusal="只有省大数据局或管理员可以办理试点的审查、评估和验收"),
-    PilotAction.SCORE_PILOT: Rule((B,), province=True, refusal="只有省大数据局或指派的评估专家可以评分"),
+    PilotAction.SCORE_PILOT: Rule(
+        (), delegated_only=True, refusal="只有指派给该申报的评估专家可以评分和签字，省大数据局和管理员不代专家评分"),
+    PilotAction.SIT_ON_PANEL: Rule(
+        (), delegated_only=True, refusal="只能指派专家库中在库、且无须回避的专家"),
 })

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
@@ -16,10 +17,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from smartsite.spreadsheet import SafeCSVWriter, fitted_widths, set_column_widths, xlsx_row
+from standards.scoring import round_half_up
 
 from . import selectors, workflow
 from .models import Batch, Pilot, StageRecord
-from .services.moves import review_score
+from .panel import panel_of
 from .stages import ReviewKind, Stage, stars
 
 # The programme is the province's: times are Shandong's whatever the server's zone.
@@ -54,18 +56,19 @@ def history_rows(records: Iterable[StageRecord]) -> Iterable[list[Any]]:
                _who(record.by), local_time(record.at)]
 
 
-def _signed_total(review) -> int | str:
-    # Signatures are withdrawn when a point changes, so a signed review's score is the one signed.
-    if not review.signoffs.exists():
+def _signed_total(review) -> Decimal | int | str:
+    """The panel's mean once the panel is complete (an integer when exact, else rounded half-up to 2 places)."""
+    result = panel_of(review)
+    if result is None or not result.complete:
         return ""
-    score = review_score(review)
-    return score.expert_total if score else ""
+    mean = result.mean
+    return mean.numerator if mean.denominator == 1 else round_half_up(mean)
 
 
 def pilot_rows(pilots: QuerySet[Pilot]) -> Iterable[list[Any]]:
     """Yield one row per pilot: where it stands now and the experts' total of each signed review."""
     today = timezone.localdate()
-    for pilot in pilots.prefetch_related("reviews__adjustments", "reviews__signoffs", "reviews__snapshot"):
+    for pilot in pilots.prefetch_related("reviews__snapshot"):
         found = {review.kind: review for review in pilot.reviews.all()}
         totals = [_signed_total(found[kind]) if kind in found else "" for kind in ReviewKind]
         yield [*_pilot_columns(pilot), pilot.get_stage_display(),

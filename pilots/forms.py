@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from assessments.files import MAX_BYTES
 from assessments.regions import Region
+from communities.models import CityPage
 from standards.models import Round, RoundStatus
 
 from .services.moves import TaskInput
+from .services.reviews import MarkInput
 from .services.visits import MAX_PHOTOS
 from .stages import TARGET_STARS, stars
 from .workflow import Move
@@ -78,17 +81,88 @@ class MaterialForm(forms.Form):
                            help_text=f"PDF、JPEG/PNG 图片或 XLSX 表格，不超过 {MAX_BYTES // 2**20} MB")
 
 
-class UserChoice(forms.ModelChoiceField):
+class PoolChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_username()
+        member = obj.pilot_expert
+        where = f" · {member.city.title}" if member.city else ""
+        return f"{member.name}（{member.organisation}{where}）"
 
 
 class ExpertForm(forms.Form):
-    expert = UserChoice(label="评估专家", queryset=get_user_model().objects.none(), to_field_name="username")
+    """Whom to assign: the active members of the pool only (回避 is judged on the confirm page)."""
+
+    expert = PoolChoice(label=_("评估专家"), queryset=get_user_model().objects.none(), to_field_name="username",
+                        empty_label=_("— 选择专家库中的专家 —"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["expert"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
+        self.fields["expert"].queryset = get_user_model().objects.filter(
+            is_active=True, pilot_expert__active=True).select_related("pilot_expert__city").order_by(
+            "pilot_expert__name", "pk")
+
+
+class CityChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.title}（{obj.code}）"
+
+
+class PoolMemberForm(forms.Form):
+    """A pool member's details (the account is chosen when they are added)."""
+
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    organisation = forms.CharField(label=_("工作单位"), max_length=100, required=False,
+                                   help_text=_("与申报市或其试点地区同名的单位须回避"))
+    field = forms.CharField(label=_("专业领域"), max_length=100, required=False)
+    city = CityChoice(label=_("工作所在城市"), queryset=CityPage.objects.none(), required=False,
+                      empty_label=_("— 省直或省外 —"), help_text=_("该市的申报须回避"))
+
+    def __init__(self, *args, adding: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].queryset = CityPage.objects.order_by("code")
+        if adding:
+            self.fields["username"] = forms.CharField(label=_("登录账号"), max_length=150, required=False,
+                                                      help_text=_("专家登录管理后台所用的账号（须已建立）"))
+            self.order_fields(["username", "name", "organisation", "field", "city"])
+
+    def clean_username(self):
+        username = (self.cleaned_data.get("username") or "").strip()
+        if not username:
+            raise forms.ValidationError(_("请填写登录账号"))
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise forms.ValidationError(_("没有该账号：请先由管理员建立账号，或通过人员名册导入"))
+        return user
+
+
+class MarkField(forms.TypedChoiceField):
+    """An expert's points for one indicator: one of the standard's tier points, or empty (not judged yet)."""
+
+    def __init__(self, row, **kwargs):
+        choices = [("", _("— 未评 —")), *[(p, f"{p}分") for p in row.allowed]]
+        super().__init__(choices=choices, coerce=int, empty_value=None, required=False, **kwargs)
+
+
+class ReviewForm(forms.Form):
+    """The whole review page as one form: p<N> the points of indicator N, r<N> the reason."""
+
+    def __init__(self, rows, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # Chinese labels take no colon
+        super().__init__(*args, **kwargs)
+        self.numbers = [row.number for row in rows]
+        for row in rows:
+            label = _("第%(n)s项 专家评分") % {"n": row.number}
+            if row.allowed is None:  # the deduction: any points up to 0
+                self.fields[f"p{row.number}"] = forms.IntegerField(label=label, max_value=0, min_value=-1000,
+                                                                   required=False)
+            else:
+                self.fields[f"p{row.number}"] = MarkField(row, label=label)
+            self.fields[f"r{row.number}"] = forms.CharField(
+                label=_("第%(n)s项 理由") % {"n": row.number}, required=False,
+                widget=forms.Textarea(attrs={"rows": 2}), help_text=_("与自评分不同时必填"))
+
+    def marks(self) -> dict:
+        """Return {number: MarkInput} from the cleaned data."""
+        return {n: MarkInput(self.cleaned_data.get(f"p{n}"), self.cleaned_data.get(f"r{n}", "")) for n in self.numbers}
 
 
 class MoveForm(forms.Form):
@@ -96,9 +170,14 @@ class MoveForm(forms.Form):
 
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, move: Move, *args, **kwargs):
+    def __init__(self, move: Move, *args, early_from=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.move = move
+        if early_from is not None:
+            self.fields["early_reason"] = forms.CharField(
+                label=_("提前考核理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("工作方案：试点建设一年后开展中期考核，两年后组织终期验收。本项 %(date)s 起方可办理，"
+                            "提前办理须说明理由，理由记入阶段记录。") % {"date": early_from.isoformat()})
         if move.reason:
             self.fields["reason"] = forms.CharField(label="理由", required=False,
                                                     widget=forms.Textarea(attrs={"rows": 3}))
@@ -121,7 +200,7 @@ class MoveForm(forms.Form):
             if self.move.tasks else []
 
     def plain_fields(self) -> list:
-        return [self[name] for name in ("reason", "deadline") if name in self.fields]
+        return [self[name] for name in ("early_reason", "reason", "deadline") if name in self.fields]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -147,22 +226,6 @@ class VisitForm(forms.Form):
 
 class TaskReportForm(forms.Form):
     note = forms.CharField(label="完成情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class AdjustForm(forms.Form):
-    """The experts' points for one indicator: one of the standard's tier points, or a deduction (≤ 0)."""
-
-    reason = forms.CharField(label="调整理由", required=False, widget=forms.Textarea(attrs={"rows": 1}))
-
-    def __init__(self, row, *args, **kwargs):
-        kwargs.setdefault("initial", {"points": row.expert_points, "reason": row.reason})
-        super().__init__(*args, prefix=f"i{row.number}", **kwargs)
-        if row.allowed is None:
-            self.fields["points"] = forms.IntegerField(label="专家评分", max_value=0)
-        else:
-            self.fields["points"] = forms.TypedChoiceField(label="专家评分", coerce=int,
-                                                           choices=[(p, f"{p}分") for p in row.allowed])
-        self.order_fields(["points", "reason"])
 
 
 class SelfcheckForm(forms.Form):

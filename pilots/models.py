@@ -135,6 +135,8 @@ class StageRecord(models.Model):
     target = models.CharField("新阶段", max_length=16, choices=Stage.choices)
     reason = models.TextField("理由", blank=True)
     deadline = models.DateField("新阶段截止日期", null=True, blank=True)
+    # A review held before the notice's date (中期考核 a year, 终期验收 two years after listing): the province's why.
+    early_reason = models.TextField("提前考核理由", blank=True)
     at = models.DateTimeField("时间", auto_now_add=True)
     by = models.ForeignKey(User, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL,
                            related_name="+")
@@ -150,6 +152,31 @@ class StageRecord(models.Model):
     @property
     def policy_region(self) -> Page:
         return self.pilot.region
+
+
+class Expert(models.Model):
+    """A member of the province's expert pool (专家库): who they are, where they work, and whether they are in the
+    pool now. Only active members may be assigned, and 回避 is judged from the organisation and the city."""
+
+    user = models.OneToOneField(User, verbose_name="登录账号", on_delete=models.PROTECT, related_name="pilot_expert")
+    name = models.CharField("姓名", max_length=50)
+    organisation = models.CharField("工作单位", max_length=100)
+    field = models.CharField("专业领域", max_length=100, blank=True)
+    city = models.ForeignKey(CityPage, verbose_name="工作所在城市", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    active = models.BooleanField("在库", default=True)
+    created_at = models.DateTimeField("加入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "评估专家"
+        verbose_name_plural = "专家库"
+        ordering = ["-active", "name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.organisation}）"
+
+    policy_region = EVERYWHERE  # the province keeps the pool
 
 
 class ExpertAssignment(models.Model):
@@ -201,23 +228,24 @@ class Review(models.Model):
 
 
 class Adjustment(models.Model):
-    """The experts' points for one indicator where they differ from the self-assessed points, with the reason."""
+    """One expert's points for one indicator of a review (each expert of the panel scores on their own), with the
+    reason when they differ from the self-assessed points. An indicator without a row is not yet judged."""
 
     review = models.ForeignKey(Review, verbose_name="评审", on_delete=models.CASCADE, related_name="adjustments")
+    expert = models.ForeignKey(User, verbose_name="评分专家", on_delete=models.CASCADE, related_name="+")
     number = models.PositiveSmallIntegerField("指标编号")
     points = models.IntegerField("专家评分")
-    reason = models.TextField("调整理由")
-    by = models.ForeignKey(User, verbose_name="评分人", null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField("理由", blank=True)
     at = models.DateTimeField("评分时间", auto_now=True)
 
     class Meta:
-        verbose_name = "专家调整分"
-        verbose_name_plural = "专家调整分"
-        ordering = ["review_id", "number"]
-        constraints = [models.UniqueConstraint(fields=["review", "number"], name="unique_adjustment")]
+        verbose_name = "专家评分"
+        verbose_name_plural = "专家评分"
+        ordering = ["review_id", "expert_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["review", "expert", "number"], name="unique_expert_mark")]
 
     def __str__(self) -> str:
-        return f"{self.review} · 第{self.number}项 {self.points}分"
+        return f"{self.review} · {self.expert} · 第{self.number}项 {self.points}分"
 
 
 class SignOff(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from standards.scoring.engine import band_for, bands_of
@@ -89,7 +90,7 @@ def points_problem(indicator: Mapping[str, Any], points: int) -> str:
     return ""
 
 
-def star_of(document: Mapping[str, Any], total: int) -> int | None:
+def star_of(document: Mapping[str, Any], total: int | Fraction) -> int | None:
     band = band_for(bands_of(document), total)  # a document carries its level's bands
     return band.star if band else None
 

@@ -7,31 +7,29 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from communities import policy
 from communities.models import ProvincePage, Role
 
-from . import experts, scores, workflow
+from . import scores, workflow
 from .actions import PilotAction
-from .models import Application, Batch, Pilot, Review, StageRecord
+from .models import Adjustment, Application, Batch, Pilot, Review, SignOff, StageRecord
+from .panel import Panel, panel_of
 from .services.moves import acted_on, blocker, review_score
 from .stages import OWNERS, REVIEW_OF_STAGE, TERMINAL, Owner, ReviewKind, Stage
 
 
 def visible_applications(user) -> QuerySet[Application]:
-    """Return the applications the user may see: by region, or assigned to them as an expert."""
-    condition = policy.scope_q(user, PilotAction.VIEW_PILOTS, "city__path")
-    mine = experts.assigned_ids(user) if user.is_authenticated else set()
-    return Application.objects.filter(condition | Q(pk__in=mine)).select_related("batch", "city")
+    """Return the applications the user may see, as the policy scopes them (by region, or assigned)."""
+    return policy.in_scope(user, PilotAction.VIEW_PILOTS, Application.objects.all(), "city__path").select_related(
+        "batch", "city")
 
 
 def visible_pilots(user, *, batch: Batch | None = None, stage: str | None = None) -> QuerySet[Pilot]:
     """Return the pilots the user may see, optionally of one batch and stage, by batch, level and region."""
-    condition = policy.scope_q(user, PilotAction.VIEW_PILOTS, "region__path")
-    mine = experts.assigned_ids(user) if user.is_authenticated else set()
-    pilots = Pilot.objects.filter(condition | Q(application_id__in=mine))
+    pilots = policy.in_scope(user, PilotAction.VIEW_PILOTS, Pilot.objects.all(), "region__path")
     if batch is not None:
         pilots = pilots.filter(application__batch=batch)
     if stage:
@@ -61,15 +59,20 @@ def stage_counts(pilots: QuerySet[Pilot]) -> list[tuple[Stage, int]]:
 @dataclass(frozen=True)
 class ReviewView:
     review: Review
-    score: scores.ReviewScore | None
-    comparison: scores.Comparison | None  # against the application's review (later reviews only)
-    signed_by: tuple[str, ...]
+    score: scores.ReviewScore | None  # the self-assessed (自查) points
+    panel: Panel | None  # the experts' own points, signatures and mean
+    comparison: scores.Comparison | None  # self-assessed points against the application's (later reviews only)
     is_current: bool
+
+    @property
+    def signed_by(self) -> tuple[str, ...]:
+        return tuple(m.name for m in self.panel.members if m.signed) if self.panel else ()
 
 
 def reviews_of(pilot: Pilot) -> list[ReviewView]:
-    """Return the pilot's reviews in order, each with its scores and, after the application, what changed."""
-    reviews = list(pilot.reviews.select_related("snapshot").prefetch_related("adjustments", "signoffs__expert"))
+    """Return the pilot's reviews in order, each with its scores and panel and, after the application, what
+    changed."""
+    reviews = list(pilot.reviews.select_related("snapshot", "pilot"))
     current = REVIEW_OF_STAGE.get(Stage(pilot.stage))
     scored = [(review, review_score(review)) for review in reviews]
     base = next((score for review, score in scored if review.kind == ReviewKind.APPLICATION), None)
@@ -77,10 +80,44 @@ def reviews_of(pilot: Pilot) -> list[ReviewView]:
     for review, score in scored:
         comparison = scores.compare(base, score) if base and score and review.kind != ReviewKind.APPLICATION \
             else None
-        views.append(ReviewView(review, score, comparison,
-                                tuple(s.expert.get_username() for s in review.signoffs.all()),
+        views.append(ReviewView(review, score, panel_of(review), comparison,
                                 review.kind == current and review.concluded_at is None))
     return views
+
+
+@dataclass(frozen=True)
+class ExpertReview:
+    """A review on an expert's desk: the pilot, its deadline, how far the expert has got, whether they signed."""
+
+    review: Review
+    pilot: Pilot
+    deadline: datetime.date | None
+    overdue: bool
+    judged: int
+    indicators: int
+    signed: bool
+    waiting: bool  # the city has not submitted the 自查 yet
+
+
+def expert_reviews(user) -> list[ExpertReview]:
+    """Return the open reviews of the applications assigned to the user, the unsigned first, nearest deadline
+    first (the expert's admin home)."""
+    if not policy.may(user, PilotAction.SCORE_PILOT):
+        return []
+    pilots = policy.in_scope(user, PilotAction.SCORE_PILOT, Pilot.objects.all(), "region__path")
+    rows = []
+    for pilot in pilots.select_related("application__batch", "application__city", "region"):
+        kind = REVIEW_OF_STAGE.get(Stage(pilot.stage))
+        review = Review.objects.filter(pilot=pilot, kind=kind, concluded_at__isnull=True).select_related(
+            "snapshot").first() if kind else None
+        if review is None:
+            continue
+        total = len(scores.indicators(review.snapshot.data["document"])) if review.snapshot_id else 0
+        judged = Adjustment.objects.filter(review=review, expert_id=user.pk).count()
+        signed = SignOff.objects.filter(review=review, expert_id=user.pk).exists()
+        rows.append(ExpertReview(review, pilot, pilot.deadline, is_overdue(pilot), judged, total, signed,
+                                 review.snapshot_id is None))
+    return sorted(rows, key=lambda r: (r.signed, r.deadline or datetime.date.max, r.pilot.pk))
 
 
 def moves_for(user, pilot: Pilot) -> list[workflow.Move]:
@@ -109,7 +146,7 @@ def owners_of(pilot: Pilot) -> list:
     provincial = users.filter(assignments__role=Role.BUREAU,
                               assignments__region_id__in=ProvincePage.objects.values("pk"))
     if owner == Owner.EXPERTS:
-        assigned = users.filter(pilot_assignments__application_id=pilot.application_id)
+        assigned = users.filter(pilot_assignments__application_id=pilot.application_id, pilot_expert__active=True)
         return list((provincial | assigned).distinct())
     return list(provincial.distinct()) if owner == Owner.PROVINCE else []
 

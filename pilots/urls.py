@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import applications, batches, files, index, pilot, reviews, tasks, visits
+from .views import applications, batches, files, index, pilot, pool, reviews, tasks, visits
 
 urls = [
     path("", index.IndexView.as_view(), name="index"),
@@ -17,9 +17,13 @@ urls = [
     path("applications/<int:pk>/report/", applications.ReportView.as_view(), name="report"),
     path("applications/<int:pk>/materials/", applications.material_add, name="material_add"),
     path("applications/<int:pk>/submit/", applications.SubmitView.as_view(), name="submit"),
-    path("applications/<int:pk>/experts/", applications.expert_assign, name="expert_assign"),
-    path("applications/<int:pk>/experts/<int:user_pk>/remove/", applications.expert_unassign,
+    path("applications/<int:pk>/experts/", applications.ExpertConfirmView.as_view(), name="expert_assign"),
+    path("applications/<int:pk>/experts/<int:user_pk>/remove/", applications.ExpertRemoveView.as_view(),
          name="expert_unassign"),
+    path("experts/", pool.PoolListView.as_view(), name="pool"),
+    path("experts/new/", pool.PoolAddView.as_view(), name="pool_add"),
+    path("experts/<int:pk>/", pool.PoolEditView.as_view(), name="pool_edit"),
+    path("experts/<int:pk>/active/", pool.pool_active, name="pool_active"),
     path("materials/<int:pk>/", files.material_file, name="material"),
     path("materials/<int:pk>/remove/", files.material_remove, name="material_remove"),
     path("photos/<int:pk>/<str:size>/", files.visit_photo, name="photo"),
@@ -30,8 +34,8 @@ urls = [
     path("<int:pk>/visits/", visits.VisitView.as_view(), name="visit_add"),
     path("tasks/<int:pk>/report/", tasks.task_report, name="task_report"),
     path("reviews/<int:pk>/", reviews.ReviewView.as_view(), name="review"),
-    path("reviews/<int:pk>/indicators/<int:number>/", reviews.AdjustView.as_view(), name="adjust"),
-    path("reviews/<int:pk>/sign/", reviews.SignView.as_view(), name="sign"),
+    path("reviews/<int:pk>/indicators/<int:number>/communities/", reviews.CommunitiesView.as_view(),
+         name="review_communities"),
     path("reviews/<int:pk>/selfcheck/", reviews.SelfcheckView.as_view(), name="selfcheck"),
 ]
 

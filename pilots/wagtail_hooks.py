@@ -4,13 +4,14 @@ from wagtail.admin.menu import MenuItem
 
 from communities import policy
 
-from . import reminders, selectors
+from . import experts, reminders, selectors
 from .actions import PilotAction
 from .experts import LOG_ACTIONS as EXPERT_ACTIONS
-from .panels import PilotDuePanel
+from .panels import ExpertDeskPanel, PilotDuePanel
 from .services.applications import LOG_ACTIONS as APPLICATION_ACTIONS
 from .services.batches import LOG_ACTIONS as BATCH_ACTIONS
 from .services.moves import MOVED
+from .services.pool import LOG_ACTIONS as POOL_ACTIONS
 from .services.reviews import LOG_ACTIONS as REVIEW_ACTIONS
 from .services.visits import LOG_ACTIONS as VISIT_ACTIONS
 from .urls import admin_urls
@@ -34,7 +35,9 @@ def register_pilot_menu_item():
 
 @hooks.register("construct_homepage_panels")
 def add_pilot_panel(request, panels):
-    # The same reminders as the e-mails, for the pilots this user may see; no panel when nothing is due.
+    # An expert's home lists their reviews first; the deadline reminders follow for everyone who sees pilots.
+    if policy.may(request.user, PilotAction.SCORE_PILOT) or experts.in_pool(request.user):
+        panels.append(ExpertDeskPanel(selectors.expert_reviews(request.user)))
     if policy.may(request.user, PilotAction.VIEW_PILOTS):
         due = reminders.due(selectors.visible_pilots(request.user))
         if due:
@@ -44,5 +47,5 @@ def add_pilot_panel(request, panels):
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
     for key, label in {MOVED: "试点阶段变更", **APPLICATION_ACTIONS, **BATCH_ACTIONS, **EXPERT_ACTIONS,
-                       **REVIEW_ACTIONS, **VISIT_ACTIONS}.items():
+                       **REVIEW_ACTIONS, **VISIT_ACTIONS, **POOL_ACTIONS}.items():
         actions.register_action(key, label, label)

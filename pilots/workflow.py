@@ -24,6 +24,9 @@ class Move:
     deadline: bool = False  # the next stage's deadline is set by the actor
     tasks: bool = False  # 整改 tasks with deadlines are required
     tone: str = "primary"  # how its button looks: "primary", "secondary" or "warning"
+    # Years after listing before which the move is early (工作方案: 试点建设一年后开展中期考核，两年后组织终期验收):
+    # earlier, it needs the province's explicit reason (提前考核), kept on the timeline. 0: no such date.
+    early_before_years: int = 0
 
 
 MOVES: tuple[Move, ...] = (
@@ -34,14 +37,17 @@ MOVES: tuple[Move, ...] = (
     Move("reject", "不予列入名单", (Stage.EXPERT, Stage.ONSITE), Stage.NOT_LISTED, PROVINCE, reason=True,
          tone="warning"),
     Move("confirm", "现场复核确认，列入省级试点名单", (Stage.ONSITE,), Stage.LISTED, PROVINCE),
-    Move("start_midterm", "开展中期考核", (Stage.LISTED,), Stage.MIDTERM, PROVINCE),
+    Move("start_midterm", "开展中期考核", (Stage.LISTED,), Stage.MIDTERM, PROVINCE, early_before_years=1),
     Move("midterm_pass", "中期考核通过", (Stage.MIDTERM,), Stage.FINAL, PROVINCE),
     Move("midterm_fail", "中期考核未通过（布置整改任务）", (Stage.MIDTERM,), Stage.FINAL, PROVINCE, reason=True,
          tasks=True, tone="warning"),
-    Move("final_pass", "终期验收通过，授予星级", (Stage.FINAL,), Stage.GRANTED, PROVINCE),
+    Move("final_pass", "终期验收通过，授予星级", (Stage.FINAL,), Stage.GRANTED, PROVINCE, early_before_years=2),
     Move("final_fail", "终期验收未通过，限期整改", (Stage.FINAL,), Stage.RECTIFICATION, PROVINCE, reason=True,
-         deadline=True, tasks=True, tone="warning"),
+         deadline=True, tasks=True, tone="warning", early_before_years=2),
     Move("rectified", "整改完成，申请整改验收", (Stage.RECTIFICATION,), Stage.RECHECK, CITY),
+    # The only way on, besides 逾期收回, once the 整改 deadline has passed: the province records why it extends it.
+    Move("extend", "延长整改期限", (Stage.RECTIFICATION,), Stage.RECTIFICATION, PROVINCE, reason=True, deadline=True,
+         tone="secondary"),
     Move("recheck_pass", "整改验收通过，授予星级", (Stage.RECHECK,), Stage.GRANTED, PROVINCE),
     Move("recheck_fail", "整改后仍未达到要求，收回奖补资金并通报", (Stage.RECHECK,), Stage.REVOKED, PROVINCE,
          reason=True, tone="warning"),

@@ -8,6 +8,7 @@ import uuid
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from assessments import files
@@ -188,6 +189,9 @@ def application_submit(*, user, application: Application) -> Application:
         raise PilotError("申报已提交")
     if not application.report:
         raise PilotError({"report": "请先填写申请报告"})
+    if not application.materials.filter(removed_at__isnull=True).exists():
+        # 工作方案: 提交申请报告，并附相关证明材料.
+        raise PilotError({"file": _("请至少上传一份证明材料")})
     for pilot in pilots:
         pilot_move(user=user, pilot=pilot, move="submit")
     application.submitted_at, application.submitted_by = timezone.now(), user

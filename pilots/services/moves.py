@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from wagtail.log_actions import log
+from django.utils.translation import gettext as _
 
+from audit.actors import log
 from communities import policy
 
 from .. import scores, workflow
-from ..models import Pilot, Review, SignOff, SiteVisit, StageRecord, Task
+from ..models import Pilot, Review, SiteVisit, StageRecord, Task
+from ..panel import Panel, panel_of
 from ..stages import REVIEW_OF_STAGE, TERMINAL, ReviewKind, Stage, star_needed_to_apply, stars
 from ..workflow import Move
 from . import PilotError
@@ -53,11 +55,13 @@ def open_review(pilot: Pilot, kind: str) -> Review:
     return review
 
 
-def review_score(review: Review) -> scores.ReviewScore | None:
-    """Return the review's self and expert points (None before the city has submitted its 自查)."""
+def review_score(review: Review, expert=None) -> scores.ReviewScore | None:
+    """Return the review's self-assessed points and one expert's (None before the city has submitted its 自查);
+    without an expert, the expert points are the self-assessed ones."""
     if review.snapshot_id is None:
         return None
-    return scores.review_score(review.snapshot.data["document"], scores.adjustment_map(review.adjustments.all()))
+    marks = scores.adjustment_map(review.adjustments.filter(expert=expert)) if expert is not None else {}
+    return scores.review_score(review.snapshot.data["document"], marks)
 
 
 def _review_of(pilot: Pilot) -> Review | None:
@@ -65,21 +69,22 @@ def _review_of(pilot: Pilot) -> Review | None:
     return Review.objects.filter(pilot=pilot, kind=kind).select_related("snapshot").first() if kind else None
 
 
-def _signed(pilot: Pilot) -> tuple[Review, scores.ReviewScore]:
+def _signed(pilot: Pilot) -> Panel:
+    """The stage's review has a complete panel: enough experts assigned, and every one of them signed."""
     review = _review_of(pilot)
-    score = review_score(review) if review else None
-    if review is None or score is None:
-        raise PilotError("申报市尚未提交本次考核的自查（自评快照），专家无法评分")
-    if not SignOff.objects.filter(review=review).exists():
-        raise PilotError("还没有专家在评分上签字")
-    return review, score
+    result = panel_of(review) if review else None
+    if result is None:
+        raise PilotError(_("申报市尚未提交本次考核的自查（自评快照），专家无法评分"))
+    if result.missing:
+        raise PilotError(_("专家组评分尚未完成：%(why)s") % {"why": result.missing})
+    return result
 
 
 def _expert_reaches(pilot: Pilot, star: int) -> None:
-    _, score = _signed(pilot)
-    if (score.expert_star or 0) < star:
-        raise PilotError(f"专家评分 {score.expert_total} 分（{stars(score.expert_star)}），未达到{stars(star)}，"
-                         "不能通过")
+    result = _signed(pilot)
+    if (result.star or 0) < star:
+        raise PilotError(_("专家组平均分 %(mean)s 分（%(star)s），未达到%(needed)s，不能通过") % {
+            "mean": result.mean_text, "star": stars(result.star), "needed": stars(star)})
 
 
 def _eligible(pilot: Pilot) -> None:
@@ -97,9 +102,12 @@ def _visited(pilot: Pilot) -> None:
 
 
 def _reported(pilot: Pilot) -> None:
-    # application_submit checks the report too; a direct submit of one pilot must not skip it.
+    # application_submit checks these too; a direct submit of one pilot must not skip them. The notice: 提交申请报告，
+    # 并附相关证明材料.
     if not pilot.application.report:
         raise PilotError({"report": "请先填写申请报告"})
+    if not pilot.application.materials.filter(removed_at__isnull=True).exists():
+        raise PilotError({"file": _("请至少上传一份证明材料")})
 
 
 def _published(pilot: Pilot) -> None:
@@ -108,6 +116,9 @@ def _published(pilot: Pilot) -> None:
 
 
 def _tasks_done(pilot: Pilot) -> None:
+    if pilot.deadline is not None and today() > pilot.deadline:
+        raise PilotError(_("整改期限（%(date)s）已过，不能再申请整改验收：由省大数据局决定逾期收回奖补资金，"
+                           "或记录理由延长整改期限") % {"date": pilot.deadline.isoformat()})
     open_tasks = Task.objects.filter(pilot=pilot, done_at__isnull=True).count()
     if open_tasks:
         raise PilotError(f"还有 {open_tasks} 项整改任务未报告完成")
@@ -152,6 +163,35 @@ def _deadline(pilot: Pilot, target: Stage, given: datetime.date | None) -> datet
     if target == Stage.FINAL and pilot.started_on:
         return years_after(pilot.started_on, 2)
     return today() + datetime.timedelta(days=review_days())
+
+
+def early_until(pilot: Pilot, move: Move) -> datetime.date | None:
+    """Return the date from which the move is on time (a year or two after listing), when that is still ahead."""
+    if not move.early_before_years or pilot.started_on is None:
+        return None
+    due = years_after(pilot.started_on, move.early_before_years)
+    return due if today() < due else None
+
+
+def _early_reason(pilot: Pilot, move: Move, given: str) -> str:
+    """Return the province's reason for holding the review early ("" when it is not early); refuse none."""
+    until = early_until(pilot, move)
+    if until is None:
+        return ""
+    given = (given or "").strip()
+    if not given:
+        message = _("试点建设%(years)s年后（%(date)s 起）方可“%(label)s”；提前考核须说明理由")
+        raise PilotError({"early_reason": message % {
+            "years": "一两"[move.early_before_years - 1], "date": until.isoformat(), "label": move.label}})
+    if len(given) > REASON_MAX:
+        raise PilotError({"early_reason": _("理由不能超过%(max)s字") % {"max": REASON_MAX}})
+    return given
+
+
+def _extension(pilot: Pilot, move: Move, deadline: datetime.date | None) -> None:
+    if move.name == "extend" and deadline is not None and pilot.deadline and deadline <= pilot.deadline:
+        raise PilotError({"deadline": _("延长后的整改期限应晚于原期限（%(date)s）") % {
+            "date": pilot.deadline.isoformat()}})
 
 
 def _inputs(move: Move, reason: str, deadline, tasks: Sequence[TaskInput]) -> str:
@@ -219,7 +259,7 @@ def acted_on(move: Move, pilot: Pilot):
 
 @transaction.atomic
 def pilot_move(*, user, pilot: Pilot, move: str, reason: str = "", deadline: datetime.date | None = None,
-               tasks: Sequence[TaskInput] = (), revision: int | None = None) -> Pilot:
+               tasks: Sequence[TaskInput] = (), revision: int | None = None, early_reason: str = "") -> Pilot:
     """Make one move of the state table on a pilot, as `user`; refuse (PilotError / PermissionDenied) otherwise."""
     step = workflow.move_named(move)
     pilot = (Pilot.objects.select_for_update(of=("self",))  # lock the pilot only, not its batch or region
@@ -232,6 +272,8 @@ def pilot_move(*, user, pilot: Pilot, move: str, reason: str = "", deadline: dat
     except workflow.MoveRefused as exc:
         raise PilotError(str(exc)) from exc
     reason = _inputs(step, reason, deadline, tasks)
+    _extension(pilot, step, deadline)
+    early_reason = _early_reason(pilot, step, early_reason)
     if guard := GUARDS.get(step.name):
         guard(pilot)
     review = _conclude(pilot, step)
@@ -246,9 +288,10 @@ def pilot_move(*, user, pilot: Pilot, move: str, reason: str = "", deadline: dat
     pilot.save()
     _enter(pilot, step.target)
     StageRecord.objects.create(pilot=pilot, move=step.name, source=source, target=step.target, reason=reason,
-                               deadline=pilot.deadline, by=user)
-    log(pilot, MOVED, user=user, data={
+                               deadline=pilot.deadline, by=user, early_reason=early_reason)
+    log(pilot, MOVED, actor=user, data={
         "move": step.name, "label": step.label, "from": source, "to": step.target, "reason": reason,
+        "early_reason": early_reason,
         "deadline": pilot.deadline.isoformat() if pilot.deadline else None,
         "tasks": [{"title": t.title, "due": t.due.isoformat()} for t in tasks],
         "granted_star": pilot.granted_star,

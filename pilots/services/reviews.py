@@ -1,14 +1,19 @@
-"""The experts' work on a review (points beside the self-assessed ones, with a reason, and a signature), the
-city's 自查 for a midterm, final or rectification review, and its report on 整改 tasks."""
+"""The experts' work on a review (each expert's own points beside the self-assessed ones, a reason where they
+differ, and a final signature), the city's 自查 for a midterm, final or rectification review, and its report on
+整改 tasks."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
-from wagtail.log_actions import log
+from django.utils.translation import gettext as _
 
 from assessments import services as assessment_services
 from assessments.regions import region_of_page
+from audit.actors import log
 from communities import policy
 from standards.models import Round
 
@@ -19,14 +24,23 @@ from ..stages import REVIEW_OF_STAGE, ReviewKind, Stage
 from . import PilotError
 from .moves import REASON_MAX, review_score
 
-ADJUSTED, ADJUSTMENT_CLEARED = "pilots.adjusted", "pilots.adjustment_cleared"
-SIGNED, SIGNATURES_WITHDRAWN = "pilots.signed", "pilots.signatures_withdrawn"
+MARKED, SIGNED, SIGNATURES_WITHDRAWN = "pilots.marked", "pilots.signed", "pilots.signatures_withdrawn"
 SELFCHECK, TASK_REPORTED = "pilots.selfcheck_submitted", "pilots.task_reported"
+# Keys of entries written before the panel (one shared set of adjustments) stay readable on the trail.
+ADJUSTED, ADJUSTMENT_CLEARED = "pilots.adjusted", "pilots.adjustment_cleared"
 LOG_ACTIONS = {
-    ADJUSTED: "专家调整指标得分", ADJUSTMENT_CLEARED: "专家恢复自评得分", SIGNED: "专家签字确认评分",
-    SIGNATURES_WITHDRAWN: "评分变更，已有签字作废", SELFCHECK: "提交自查（自评快照）",
-    TASK_REPORTED: "报告整改任务完成",
+    MARKED: "专家保存评分", SIGNED: "专家签字确认评分", SIGNATURES_WITHDRAWN: "评分变更，已有签字作废",
+    SELFCHECK: "提交自查（自评快照）", TASK_REPORTED: "报告整改任务完成",
+    ADJUSTED: "专家调整指标得分", ADJUSTMENT_CLEARED: "专家恢复自评得分",
 }
+
+
+@dataclass(frozen=True)
+class MarkInput:
+    """What an expert gave one indicator on the review page: points (None: not judged yet) and the reason."""
+
+    points: int | None
+    reason: str = ""
 
 
 def _scoring(user, review: Review) -> Review:
@@ -34,69 +48,92 @@ def _scoring(user, review: Review) -> Review:
               .get(pk=review.pk))
     policy.require(user, PilotAction.SCORE_PILOT, review)
     if review.concluded_at is not None or REVIEW_OF_STAGE.get(Stage(review.pilot.stage)) != review.kind:
-        raise PilotError("该评审已结束，评分不能再修改")
+        raise PilotError(_("该评审已结束，评分不能再修改"))
     if review.snapshot_id is None:
-        raise PilotError("申报市尚未提交本次考核的自查（自评快照）")
+        raise PilotError(_("申报市尚未提交本次考核的自查（自评快照）"))
     return review
 
 
-def _withdraw_signatures(user, review: Review, why: str) -> None:
-    signed = list(review.signoffs.values_list("expert__username", flat=True))
-    if signed:
-        review.signoffs.all().delete()
-        log(review.pilot, SIGNATURES_WITHDRAWN, user=user, data={"review": review.pk, "kind": review.kind,
-                                                                 "experts": signed, "why": why})
+def _checked(indicator: dict, given: MarkInput) -> tuple[dict[str, str], str]:
+    """Return the problems with one indicator's input, by field, and the reason cleaned."""
+    number, reason = indicator["number"], (given.reason or "").strip()
+    if given.points is None:
+        return {}, reason
+    if problem := scores.points_problem(indicator, given.points):
+        return {f"p{number}": problem}, reason
+    if given.points != indicator["points"] and not reason:
+        return {f"r{number}": _("与自评分不同，请说明理由")}, reason
+    if len(reason) > REASON_MAX:
+        return {f"r{number}": _("理由不能超过%(max)s字") % {"max": REASON_MAX}}, reason
+    return {}, reason
 
 
 @transaction.atomic
-def adjust(*, user, review: Review, number: int, points: int | None, reason: str = "") -> Adjustment | None:
-    """Give one indicator the experts' points (None: back to the self-assessed points); a change needs a reason
-    and withdraws the signatures already given."""
+def review_save(*, user, review: Review, marks: Mapping[int, MarkInput]) -> int:
+    """Save an expert's points on the whole review page at once (one form): each indicator given points is judged,
+    one left empty is not; a point that differs from the self-assessed one needs a reason. Any bad input refuses
+    the whole page, named by field (p<N>, r<N>), and saves nothing. Return how many indicators changed."""
     review = _scoring(user, review)
-    document = review.snapshot.data["document"]
-    indicator = next((i for i in scores.indicators(document) if i["number"] == number), None)
-    if indicator is None:
-        raise PilotError({"number": f"没有第{number}项指标"})
-    current = Adjustment.objects.filter(review=review, number=number).first()
-    before = {"points": current.points, "reason": current.reason} if current else None
-    reason = (reason or "").strip()
-    if points is None or points == indicator["points"]:
-        if current is None:
-            return None
-        current.delete()
-        log(review.pilot, ADJUSTMENT_CLEARED, user=user, data={"review": review.pk, "indicator": number,
-                                                               "from": before, "self_points": indicator["points"]})
-        _withdraw_signatures(user, review, f"第{number}项恢复自评得分")
-        return None
-    if problem := scores.points_problem(indicator, points):
-        raise PilotError({"points": problem})
-    if not reason:
-        raise PilotError({"reason": "调整得分必须说明理由"})
-    if len(reason) > REASON_MAX:
-        raise PilotError({"reason": f"理由不能超过{REASON_MAX}字"})
-    if current is not None and current.points == points and current.reason == reason:
-        return current
-    adjustment = current or Adjustment(review=review, number=number)
-    adjustment.points, adjustment.reason, adjustment.by = points, reason, user
-    adjustment.save()
-    log(review.pilot, ADJUSTED, user=user, data={"review": review.pk, "kind": review.kind, "indicator": number,
-                                                 "name": indicator["name"], "self_points": indicator["points"],
-                                                 "from": before, "to": {"points": points, "reason": reason}})
-    _withdraw_signatures(user, review, f"第{number}项得分调整")
-    return adjustment
+    if SignOff.objects.filter(review=review, expert=user).exists():
+        raise PilotError(_("您已签字确认，评分不能再修改"))
+    by_number = {i["number"]: i for i in scores.indicators(review.snapshot.data["document"])}
+    unknown = sorted(set(marks) - set(by_number))
+    if unknown:
+        raise PilotError(_("没有第%(n)s项指标") % {"n": unknown[0]})
+    errors, cleaned = {}, {}
+    for number, given in marks.items():
+        problems, reason = _checked(by_number[number], given)
+        errors.update(problems)
+        cleaned[number] = (given.points, reason)
+    if errors:
+        raise PilotError(errors)
+    current = {m.number: m for m in Adjustment.objects.filter(review=review, expert=user)}
+    changes = []
+    for number, (points, reason) in sorted(cleaned.items()):
+        mark = current.get(number)
+        before = {"points": mark.points, "reason": mark.reason} if mark else None
+        if points is None:
+            if mark is not None:
+                mark.delete()
+                changes.append({"indicator": number, "from": before, "to": None})
+            continue
+        if mark is not None and (mark.points, mark.reason) == (points, reason):
+            continue
+        mark = mark or Adjustment(review=review, expert=user, number=number)
+        mark.points, mark.reason = points, reason
+        mark.save()
+        changes.append({"indicator": number, "self_points": by_number[number]["points"], "from": before,
+                        "to": {"points": points, "reason": reason}})
+    if changes:
+        log(review.pilot, MARKED, actor=user, data={"review": review.pk, "kind": review.kind, "changes": changes})
+    return len(changes)
+
+
+def unjudged(review: Review, user) -> list[int]:
+    """Return the numbers of the indicators the expert has not judged yet."""
+    done = set(Adjustment.objects.filter(review=review, expert=user).values_list("number", flat=True))
+    return [i["number"] for i in scores.indicators(review.snapshot.data["document"]) if i["number"] not in done]
+
+
+def missing_text(numbers: list[int]) -> str:
+    """Say which indicators are still to be judged ("还有 3 项未评：第2、7、9项")."""
+    listed = "、".join(str(n) for n in numbers[:12]) + ("等" if len(numbers) > 12 else "")
+    return _("还有 %(n)s 项未评：第%(list)s项") % {"n": len(numbers), "list": listed}
 
 
 @transaction.atomic
 def sign_off(*, user, review: Review) -> SignOff:
-    """Sign the review's points as they stand now."""
+    """Sign one's own points once every indicator is judged; a signature is final for the review."""
     review = _scoring(user, review)
-    score = review_score(review)
-    signoff, created = SignOff.objects.get_or_create(review=review, expert=user, defaults={
-        "total": score.expert_total, "star": score.expert_star})
-    if created:
-        log(review.pilot, SIGNED, user=user, data={"review": review.pk, "kind": review.kind,
-                                                   "self_total": score.self_total, "expert_total": score.expert_total,
-                                                   "expert_star": score.expert_star})
+    if SignOff.objects.filter(review=review, expert=user).exists():
+        raise PilotError(_("您已签字确认"))
+    if missing := unjudged(review, user):
+        raise PilotError(missing_text(missing))
+    score = review_score(review, user)
+    signoff = SignOff.objects.create(review=review, expert=user, total=score.expert_total, star=score.expert_star)
+    log(review.pilot, SIGNED, actor=user, data={"review": review.pk, "kind": review.kind,
+                                                 "self_total": score.self_total, "expert_total": score.expert_total,
+                                                 "expert_star": score.expert_star})
     return signoff
 
 
@@ -119,7 +156,7 @@ def selfcheck_submit(*, user, pilot: Pilot, round_: Round, note: str = "") -> Re
     review.snapshot = snapshot
     review.save(update_fields=["snapshot"])
     review.adjustments.all().delete()
-    log(pilot, SELFCHECK, user=user, data={"review": review.pk, "kind": kind, "from": before, "snapshot": snapshot.pk,
+    log(pilot, SELFCHECK, actor=user, data={"review": review.pk, "kind": kind, "from": before, "snapshot": snapshot.pk,
                                            "round": round_.code, "total": snapshot.data["contract"]["total"],
                                            "star": snapshot.data["contract"]["star"]})
     return review
@@ -140,6 +177,6 @@ def task_report(*, user, task: Task, note: str) -> Task:
     before = {"done_at": task.done_at.isoformat() if task.done_at else None, "note": task.done_note}
     task.done_at, task.done_note, task.done_by = timezone.now(), note, user
     task.save(update_fields=["done_at", "done_note", "done_by"])
-    log(task.pilot, TASK_REPORTED, user=user, data={"task": task.pk, "title": task.title, "from": before,
+    log(task.pilot, TASK_REPORTED, actor=user, data={"task": task.pk, "title": task.title, "from": before,
                                                     "note": note})
     return task

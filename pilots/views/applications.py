@@ -3,10 +3,10 @@ a confirm step, and for the province the experts assigned to it."""
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
@@ -19,6 +19,7 @@ from .. import experts
 from ..actions import PilotAction
 from ..forms import ExpertForm, MaterialForm, PilotAddForm, ReportForm, show_errors
 from ..models import ExpertAssignment
+from ..panel import min_experts
 from ..services import PilotError, applications
 from ..stages import Stage, stars
 from .base import PilotsView, application_or_404, application_url, back, pilot_or_404, pilot_url, refused
@@ -61,8 +62,11 @@ class ApplicationView(PilotsView):
             report_form=report_form or ReportForm(initial={"report": application.report}),
             material_form=MaterialForm(), expert_form=ExpertForm(),
             materials=application.materials.filter(removed_at__isnull=True).select_related("uploaded_by"),
-            experts=[{"expert": a.expert, "remove_url": reverse("pilots:expert_unassign", args=[pk, a.expert_id])}
-                     for a in ExpertAssignment.objects.filter(application=application).select_related("expert")],
+            experts=[{"expert": a.expert, "member": getattr(a.expert, "pilot_expert", None),
+                      "remove_url": reverse("pilots:expert_unassign", args=[pk, a.expert_id])}
+                     for a in ExpertAssignment.objects.filter(application=application).select_related(
+                         "expert__pilot_expert__city").order_by("assigned_at", "pk")],
+            needed=min_experts(),
             may_submit=editable and any(p.stage == Stage.DRAFT for p in pilots),
             add_url=reverse("pilots:pilot_add", args=[pk]), report_url=reverse("pilots:report", args=[pk]),
             material_url=reverse("pilots:material_add", args=[pk]), submit_url=reverse("pilots:submit", args=[pk]),
@@ -176,24 +180,56 @@ def pilot_remove(request, pk: int):
     return back(request, application_url(pilot.application), success=f"已将{pilot.region.title}移出申报")
 
 
-@require_POST
-def expert_assign(request, pk: int):
-    application = application_or_404(request.user, pk)
-    if denied := refused(request, PilotAction.MANAGE_PILOTS, EVERYWHERE):
-        return denied
-    form = ExpertForm(request.POST)
-    if not form.is_valid():
-        return back(request, application_url(application), PilotError("请选择一位在用的用户"))
-    expert = form.cleaned_data["expert"]
-    experts.expert_assign(by=request.user, application=application, expert=expert)
-    return back(request, application_url(application), success=f"已指派评估专家 {expert.get_username()}")
+class ExpertConfirmView(PilotsView):
+    """Assigning or unassigning an expert: a confirm page (GET), then the change (POST); the province's."""
+
+    template_name = "pilots/confirm_expert.html"
+    assigning = True
+
+    def dispatch(self, request, *args, pk: int, **kwargs):
+        self.application = application_or_404(request.user, pk)
+        if denied := refused(request, PilotAction.MANAGE_PILOTS, EVERYWHERE):
+            return denied
+        self.expert = self.chosen(request, **kwargs)
+        if self.expert is None:
+            return back(request, application_url(self.application), PilotError(_("请选择专家库中的专家")))
+        member = experts.member_of_pool(self.expert)
+        self.name = member.name if member else self.expert.get_username()
+        self.page_title = (_("指派评估专家") if self.assigning else _("取消评估专家指派"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def chosen(self, request, **kwargs):
+        form = ExpertForm(request.POST if request.method == "POST" else request.GET)
+        return form.cleaned_data["expert"] if form.is_valid() else None
+
+    def trail(self) -> list[dict]:
+        return [{"url": application_url(self.application), "label": str(self.application)},
+                {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(application=self.application, expert=self.expert, member=experts.member_of_pool(self.expert),
+                       name=self.name, assigning=self.assigning, back_url=application_url(self.application),
+                       conflict=experts.conflict(self.expert, self.application) if self.assigning else "")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        target = application_url(self.application) + "#experts"
+        try:
+            if self.assigning:
+                experts.expert_assign(by=request.user, application=self.application, expert=self.expert)
+            else:
+                experts.expert_unassign(by=request.user, application=self.application, expert=self.expert)
+        except PilotError as exc:
+            return back(request, target, exc)
+        done = _("已指派评估专家 %(name)s") if self.assigning else _("已取消 %(name)s 的指派")
+        return back(request, target, success=done % {"name": self.name})
 
 
-@require_POST
-def expert_unassign(request, pk: int, user_pk: int):
-    application = application_or_404(request.user, pk)
-    if denied := refused(request, PilotAction.MANAGE_PILOTS, EVERYWHERE):
-        return denied
-    expert = get_object_or_404(get_user_model(), pk=user_pk)
-    experts.expert_unassign(by=request.user, application=application, expert=expert)
-    return back(request, application_url(application), success=f"已取消 {expert.get_username()} 的指派")
+class ExpertRemoveView(ExpertConfirmView):
+    assigning = False
+
+    def chosen(self, request, *, user_pk: int, **kwargs):
+        assignment = ExpertAssignment.objects.filter(application=self.application, expert_id=user_pk).select_related(
+            "expert").first()
+        return assignment.expert if assignment else None

@@ -15,7 +15,7 @@ from .. import selectors, workflow
 from ..actions import PilotAction
 from ..forms import MoveForm, TaskReportForm, show_errors
 from ..services import PilotError
-from ..services.moves import pilot_move
+from ..services.moves import early_until, pilot_move
 from ..services.visits import VISIT_STAGES
 from ..stages import OWNERS, Stage, stars
 from .base import PilotsView, application_url, pilot_or_404, pilot_url, refused
@@ -24,7 +24,8 @@ from .base import PilotsView, application_url, pilot_or_404, pilot_url, refused
 def timeline(pilot) -> list[dict]:
     return [{"label": workflow.BY_NAME[r.move].label if r.move in workflow.BY_NAME else r.move,
              "source": r.get_source_display(), "target": r.get_target_display(), "by": r.by, "at": r.at,
-             "reason": r.reason, "deadline": r.deadline} for r in pilot.history.select_related("by")]
+             "reason": r.reason, "early_reason": r.early_reason, "deadline": r.deadline}
+            for r in pilot.history.select_related("by")]
 
 
 def visit_rows(pilot) -> list[dict]:
@@ -53,12 +54,14 @@ class PilotView(PilotMixin):
         return [{"url": application_url(application), "label": str(application)}, {"url": "", "label": self.page_title}]
 
     def moves(self) -> list[dict]:
-        pilot = self.pilot
-        return [{"move": choice.move, "blocked": choice.blocked,
-                 "url": reverse("pilots:move", args=[pilot.pk, choice.move.name]),
-                 "form": MoveForm(choice.move, initial={"revision": pilot.revision}),
-                 "asks": choice.move.reason or choice.move.deadline or choice.move.tasks}
-                for choice in selectors.move_choices(self.request.user, pilot)]
+        pilot, rows = self.pilot, []
+        for choice in selectors.move_choices(self.request.user, pilot):
+            early = early_until(pilot, choice.move)
+            rows.append({"move": choice.move, "blocked": choice.blocked, "early": early,
+                         "url": reverse("pilots:move", args=[pilot.pk, choice.move.name]),
+                         "form": MoveForm(choice.move, initial={"revision": pilot.revision}, early_from=early),
+                         "asks": choice.move.reason or choice.move.deadline or choice.move.tasks or early})
+        return rows
 
     def task_rows(self, reports: bool) -> list[dict]:
         return [{"task": t, "url": reverse("pilots:task_report", args=[t.pk]),
@@ -77,7 +80,8 @@ class PilotView(PilotMixin):
             moves=self.moves(), tasks=self.task_rows(policy.may(user, PilotAction.EDIT_APPLICATION, pilot)),
             reviews=[{"view": v, "url": reverse("pilots:review", args=[v.review.pk]),
                       "self_star": stars(v.score.self_star) if v.score else "",
-                      "expert_star": stars(v.score.expert_star) if v.score else ""}
+                      "reveal": bool(v.panel and v.panel.reveals_to(user)),
+                      "mean_star": stars(v.panel.star) if v.panel and v.panel.mean is not None else ""}
                      for v in selectors.reviews_of(pilot)],
             visits=visit_rows(pilot),
             visit_url=reverse("pilots:visit_add", args=[pilot.pk])
@@ -107,19 +111,20 @@ class MoveView(PilotMixin):
         self.page_title = self.move.label
         context = super().get_context_data(**kwargs)
         context.update(pilot=self.pilot, move=self.move, pilot_url=pilot_url(self.pilot),
-                       form=form or MoveForm(self.move, initial={"revision": self.pilot.revision}))
+                       form=form or MoveForm(self.move, initial={"revision": self.pilot.revision},
+                                             early_from=early_until(self.pilot, self.move)))
         return context
 
     def post(self, request, *args, **kwargs):
         if denied := refused(request, self.move.action, self.pilot):
             return denied
-        form = MoveForm(self.move, request.POST)
+        form = MoveForm(self.move, request.POST, early_from=early_until(self.pilot, self.move))
         if form.is_valid():
             data = form.cleaned_data
             try:
                 pilot = pilot_move(user=request.user, pilot=self.pilot, move=self.move.name,
                                    reason=data.get("reason", ""), deadline=data.get("deadline"), tasks=form.tasks(),
-                                   revision=data["revision"])
+                                   revision=data["revision"], early_reason=data.get("early_reason", ""))
             except PilotError as exc:
                 show_errors(form, exc)
             else:

@@ -20,7 +20,7 @@ from pilots.services.moves import pilot_move
 from pilots.stages import Stage
 from standards import scoring
 from standards.versions import load_file
-from tests.pilots.pilot_factory import BANDS, applied, batch, listed, self_assess, signed
+from tests.pilots.pilot_factory import BANDS, applied, batch, listed, pool_expert, self_assess, signed
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
@@ -43,7 +43,7 @@ def people(live_server, browser, demo, round_, make_user):
     load_file(scoring.BUNDLED, user=system("tests"))
     province = make_user("province")
     assign(province, Role.BUREAU, ProvincePage.objects.get(), by=system("tests"))
-    make_user("expert")
+    pool_expert(make_user("expert"), name="王专家", organisation="山东大学")
     contexts, refused = [], []
 
     def log_in(username: str):
@@ -87,10 +87,31 @@ def selfcheck(page) -> None:
     assert "已提交自查" in page.content()
 
 
-def sign(page) -> None:
-    page.get_by_role("button", name="签字确认评分").click()
-    page.locator("[data-signoffs] li").first.wait_for()
-    assert "已签字确认评分" in page.content()
+def score_and_sign(page, changes: dict[int, tuple[str, str]]) -> None:
+    """Judge every indicator on the review page (the self-assessed points, or `changes`), then save and sign."""
+    for card in page.locator("[data-indicator]").all():
+        number = int(card.get_attribute("data-indicator"))
+        points, reason = changes.get(number, (card.locator("[data-self-points]").inner_text(), ""))
+        select = card.locator(f"select[name=p{number}]")
+        if select.count():
+            select.select_option(points)
+        else:  # the deduction indicator: a number box
+            card.locator(f"input[name=p{number}]").fill(points)
+        if reason:
+            card.locator(f"textarea[name=r{number}]").fill(reason)
+    page.get_by_role("button", name="保存并签字确认").click()
+    page.locator("[data-panel]").wait_for()
+    assert "已签字确认评分" in page.locator(".messages").inner_text()
+
+
+def early_move(page, name: str, label: str, reason: str) -> None:
+    """Make a move held before the notice's date: open its form, give the 提前考核 reason, confirm."""
+    form = page.locator(f'[data-move="{name}"]')
+    form.locator("summary").click()
+    form.locator("textarea[name=early_reason]").fill(reason)
+    form.get_by_role("button", name=f"确认：{label}").click()
+    page.locator("[data-header]").wait_for()
+    assert label in page.locator(".messages").inner_text()
 
 
 def test_a_city_from_application_to_a_granted_star(live_server, people, round_):
@@ -127,19 +148,15 @@ def test_a_city_from_application_to_a_granted_star(live_server, people, round_):
     move(province, "形式审查通过，进入专家评估")
     province.locator("[data-header]").get_by_role("link", name="示范市 · ").click()
     province.select_option("#id_expert", "expert")
-    province.get_by_role("button", name="指派").click()
-    province.locator("[data-experts] li", has_text="expert").wait_for()
+    province.get_by_role("button", name="指派…").click()
+    province.get_by_role("button", name="确认指派").click()
+    province.locator("[data-experts] li", has_text="王专家").wait_for()
 
     expert = log_in("expert")
-    expert.goto(base + "/admin/pilots/")
-    expert.get_by_role("link", name="示范市", exact=True).click()
-    review(expert, "application")
-    row = expert.locator('tr[data-indicator="1"]')
-    row.locator("select").select_option("0")
-    row.locator("textarea").fill("入户率证明材料不足")
-    row.get_by_role("button", name="保存").click()
-    expert.locator('tr[data-indicator="1"] [data-expert-points]', has_text="0").wait_for()
-    sign(expert)
+    expert.locator("[data-expert-desk]").get_by_role("link").click()  # the home lists the review
+    expert.locator("[data-review-form]").wait_for()
+    score_and_sign(expert, {1: ("0", "入户率证明材料不足")})
+    signed(get_user_model().objects.get(username="province"), pilot, "application")  # two more experts sign
 
     open_pilot(province, base, pilot)
     move(province, "列入初步名单，进行现场复核")
@@ -163,17 +180,20 @@ def test_a_city_from_application_to_a_granted_star(live_server, people, round_):
     assert "示范市" in province.locator("main").inner_text()
 
     open_pilot(province, base, pilot)
-    move(province, "开展中期考核")
+    early_move(province, "start_midterm", "开展中期考核", "全省统一部署，提前开展中期考核")
+    assert "提前考核：全省统一部署" in province.locator("[data-history]").inner_text()
     self_assess(bureau_user, round_, city, BANDS[4])
-    for stage_pass, kind in (("中期考核通过", "midterm"), ("终期验收通过，授予星级", "final")):
+    province_user = get_user_model().objects.get(username="province")
+    for stage_pass, kind in (("midterm_pass", "midterm"), ("final_pass", "final")):
         open_pilot(bureau, base, pilot)
         review(bureau, kind)
         selfcheck(bureau)
+        signed(province_user, Pilot.objects.get(), kind)
         open_pilot(province, base, pilot)
-        review(province, kind)
-        sign(province)
-        open_pilot(province, base, pilot)
-        move(province, stage_pass)
+        if kind == "midterm":
+            move(province, "中期考核通过")
+        else:
+            early_move(province, stage_pass, "终期验收通过，授予星级", "全省统一部署，提前验收")
     assert province.locator("[data-granted]").inner_text() == "授星 四星"
     assert Pilot.objects.get().stage == Stage.GRANTED
     assert not refused
@@ -188,7 +208,8 @@ def test_a_county_fails_the_final_acceptance_rectifies_and_is_granted(live_serve
     self_assess(bureau_user, round_, county, BANDS[3])
     pilot = listed(province_user, applied(bureau_user, round_, county, batch(province_user)))
     batches.batch_publish(user=province_user, batch=pilot.application.batch)
-    pilot = pilot_move(user=province_user, pilot=Pilot.objects.get(pk=pilot.pk), move="start_midterm")
+    pilot = pilot_move(user=province_user, pilot=Pilot.objects.get(pk=pilot.pk), move="start_midterm",
+                       early_reason="提前考核")
     for kind, step in (("midterm", "midterm_pass"), ("final", None)):
         reviews.selfcheck_submit(user=bureau_user, pilot=pilot, round_=round_)
         signed(province_user, pilot, kind)
@@ -198,6 +219,7 @@ def test_a_county_fails_the_final_acceptance_rectifies_and_is_granted(live_serve
     failing = province.locator('[data-move="final_fail"]')
     failing.locator("summary").click()
     due = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
+    failing.locator("textarea[name=early_reason]").fill("全省统一部署，提前验收")
     failing.locator("textarea[name=reason]").fill("专家评分未达到四星标准")
     failing.locator("input[name=deadline]").fill(due)
     failing.locator("input[name=task_title_1]").fill("完善城市运行管理服务平台")
@@ -217,9 +239,7 @@ def test_a_county_fails_the_final_acceptance_rectifies_and_is_granted(live_serve
     selfcheck(bureau)
     assert "380" in bureau.locator("[data-self-total]").inner_text()
 
-    open_pilot(province, base, pilot)
-    review(province, "recheck")
-    sign(province)
+    signed(province_user, Pilot.objects.get(pk=pilot.pk), "recheck")
     open_pilot(province, base, pilot)
     move(province, "整改验收通过，授予星级")
     assert province.locator("[data-granted]").inner_text() == "授星 四星"

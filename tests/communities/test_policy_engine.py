@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Q
 from wagtail.models import ModelLogEntry
 
 from accounts.actions import AccountAction
@@ -78,8 +79,26 @@ def test_a_delegated_only_rule_is_held_by_nobody_but_its_delegates(admin_user, m
     monkeypatch.setitem(policy.RULES, JobAction.MANAGE_JOBS, Rule((), delegated_only=True))
     assert not policy.may(admin_user, JobAction.MANAGE_JOBS, EVERYWHERE)
     assert not policy.may(system("x"), JobAction.MANAGE_JOBS, EVERYWHERE)
-    monkeypatch.setitem(policy._HOLDERS, JobAction.MANAGE_JOBS, lambda user, obj: user.pk == admin_user.pk)
+    monkeypatch.setitem(policy._HOLDERS, JobAction.MANAGE_JOBS, [])
+    policy.delegate(JobAction.MANAGE_JOBS, lambda user, obj: user.pk == admin_user.pk)
     assert policy.may(admin_user, JobAction.MANAGE_JOBS, "anything")
+
+
+def test_a_delegated_scope_widens_a_listing_and_never_narrows_everything(admin_user, monkeypatch):
+    """Q() | X is X in Django: an administrator's "everything" must not become "only what is delegated"."""
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import UserFactory
+
+    User = get_user_model()
+    other, delegate_user = UserFactory(), UserFactory()
+    monkeypatch.setitem(policy._HOLDERS, JobAction.RUN_JOBS, [])
+    policy.delegate(JobAction.RUN_JOBS, lambda user, obj: False,
+                    scope=lambda user, model: Q(pk=other.pk) if user.pk == delegate_user.pk else Q(pk__in=[]))
+    everyone = set(User.objects.values_list("pk", flat=True))
+    assert set(policy.in_scope(admin_user, JobAction.RUN_JOBS, User.objects.all()).values_list("pk", flat=True)) \
+        == everyone
+    assert list(policy.in_scope(delegate_user, JobAction.RUN_JOBS, User.objects.all(), "username")) == [other]
 
 
 def test_the_trail_names_the_command_that_acted(admin_user):

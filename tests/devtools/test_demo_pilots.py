@@ -1,4 +1,4 @@
-"""`seed_demo_pilots`: the demo city's application in 专家评估 with the demo expert assigned, built once."""
+"""`seed_demo_pilots`: the demo city's application in 专家评估 with a panel of three pool experts, built once."""
 
 import io
 
@@ -31,6 +31,10 @@ def test_runs_twice_without_duplicating(round_, demo, scoring_standard, settings
     province, expert = users.get(username="province"), users.get(username="expert")
     assert province.check_password("province-demo-2026") and policy.may(province, PilotAction.MANAGE_PILOTS, EVERYWHERE)
     assert list(visible_pilots(expert)) == [pilot] and policy.may(expert, PilotAction.SCORE_PILOT, pilot.reviews.get())
+    assert "expert3    expert3-demo-2026" in outputs[1]
+    assert sorted(pilot.application.experts.values_list("expert__pilot_expert__name", flat=True)) == [
+        "张专家", "李专家", "王专家"]
+    assert pilot.application.materials.count() == 1
 
 
 def test_refused_outside_debug(db, settings):

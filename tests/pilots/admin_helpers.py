@@ -47,3 +47,22 @@ def move_url(pilot, move: str) -> str:
 
 def review_url(pilot, kind: str) -> str:
     return f"/admin/pilots/reviews/{pilot.reviews.get(kind=kind).pk}/"
+
+
+def form_of(page: str) -> dict[str, str]:
+    """The review form's fields as the page shows them (selected option, textarea text)."""
+    data = {}
+    for name, body in re.findall(r'<select name="(p\d+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option value="(-?\d*)" selected', body)
+        data[name] = chosen.group(1) if chosen else ""
+    for tag in re.findall(r'<input type="number" name="p\d+"[^>]*>', page):  # the deduction indicator
+        value = re.search(r'value="(-?\d*)"', tag)
+        data[re.search(r'name="(p\d+)"', tag).group(1)] = value.group(1) if value else ""
+    for name, body in re.findall(r'<textarea name="(r\d+)"[^>]*>(.*?)</textarea>', page, re.S):
+        data[name] = body.strip()
+    return data
+
+
+def self_points(page: str) -> dict[str, str]:
+    """Every indicator's self-assessed points on a review page, as form data (p<N>: points)."""
+    return {f"p{n}": p for n, p in re.findall(r'id="indicator-(\d+)".*?data-self-points>(-?\d+)<', page, re.S)}

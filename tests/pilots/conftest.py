@@ -5,6 +5,7 @@ import pytest
 from audit.actors import system
 from communities.models import ProvincePage, Role
 from communities.roles import assign
+from tests.pilots.pilot_factory import pool_expert
 
 
 @pytest.fixture
@@ -17,5 +18,7 @@ def province(demo, make_user):
 
 @pytest.fixture
 def expert(demo, make_user):
-    """A user with no role at all: an expert once an application is assigned to them."""
-    return make_user("expert")
+    """A member of the expert pool with no role at all: an expert once an application is assigned to them."""
+    user = make_user("expert")
+    pool_expert(user, name="王专家", organisation="山东大学")
+    return user

@@ -6,15 +6,20 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from assessments import services as assessment_services
 from assessments.regions import Region
+from audit.actors import system
 from communities.models import CityPage
+from pilots import experts, scores
 from pilots.actions import PilotAction
-from pilots.models import Batch, Pilot
-from pilots.services import applications, batches, reviews, visits
+from pilots.models import Batch, Expert, Pilot
+from pilots.panel import min_experts
+from pilots.services import applications, batches, pool, reviews, visits
 from pilots.services.moves import TaskInput, pilot_move
+from pilots.services.reviews import MarkInput
 from pilots.stages import REVIEW_OF_STAGE, Stage
 from pilots.workflow import BY_NAME
 from standards.models import Round
@@ -23,11 +28,51 @@ from tests.standards.scoring_factory import values_for_total
 BANDS = {3: 250, 4: 380, 5: 470}  # a total inside each star's band
 
 
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def pool_expert(user, *, name: str = "", organisation: str = "山东大学", city=None, by=None) -> Expert:
+    """Put the user into the expert pool (as the province would)."""
+    return pool.expert_add(by=by or system("tests"), user=user, name=name or f"专家{user.get_username()}",
+                           organisation=organisation, field="智慧城市", city=city)
+
+
+PANEL = ("panel-1", "panel-2", "panel-3", "panel-4", "panel-5")
+
+
+def panel(by, application) -> list:
+    """Assign the application a panel of PILOT_MIN_EXPERTS pool experts (created once), as the province does."""
+    users = []
+    for username in PANEL[:min_experts()]:
+        user, _ = get_user_model().objects.get_or_create(username=username)
+        if not Expert.objects.filter(user=user).exists():
+            pool_expert(user, name=f"评审专家{username[-1]}")
+        experts.expert_assign(by=by, application=application, expert=user)
+        users.append(user)
+    return users
+
+
+def judge(expert, review, points: dict[int, int] | None = None, *, sign: bool = True) -> None:
+    """Score every indicator as self-assessed (or `points` where given, with a reason) and sign, as `expert`."""
+    marks = {i["number"]: MarkInput(i["points"]) for i in scores.indicators(review.snapshot.data["document"])}
+    for number, given in (points or {}).items():
+        marks[number] = MarkInput(given, "专家复核意见")
+    reviews.review_save(user=expert, review=review, marks=marks)
+    if sign:
+        reviews.sign_off(user=expert, review=review)
+
+
 def self_assess(user, round_: Round, region: Region, total: int) -> None:
     """Enter values whose points add up to `total` for the region (a note over community-derived ones)."""
     for number, values in values_for_total(region.level, total).items():
         assessment_services.indicator_save(user=user, round_=round_, region=region, number=number,
                                            values=values, note="自有统计数据")
+
+
+def attach(bureau, application) -> None:
+    """Attach one 证明材料 (a submission needs one), once."""
+    if not application.materials.filter(removed_at__isnull=True).exists():
+        applications.material_attach(user=bureau, application=application, data=PDF, filename="证明材料.pdf")
 
 
 def batch(user, year: int | None = None) -> Batch:
@@ -44,14 +89,26 @@ def applied(bureau, round_: Round, region: Region, the_batch: Batch, target: int
     pilot = applications.pilot_add(user=bureau, application=application, region=region, target_star=target,
                                    round_=round_)
     applications.report_save(user=bureau, application=application, report="申请报告正文")
+    attach(bureau, application)
     applications.application_submit(user=bureau, application=application)
     pilot.refresh_from_db()
     return pilot
 
 
 def signed(province, pilot: Pilot, kind: str):
+    """The province completes the panel; every assigned expert who has not signed judges what they left open at
+    the self-assessed points, and signs."""
     review = pilot.reviews.get(kind=kind)
-    reviews.sign_off(user=province, review=review)
+    panel(province, pilot.application)
+    for assignment in pilot.application.experts.select_related("expert"):
+        expert = assignment.expert
+        if review.signoffs.filter(expert=expert).exists():
+            continue
+        open_ = set(reviews.unjudged(review, expert))
+        marks = {i["number"]: MarkInput(i["points"]) for i in scores.indicators(review.snapshot.data["document"])
+                 if i["number"] in open_}
+        reviews.review_save(user=expert, review=review, marks=marks)
+        reviews.sign_off(user=expert, review=review)
     return review
 
 
@@ -76,6 +133,7 @@ def drafted(bureau, round_: Round, region: Region, the_batch: Batch, target: int
     pilot = applications.pilot_add(user=bureau, application=application, region=region, target_star=target,
                                    round_=round_)
     applications.report_save(user=bureau, application=application, report="申请报告正文")
+    attach(bureau, application)
     return pilot
 
 
@@ -99,6 +157,10 @@ def arguments(move: str) -> dict:
         args["deadline"] = timezone.localdate() + datetime.timedelta(days=60)
     if step.tasks:
         args["tasks"] = tasks()
+    if step.early_before_years:
+        args["early_reason"] = "省里统一安排提前考核"
+    if move == "extend":
+        args["deadline"] = timezone.localdate() + datetime.timedelta(days=90)
     return args
 
 

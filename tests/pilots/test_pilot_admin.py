@@ -12,7 +12,18 @@ from pilots import selectors
 from pilots.models import Adjustment, Application, ApplicationFile, Batch, Pilot, SiteVisit, StageRecord
 from pilots.services import batches
 from pilots.stages import Stage
-from tests.pilots.admin_helpers import PDF, buttons, follow, jpeg, move_url, pilot_url, review_url, text
+from tests.pilots.admin_helpers import (
+    PDF,
+    buttons,
+    follow,
+    form_of,
+    jpeg,
+    move_url,
+    pilot_url,
+    review_url,
+    self_points,
+    text,
+)
 from tests.pilots.pilot_factory import BANDS, applied, batch, listed, self_assess
 
 INDEX = "/admin/pilots/"
@@ -55,7 +66,8 @@ def test_a_city_bureau_assembles_and_submits_its_application(client, assess, bur
 
 
 def test_the_province_reviews_assigns_an_expert_who_scores_and_signs(client, assess, bureau, province, city,
-                                                                    expert):
+                                                                    expert, settings):
+    settings.PILOT_MIN_EXPERTS = 1  # a panel of one here; panels of three: test_pilot_experts, test_pilot_review_page
     self_assess(bureau, assess, city, BANDS[3])
     pilot = applied(bureau, assess, city, batch(province))
     client.force_login(province)
@@ -73,27 +85,33 @@ def test_the_province_reviews_assigns_an_expert_who_scores_and_signs(client, ass
     assert StageRecord.objects.filter(move="accept").count() == 1
 
     assign = f"/admin/pilots/applications/{pilot.application_id}/experts/"
+    application = text(client.get(f"/admin/pilots/applications/{pilot.application_id}/"))
+    offered = re.findall(r'<option value="(\w+)">', application.split("data-expert-form")[1])
+    assert offered == ["expert"]  # pool members only
+    confirm = text(client.get(assign, {"expert": "expert"}))
+    assert "确认指派" in confirm and "王专家" in confirm and "山东大学" in confirm
+    assert not pilot.application.experts.exists()  # a GET only asks
     page = follow(client, client.post(assign, {"expert": "expert"}))
-    assert "已指派评估专家 expert" in page
+    assert "已指派评估专家 王专家" in page
 
     client.force_login(expert)
     assert [row for row in re.findall(r'data-pilot="(\d+)"', text(client.get(INDEX)))] == [str(pilot.pk)]
     review = review_url(pilot, "application")
     page = text(client.get(review))
-    assert page.count("data-indicator=") == 49 and 'data-self-total>250<' in page
-    adjust = review + "indicators/1/"
-    row = re.search(r'data-indicator="1"(.*?)</tr>', page, re.S).group(1)
-    points = re.findall(r'<option value="(-?\d+)"', row)
-    given = int(re.search(r'<option value="(-?\d+)" selected', row).group(1))
-    lower = max(p for p in map(int, points) if p < given)
-    bad = text(client.post(adjust, {"i1-points": lower, "i1-reason": ""}))
-    assert "调整得分必须说明理由" in bad and not Adjustment.objects.exists()
-    assert re.search(rf'<option value="{lower}" selected', re.search(r'data-indicator="1"(.*?)</tr>', bad,
-                                                                     re.S).group(1))
-    page = follow(client, client.post(adjust, {"i1-points": lower, "i1-reason": "证明材料不足"}))
-    assert "已保存第1项" in page and f"data-expert-total>{250 - given + lower}<" in page
-    page = follow(client, client.post(review + "sign/"))
-    assert "已签字确认评分" in page and "expert · " in page
+    assert page.count("data-indicator=") == 49 and 'data-self-total>250<' in page and "已评 0/49" in page
+    data = {**form_of(page), **self_points(page)}
+    allowed = re.findall(r'<option value="(-?\d+)"', re.search(r'<select name="p1".*?</select>', page,
+                                                                re.S).group(0))
+    given = int(data["p1"])
+    lower = max(p for p in map(int, allowed) if p < given)
+    bad = text(client.post(review, {**data, "p1": lower, "r1": ""}))
+    assert "与自评分不同，请说明理由" in bad and not Adjustment.objects.exists()
+    assert re.search(rf'<option value="{lower}" selected', re.search(r'<select name="p1".*?</select>', bad,
+                                                                     re.S).group(0))
+    page = follow(client, client.post(review, {**data, "p1": lower, "r1": "证明材料不足"}))
+    assert "已保存评分（49 项有变化）" in page and f"data-own-total>{250 - given + lower}<" in page
+    page = follow(client, client.post(review, {**data, "p1": lower, "r1": "证明材料不足", "sign": "1"}))
+    assert "已签字确认评分" in page and re.search(r'data-member="expert".*?已签字', page, re.S)
 
     client.force_login(province)
     page = follow(client, client.post(move_url(pilot, "propose"), {"revision": Pilot.objects.get().revision}))

@@ -19,7 +19,8 @@ def at_final(bureau, province, assess, county) -> Pilot:
     self_assess(bureau, assess, county, BANDS[3])
     pilot = listed(province, applied(bureau, assess, county, batch(province)))
     batches.batch_publish(user=province, batch=pilot.application.batch)
-    pilot = pilot_move(user=province, pilot=Pilot.objects.get(pk=pilot.pk), move="start_midterm")
+    pilot = pilot_move(user=province, pilot=Pilot.objects.get(pk=pilot.pk), move="start_midterm",
+                       early_reason="全省统一安排")
     reviews.selfcheck_submit(user=bureau, pilot=pilot, round_=assess)
     signed(province, pilot, "midterm")
     return pilot_move(user=province, pilot=pilot, move="midterm_pass")
@@ -33,16 +34,19 @@ def test_selfcheck_a_failed_final_tasks_and_the_recheck(client, assess, bureau, 
     assert "data-waiting" in page and "提交自查" in page and "签字确认评分" not in page
     page = follow(client, client.post(final + "selfcheck/", {"round": assess.pk, "note": "终期自查"}))
     assert "已提交自查" in page and "data-self-total>250<" in page and "<select" not in page.split("data-score")[1]
-    assert client.post(final + "sign/").status_code == 403  # a city never signs
+    assert client.post(final, {"p1": "0", "sign": "1"}).status_code == 403  # a city never scores or signs
 
+    signed(province, pilot, "final")
     client.force_login(province)
-    follow(client, client.post(final + "sign/"))
     page = text(client.get(pilot_url(pilot)))
-    assert buttons(page) == ["final_pass", "final_fail"]
-    refused = text(client.post(move_url(pilot, "final_pass"), {"revision": Pilot.objects.get().revision}))
-    assert "未达到四星，不能通过" in refused
+    assert buttons(page) == ["final_pass", "final_fail"] and "提前考核" in page
+    early = text(client.post(move_url(pilot, "final_pass"), {"revision": Pilot.objects.get().revision}))
+    assert "试点建设两年后" in early and "提前考核须说明理由" in early
+    refused = text(client.post(move_url(pilot, "final_pass"), {"revision": Pilot.objects.get().revision,
+                                                               "early_reason": "全省统一安排"}))
+    assert "专家组平均分 250.00 分（三星），未达到四星，不能通过" in refused
     due = (timezone.localdate() + datetime.timedelta(days=45)).isoformat()
-    form = {"revision": Pilot.objects.get().revision, "reason": "", "deadline": due,
+    form = {"revision": Pilot.objects.get().revision, "reason": "", "deadline": due, "early_reason": "全省统一安排",
             "task_title_1": "完善城市大脑数据共享", "task_due_1": due, "task_title_2": "", "task_due_2": ""}
     missing = text(client.post(move_url(pilot, "final_fail"), form))
     assert "请填写理由" in missing and 'value="完善城市大脑数据共享"' in missing and f'value="{due}"' in missing
@@ -68,15 +72,17 @@ def test_selfcheck_a_failed_final_tasks_and_the_recheck(client, assess, bureau, 
     page = follow(client, client.post(recheck + "selfcheck/", {"round": assess.pk}))
     assert "data-self-total>380<" in page and "data-comparison" in page
     comparison = " ".join(re.search(r"<section data-comparison>(.*?)</section>", page, re.S).group(1).split())
-    assert "250分 → 380分" in comparison and "提高： 第" in comparison
+    assert "自评得分 250分 → 380分" in comparison and "提高： 第" in comparison
     assert "回落： 第1项 家庭光纤入户率（10 → 8）" in comparison
 
+    signed(province, pilot, "recheck")
     client.force_login(province)
-    follow(client, client.post(recheck + "sign/"))
     page = follow(client, client.post(move_url(pilot, "recheck_pass"), {"revision": Pilot.objects.get().revision}))
     assert "data-granted>授星 四星<" in page and Pilot.objects.get().stage == Stage.GRANTED
     concluded = text(client.get(review_url(pilot, "final")))
-    assert "（只读）" in concluded and "签字确认评分" not in concluded and "<select" not in concluded
+    assert "（只读）" in concluded and "保存并签字确认" not in concluded and "<select" not in concluded
+    timeline = text(client.get(pilot_url(pilot)))
+    assert timeline.count("data-early") == 2 and "提前考核：全省统一安排" in timeline
 
 
 def test_the_index_filters_flags_overdue_and_reminds(client, assess, bureau, province, city, county):

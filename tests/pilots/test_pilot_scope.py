@@ -75,11 +75,15 @@ def test_an_expert_sees_and_scores_only_the_application_assigned(client, two, ex
     client.force_login(expert)
     index = text(client.get("/admin/pilots/"))
     assert re.findall(r'data-pilot="(\d+)"', index) == [str(a.pk)] and "测试市" not in index
-    assert '"/admin/pilots/"' in text(client.get("/admin/"))  # the menu item
+    home = text(client.get("/admin/"))
+    assert '"/admin/pilots/"' in home  # the menu item
+    desk = home.split("data-expert-desk")[1]  # their home lists A's review, nothing of B
+    assert f'data-desk-review="{a.reviews.get().pk}"' in desk and "测试市" not in desk
     page = text(client.get(review_url(a, "application")))
-    assert "签字确认评分" in page and "assessments" not in re.sub(r"/static/assessments/", "", page)
-    adjust = review_url(a, "application") + "indicators/2/"
-    assert client.post(adjust, {"i2-points": 0, "i2-reason": "未提供证明"}).status_code == 302
+    assert "保存并签字确认" in page
+    # The only assessments links are the frozen files' downloads (none here) and static files.
+    assert "/admin/assessments/" not in re.sub(r"/admin/assessments/files/\d+/", "", page)
+    assert client.post(review_url(a, "application"), {"p2": 0, "r2": "未提供证明"}).status_code == 302
     assert Adjustment.objects.get().review.pilot == a
 
     a, b = on_site(province, a), on_site(province, b)
@@ -88,11 +92,12 @@ def test_an_expert_sees_and_scores_only_the_application_assigned(client, two, ex
     for url in urls_of(b):
         assert client.get(url).status_code == 404, url
     b_review = review_url(b, "application")
-    for url, data in ((b_review + "indicators/2/", {"i2-points": 0, "i2-reason": "x"}), (b_review + "sign/", {}),
+    for url, data in ((b_review, {"p2": 0, "r2": "x", "sign": "1"}),
                       (f"/admin/pilots/{b.pk}/moves/confirm/", {"revision": b.revision}),
                       (f"/admin/pilots/applications/{b.application_id}/report/", {"report": "改"})):
         assert client.post(url, data).status_code == 404, url
-    assert Adjustment.objects.count() == 1 and b.reviews.get().signoffs.get().expert == province
+    assert not Adjustment.objects.filter(expert=expert, review__pilot=b).exists()
+    assert expert.pk not in b.reviews.get().signoffs.values_list("expert_id", flat=True)
     for url in OTHER_AREAS:
         assert refused(client.get(url)), url
     history = client.get("/admin/reports/site-history/")

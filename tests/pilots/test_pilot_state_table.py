@@ -140,8 +140,9 @@ def test_a_move_from_any_other_stage_is_refused_and_changes_nothing(move, walk, 
 
 @pytest.mark.parametrize("move", MOVES, ids=lambda m: m.name)
 def test_who_may_make_each_move(move, walk, actors):
-    pilot = ready(walk, at_stage(walk, move.sources[0]), move.name)
+    pilot = at_stage(walk, move.sources[0])
     experts.expert_assign(by=walk.province, application=pilot.application, expert=actors["assigned_expert"])
+    pilot = ready(walk, pilot, move.name)  # the assigned expert signs with the panel where a guard asks it
     allowed = ALLOWED_TO_SUBMIT if move.name == "submit" else ALLOWED[move.action]
     before = state(pilot)
     for name, user in actors.items():
@@ -221,7 +222,7 @@ def test_formal_review_needs_a_reason_to_return_and_the_current_revision(walk):
 
 def test_propose_needs_a_signature_and_confirm_a_visit(walk):
     pilot = at_stage(walk, Stage.EXPERT)
-    refused_with(walk.province, pilot, "propose", "还没有专家在评分上签字")
+    refused_with(walk.province, pilot, "propose", "专家组评分尚未完成：专家组应至少有 3 位专家，目前指派 0 位")
     pilot = pilot_move(user=walk.province, pilot=ready(walk, pilot, "propose"), move="propose")
     refused_with(walk.province, pilot, "confirm", "请先记录现场复核")
     refused_with(walk.province, pilot, "reject", "请先记录现场复核", reason="不符合")
@@ -241,15 +242,53 @@ def test_midterm_needs_the_selfcheck_and_a_signature(walk):
 
 def test_final_pass_needs_the_target_star_and_final_fail_its_deadline_and_tasks(walk):
     pilot = ready(walk, at_stage(walk, Stage.FINAL), "final_fail")  # signed at 三星, aiming at 四星
-    refused_with(walk.province, pilot, "final_pass", "未达到四星")
+    refused_with(walk.province, pilot, "final_pass", "未达到四星", early_reason="提前考核")
     error = refused_with(walk.province, pilot, "final_fail", "请填写整改期限", reason="未达到四星")
     assert set(error.message_dict) == {"deadline", "tasks"}
     args = arguments("final_fail")
     refused_with(walk.province, pilot, "final_fail", "整改任务的期限", reason="未达到四星",
-                 deadline=args["tasks"][0].due - datetime.timedelta(days=1), tasks=args["tasks"])
+                 deadline=args["tasks"][0].due - datetime.timedelta(days=1), tasks=args["tasks"],
+                 early_reason="提前考核")
 
 
 def test_rectified_needs_every_task_done_and_revocation_the_deadline_passed(walk):
     pilot = at_stage(walk, Stage.RECTIFICATION)
     refused_with(walk.bureau, pilot, "rectified", "1 项整改任务未报告完成")
     refused_with(walk.province, pilot, "revoke_overdue", f"整改期限（{pilot.deadline}）尚未届满", reason="逾期")
+
+
+def test_rectification_binds_its_deadline_unless_the_province_extends_it(walk):
+    """整改完成 after the deadline is refused; then only 逾期收回, or an extension recorded with a reason."""
+    pilot = ready(walk, at_stage(walk, Stage.RECTIFICATION), "rectified")
+    Pilot.objects.filter(pk=pilot.pk).update(deadline=datetime.date.today() - datetime.timedelta(days=20))
+    pilot = Pilot.objects.get(pk=pilot.pk)
+    refused_with(walk.bureau, pilot, "rectified", "整改期限（")
+    refused_with(walk.province, pilot, "extend", "请填写理由", deadline=pilot.deadline + datetime.timedelta(days=90))
+    refused_with(walk.province, pilot, "extend", "整改期限应晚于今天", reason="疫情影响施工",
+                 deadline=pilot.deadline + datetime.timedelta(days=1))
+    new = datetime.date.today() + datetime.timedelta(days=30)
+    pilot = pilot_move(user=walk.province, pilot=pilot, move="extend", reason="疫情影响施工", deadline=new)
+    record = pilot.history.order_by("-pk").first()
+    assert (pilot.stage, pilot.deadline, record.move, record.reason) == (Stage.RECTIFICATION, new, "extend",
+                                                                         "疫情影响施工")
+    refused_with(walk.province, pilot, "extend", "延长后的整改期限应晚于原期限", reason="再延",
+                 deadline=new - datetime.timedelta(days=1))
+    assert pilot_move(user=walk.bureau, pilot=pilot, move="rectified").stage == Stage.RECHECK
+
+
+def test_reviews_before_the_notices_dates_need_the_provinces_reason(walk):
+    """试点建设一年后开展中期考核，两年后组织终期验收: earlier, only with an explicit reason, kept on the record."""
+    pilot = ready(walk, at_stage(walk, Stage.LISTED), "start_midterm")
+    error = refused_with(walk.province, pilot, "start_midterm", "试点建设一年后")
+    assert list(error.message_dict) == ["early_reason"]
+    pilot = pilot_move(user=walk.province, pilot=pilot, move="start_midterm", early_reason="配合全省统一部署")
+    assert pilot.history.order_by("-pk").first().early_reason == "配合全省统一部署"
+    pilot = pilot_move(user=walk.province, pilot=ready(walk, pilot, "midterm_pass"), move="midterm_pass")
+    pilot = ready(walk, pilot, "final_pass")
+    refused_with(walk.province, pilot, "final_pass", "试点建设两年后")
+    # A year (or two) after listing no reason is asked, and one given anyway is not recorded.
+    started = pilot.started_on - datetime.timedelta(days=731)
+    Pilot.objects.filter(pk=pilot.pk).update(started_on=started)
+    pilot = pilot_move(user=walk.province, pilot=Pilot.objects.get(pk=pilot.pk), move="final_pass",
+                       early_reason="多余")
+    assert pilot.stage == Stage.GRANTED and pilot.history.order_by("-pk").first().early_reason == ""

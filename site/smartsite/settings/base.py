@@ -266,6 +266,7 @@ if EVIDENCE_SERVE == "redirect" and (S3_STORAGE or {}).get("OPTIONS", {}).get("e
 # passed) by e-mail through Django's mail settings; a midterm, final or rectification review gets this long.
 PILOT_REMINDER_DAYS = tuple(int(d) for d in env_list("PILOT_REMINDER_DAYS", "30,7,1"))
 PILOT_REVIEW_DAYS = int(os.environ.get("PILOT_REVIEW_DAYS", "60"))
+PILOT_MIN_EXPERTS = int(os.environ.get("PILOT_MIN_EXPERTS", "3"))  # the smallest panel a review's guards accept
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG
                                else "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
