@@ -183,6 +183,8 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 # The admin's own preference (account → 偏好设置) offers the same two; without one the admin follows LANGUAGES' choice.
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Every time a person reads is Shandong's (Asia/Shanghai): the admin offers no time-zone preference.
+WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The phone's switcher remembers the choice for a year (Django's default is only until the browser closes).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

@@ -1,0 +1,111 @@
+"""One language per screen: what a person reads on a page (visible text, screen-reader text, placeholders, button
+values, image alternatives, labels of the admin's menus and the page title), and the rules that tell stray text.
+
+In a Chinese (zh-hans) session, Latin text is stray unless it is
+- a code or a figure: any token with a digit (SD-ZHSQ-2019, A4, 5G, 2FA, 1600px) or a single letter (N, X);
+- a unit, a file format or an abbreviation Chinese documents write in Latin letters (TERMS below);
+- an address (http://…, an e-mail) or a file name (evidence.jpg);
+- a name from the data (usernames, people's names, e-mails, region and page titles, file titles: NAMES, read from
+  the database at walk time), or "Wagtail", the admin software's own name shown in its editor-guide link;
+- marked as another language (the language switcher's "English" carries lang="en"), or machine text set in
+  <code>, <kbd>, <samp> or <pre>.
+In an English session, Chinese (Han) text is stray unless it is a name or wording from the data (NAMES again:
+region titles, the standard's item names, people's reasons), which stays as it was written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Visible text nodes and the attributes people read, on the page and in the admin sidebar's menu definition.
+READ = """() => {
+  const lang = (document.documentElement.lang || "").toLowerCase().slice(0, 2);
+  const machine = "script,style,noscript,template,code,kbd,samp,pre";
+  const foreign = (el) => {
+    const marked = el.closest("[lang]");
+    return marked && marked !== document.documentElement && !marked.lang.toLowerCase().startsWith(lang);
+  };
+  const seen = (el) => !el.closest(machine) && !foreign(el)
+    && (!el.checkVisibility || el.checkVisibility({visibilityProperty: true}));
+  const out = [document.title];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.data.trim() && node.parentElement && seen(node.parentElement)) out.push(node.data);
+  }
+  const attrs = "[placeholder],[aria-label],img[alt],input[type=submit][value],input[type=button][value]";
+  for (const el of document.body.querySelectorAll(attrs)) {
+    if (!seen(el)) continue;
+    for (const name of ["placeholder", "aria-label", "alt"]) if (el.getAttribute(name)) out.push(el.getAttribute(name));
+    if (el.tagName === "INPUT" && el.value) out.push(el.value);
+  }
+  const menu = document.getElementById("wagtail-sidebar-props");
+  const label = /"label": ?"((?:[^"\\\\]|\\\\.)*)"/g;
+  if (menu) for (const m of menu.textContent.matchAll(label)) out.push(JSON.parse(`"${m[1]}"`));
+  return out.map((t) => t.replace(/\\s+/g, " ").trim()).filter(Boolean);
+}"""
+
+# Units, formats and abbreviations written in Latin letters in Chinese text (as the province's notice does).
+TERMS = frozenset("""
+    kWh kW W V A m m² m2 km km² cm mm kg t h min s ms px dpi MP KB MB GB TB kbit Mbps Gbps bit
+    CSV XLSX XLS JSON JSONL PDF PNG JPEG JPG HEIC HEIF WebP SVG ZIP YAML ISO SHA-256 MD5 EXIF GPS QR
+    TOTP OTP IP ID URL HTTP HTTPS API App APP Wi-Fi WiFi WLAN IoT NB-IoT AI LED CPU USB SIM SMS OK
+    Wagtail
+""".split())
+TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+\-/@:²³']*")
+ADDRESS = re.compile(r"^(https?://|www\.)|@|^/")
+FILE_NAME = re.compile(r"\.(jpe?g|png|heic|webp|svg|pdf|csv|xlsx?|jsonl?|zip|ya?ml|txt)$", re.I)
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+@dataclass(frozen=True)
+class Stray:
+    """Text in the wrong language: the word(s) that gave it away, and the text they were found in."""
+
+    words: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.words!r} in {self.text[:120]!r}"
+
+
+def _allowed_latin(token: str, names: frozenset[str]) -> bool:
+    bare = token.strip(".-/:+'")
+    return (not bare or any(ch.isdigit() for ch in bare) or len(bare) == 1 or bare in TERMS
+            or bare.upper() in TERMS or ADDRESS.search(bare) is not None or FILE_NAME.search(bare) is not None
+            or bare in names or bare.lower() in names)
+
+
+def stray_latin(texts: list[str], names: frozenset[str]) -> list[Stray]:
+    """Return the texts of a Chinese screen that hold Latin words which are not codes, units or names."""
+    found = []
+    for text in texts:
+        words = [t for t in TOKEN.findall(text) if any("a" <= c.lower() <= "z" for c in t)]
+        if bad := [w for w in words if not _allowed_latin(w, names)]:
+            found.append(Stray(" ".join(dict.fromkeys(bad)), text))
+    return list(dict.fromkeys(found))
+
+
+def stray_han(texts: list[str], names: frozenset[str]) -> list[Stray]:
+    """Return the texts of an English screen that hold Chinese which is not a name or wording from the data."""
+    longest_first = sorted((n for n in names if HAN.search(n)), key=len, reverse=True)
+    found = []
+    for text in texts:
+        rest = text
+        for name in longest_first:
+            if name in rest:
+                rest = rest.replace(name, " ")
+        if bad := HAN.findall(rest):
+            found.append(Stray(" ".join(dict.fromkeys(bad)), text))
+    return list(dict.fromkeys(found))
+
+
+def latin_name_tokens(values) -> frozenset[str]:
+    """Return the Latin words and the whole values of data strings (names are allowed in both languages)."""
+    names = set()
+    for value in values:
+        if not value:
+            continue
+        names.add(str(value))
+        names.update(t.strip(".-/:+'") for t in TOKEN.findall(str(value)))
+    return frozenset(names)
