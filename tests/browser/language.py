@@ -100,12 +100,14 @@ def stray_han(texts: list[str], names: frozenset[str]) -> list[Stray]:
     return list(dict.fromkeys(found))
 
 
-def latin_name_tokens(values) -> frozenset[str]:
-    """Return the Latin words and the whole values of data strings (names are allowed in both languages)."""
+def latin_name_tokens(values, wording=()) -> frozenset[str]:
+    """Return what the data allows in either language: every whole value, every Latin word of a name, and the
+    Latin words of the standards' wording that are not plain lowercase words (IPTV and Wi-Fi, not "in")."""
     names = set()
-    for value in values:
+    for value, of_wording in [*((v, False) for v in values), *((w, True) for w in wording)]:
         if not value:
             continue
         names.add(str(value))
-        names.update(t.strip(".-/:+'") for t in TOKEN.findall(str(value)))
+        words = (t.strip(".-/:+'") for t in TOKEN.findall(str(value)))
+        names.update(w for w in words if not (of_wording and w.isascii() and w.islower()))
     return frozenset(names)

@@ -11,8 +11,10 @@ shows fails too until it is struck from the list, so the lists only shrink (the 
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -89,11 +91,11 @@ def walk(django_db_setup, django_db_blocker, live_server, browser) -> Seen:
     clock, seen = time.monotonic(), Seen(Walk())
     with django_db_blocker.unblock():
         try:
-            samples, names = fill_samples(walk_data.build()), latin_name_tokens(walk_data.names())
+            samples, names = fill_samples(walk_data.build()), latin_name_tokens(*walk_data.names())
             seen.seconds["data"], clock = time.monotonic() - clock, time.monotonic()
-            not_screens = set()
+            sampled = set()
             for role, (username, seeds, _) in ROLES.items():
-                seen.walk.visits += crawl(_client(username), role, seeds, samples, not_screens)
+                seen.walk.visits += crawl(_client(username), role, seeds, samples, sampled)
             seen.seconds["crawl"], clock = time.monotonic() - clock, time.monotonic()
             seen.opened = seen.walk.to_open()
             contexts = {phone: browser.new_context(**COMMON, **(PHONE if phone else DESKTOP)) for phone in (1, 0)}
@@ -111,9 +113,25 @@ def walk(django_db_setup, django_db_blocker, live_server, browser) -> Seen:
         finally:
             call_command("flush", interactive=False, verbosity=0)
     seen.seconds["browser"] = time.monotonic() - clock
+    _report(seen)
     print(f"\nscreen walk: {len(seen.walk.visits)} addresses asked, {len(seen.opened)} screens opened; seconds "
           + ", ".join(f"{k} {v:.0f}" for k, v in seen.seconds.items()))
     return seen
+
+
+def _report(seen: Seen) -> None:
+    """Write everything found to var/screen-walk.json: the conversion pass's list, with examples and targets."""
+    report = {
+        "seconds": seen.seconds,
+        "screens": {key: {"role": v.role, "url": v.url} for key, v in seen.opened.items()},
+        "chinese": {key: [str(s) for s in strays] for key, strays in seen.chinese.items() if strays},
+        "english": {key: [str(s) for s in strays] for key, strays in seen.english.items() if strays},
+        "axe": {key: [str(f) for f in found] for key, found in seen.axe.items() if found},
+        "routes": {v.url: v.status for v in seen.walk.visits},
+    }
+    out = Path(settings.BASE_DIR) / "var" / "screen-walk.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def _words(found: dict[str, list[Stray]]) -> dict[str, set[str]]:
@@ -121,8 +139,11 @@ def _words(found: dict[str, list[Stray]]) -> dict[str, set[str]]:
 
 
 def _diff(found: dict[str, set[str]], known: dict[str, set[str]]) -> tuple[dict, dict]:
-    new = {r: sorted(w - known.get(r, set())) for r, w in found.items() if w - known.get(r, set())}
-    gone = {r: sorted(w - found.get(r, set())) for r, w in known.items() if w - found.get(r, set())}
+    """Return what is found but not known, and what is known but no longer found ({"*"}: anything, while any)."""
+    new = {r: sorted(w - known.get(r, set())) for r, w in found.items()
+           if "*" not in known.get(r, set()) and w - known.get(r, set())}
+    gone = {r: sorted(w - found.get(r, set())) for r, w in known.items()
+            if (w - found.get(r, set()) if "*" not in w else not found.get(r))}
     return new, gone
 
 

@@ -79,24 +79,24 @@ def build() -> dict[str, object]:
     }
 
 
-def names() -> list[str]:
-    """Return the data's names and wording, allowed in either language: people, regions, pages, the standard."""
+def names() -> tuple[list[str], list[str]]:
+    """Return the data's names (people, regions, pages, files) and the standards' wording, allowed in either
+    language; of the wording only whole strings and non-lowercase Latin words count (IPTV, Wi-Fi, not "in")."""
     values = []
     for user in get_user_model().objects.all():
         values += [user.username, user.first_name, user.last_name, user.email, user.get_full_name()]
     values += list(Page.objects.values_list("title", flat=True))
     values += list(UnitPage.objects.values_list("title", flat=True))
     values += [Site.objects.get().hostname, Collection.get_first_root_node().name]
-    for round_ in Round.objects.all():
-        values.append(round_.name)
+    values += list(Round.objects.values_list("name", flat=True))
+    wording = []
     for version in StandardVersion.objects.all():
-        values += [version.title, *_strings(version.data)]  # the standard's wording: names, labels, notes
-    return values
+        wording += [version.title, *_strings(version.data)]
+    return values, wording
 
 
 # Wording a person reads in the standards' data; keys, kinds and operators are machine text and stay out.
-WORDING = {"label", "text", "name", "definition", "category", "description", "ambiguity", "note", "rule", "unit",
-           "title", "issuer"}
+WORDING = {"label", "text", "name", "definition", "category", "description", "note", "rule", "unit", "title", "issuer"}
 
 
 def _strings(data, wording=False):

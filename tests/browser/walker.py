@@ -49,6 +49,9 @@ SAMPLES = {
     "c/offline/": "/c/offline/",
     "api/coverage/": "/api/coverage/?round=2026",
     "admin/pages/search/": "/admin/pages/search/?q=社区",
+    "admin/snippets/": "/admin/snippets/",
+    "admin/bulk/<str:app_label>/<str:model_name>/<str:action>/":
+        "/admin/bulk/wagtailcore/page/unpublish/?next=/admin/pages/&id={page}",
     "admin/pages/<int:page_id>/workflow_history/": "/admin/pages/{page}/workflow_history/",
     "admin/pages/<int:page_id>/privacy/": "/admin/pages/{page}/privacy/",
     "admin/pages/<int:page_id>/view_draft/": "/admin/pages/{page}/view_draft/",
@@ -100,6 +103,9 @@ SAMPLES = {
     "admin/pilots/applications/<int:pk>/submit/": "/admin/pilots/applications/{application}/submit/",
     "admin/pilots/batches/<int:batch_pk>/apply/<int:city_pk>/": "/admin/pilots/batches/{batch}/apply/{city_page}/",
     "admin/pilots/reviews/<int:pk>/indicators/<int:number>/": "/admin/pilots/reviews/{review}/indicators/1/",
+    # POST only, refused before the object is looked up: any id shows it.
+    "admin/pilots/materials/<int:pk>/remove/": "/admin/pilots/materials/0/remove/",
+    "admin/pilots/tasks/<int:pk>/report/": "/admin/pilots/tasks/0/report/",
     "admin/pilots/reviews/<int:pk>/selfcheck/": "/admin/pilots/reviews/{review}/selfcheck/",
     "admin/pilots/reviews/<int:pk>/sign/": "/admin/pilots/reviews/{review}/sign/",
     "c/<community:code>/items/<int:number>/save/": "/c/{community}/items/1/save/",
@@ -235,10 +241,11 @@ def _get(client, role: str, url: str) -> tuple[Visit, str]:
     return Visit(role, url, "?" if route is None else route, response.status_code, kind), body
 
 
-def crawl(client, role: str, seeds: list[str], samples: dict[str, str], not_screens: set[str]) -> list[Visit]:
+def crawl(client, role: str, seeds: list[str], samples: dict[str, str], done: set[str]) -> list[Visit]:
     """Follow links from `seeds` (one address per route), then try the samples of routes not reached.
 
-    `not_screens` collects the sampled routes found to be POST-only or files, which later roles skip."""
+    `done` collects the sampled routes an earlier role already answered (a screen, a file, POST only): Chromium
+    opens each screen once, as the first role that reaches it, so later roles need not ask again."""
     visits, seen, queue = [], set(), list(seeds)
     while queue:
         url = queue.pop(0).split("#")[0]
@@ -253,11 +260,11 @@ def crawl(client, role: str, seeds: list[str], samples: dict[str, str], not_scre
         if visit.screen:
             queue.extend(links_of(body))
     for route, url in samples.items():
-        if route not in seen and not excuse(route) and route not in not_screens:
+        if route not in seen and not excuse(route) and route not in done:
             visit = _get(client, role, url)[0]
             visits.append(visit)
-            if visit.status == 405 or (visit.status == 200 and not visit.screen):
-                not_screens.add(route)  # POST only, or a file: no other role need ask
+            if visit.status in (200, 405):
+                done.add(route)
     return visits
 
 
