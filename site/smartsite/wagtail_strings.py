@@ -7,7 +7,7 @@ Found by the language walker (tests/browser/test_languages.py) as each role, in 
 JavaScript strings (the sidebar's) are in wagtail_strings.js, the djangojs domain.
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 STRINGS = [
     gettext_noop("%(field_label)s:"),
@@ -141,4 +141,6 @@ STRINGS = [
     gettext_noop("admin theme"),
     gettext_noop("contrast"),
     gettext_noop("density"),
+    ngettext_lazy("This %(model_name)s is referenced %(usage_count)s time.",
+                  "This %(model_name)s is referenced %(usage_count)s times.", "usage_count"),
 ]

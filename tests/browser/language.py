@@ -21,28 +21,36 @@ from dataclasses import dataclass
 # Visible text nodes and the attributes people read, on the page and in the admin sidebar's menu definition.
 READ = """() => {
   const lang = (document.documentElement.lang || "").toLowerCase().slice(0, 2);
-  const machine = "script,style,noscript,template,code,kbd,samp,pre";
+  const machine = "script,style,noscript,template,code,kbd,samp,pre,textarea";
   const foreign = (el) => {
     const marked = el.closest("[lang]");
     return marked && marked !== document.documentElement && !marked.lang.toLowerCase().startsWith(lang);
   };
   const seen = (el) => !el.closest(machine) && !foreign(el)
     && (!el.checkVisibility || el.checkVisibility({visibilityProperty: true}));
-  const out = [document.title];
+  const where = (el, what) => {
+    const name = (e) => e.tagName.toLowerCase() + (e.id ? `#${e.id}` : "")
+      + (e.classList[0] ? `.${e.classList[0]}` : "");
+    return (el.parentElement ? `${name(el.parentElement)} > ` : "") + name(el) + (what ? ` [${what}]` : "");
+  };
+  const out = [[document.title, "title"]];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.data.trim() && node.parentElement && seen(node.parentElement)) out.push(node.data);
+    const el = node.parentElement;
+    if (node.data.trim() && el && seen(el)) out.push([node.data, where(el)]);
   }
   const attrs = "[placeholder],[aria-label],img[alt],input[type=submit][value],input[type=button][value]";
   for (const el of document.body.querySelectorAll(attrs)) {
     if (!seen(el)) continue;
-    for (const name of ["placeholder", "aria-label", "alt"]) if (el.getAttribute(name)) out.push(el.getAttribute(name));
-    if (el.tagName === "INPUT" && el.value) out.push(el.value);
+    for (const name of ["placeholder", "aria-label", "alt"]) {
+      if (el.getAttribute(name)) out.push([el.getAttribute(name), where(el, name)]);
+    }
+    if (["submit", "button"].includes(el.type) && el.tagName === "INPUT") out.push([el.value, where(el, "value")]);
   }
   const menu = document.getElementById("wagtail-sidebar-props");
   const label = /"label": ?"((?:[^"\\\\]|\\\\.)*)"/g;
-  if (menu) for (const m of menu.textContent.matchAll(label)) out.push(JSON.parse(`"${m[1]}"`));
-  return out.map((t) => t.replace(/\\s+/g, " ").trim()).filter(Boolean);
+  if (menu) for (const m of menu.textContent.matchAll(label)) out.push([JSON.parse(`"${m[1]}"`), "admin menu"]);
+  return out.map(([t, w]) => [t.replace(/\\s+/g, " ").trim(), w]).filter(([t]) => t);
 }"""
 
 # Units, formats and abbreviations written in Latin letters in Chinese text (as the province's notice does).
@@ -60,13 +68,14 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 @dataclass(frozen=True)
 class Stray:
-    """Text in the wrong language: the word(s) that gave it away, and the text they were found in."""
+    """Text in the wrong language: the word(s) that gave it away, the text, and where it was (element or attribute)."""
 
     words: str
     text: str
+    where: str = ""
 
     def __str__(self) -> str:
-        return f"{self.words!r} in {self.text[:120]!r}"
+        return f"{self.words!r} in {self.text[:120]!r} ({self.where})"
 
 
 def _allowed_latin(token: str, names: frozenset[str]) -> bool:
@@ -76,27 +85,27 @@ def _allowed_latin(token: str, names: frozenset[str]) -> bool:
             or bare in names or bare.lower() in names)
 
 
-def stray_latin(texts: list[str], names: frozenset[str]) -> list[Stray]:
-    """Return the texts of a Chinese screen that hold Latin words which are not codes, units or names."""
+def stray_latin(texts: list[tuple[str, str]], names: frozenset[str]) -> list[Stray]:
+    """Return the texts (text, where) of a Chinese screen holding Latin words that are not codes, units or names."""
     found = []
-    for text in texts:
+    for text, where in texts:
         words = [t for t in TOKEN.findall(text) if any("a" <= c.lower() <= "z" for c in t)]
-        if bad := [w for w in words if not _allowed_latin(w, names)]:
-            found.append(Stray(" ".join(dict.fromkeys(bad)), text))
+        if bad := [w for w in words if not all(_allowed_latin(part, names) for part in w.split("/"))]:
+            found.append(Stray(" ".join(dict.fromkeys(bad)), text, where))
     return list(dict.fromkeys(found))
 
 
-def stray_han(texts: list[str], names: frozenset[str]) -> list[Stray]:
-    """Return the texts of an English screen that hold Chinese which is not a name or wording from the data."""
+def stray_han(texts: list[tuple[str, str]], names: frozenset[str]) -> list[Stray]:
+    """Return the texts (text, where) of an English screen holding Chinese that is not a name or data's wording."""
     longest_first = sorted((n for n in names if HAN.search(n)), key=len, reverse=True)
     found = []
-    for text in texts:
+    for text, where in texts:
         rest = text
         for name in longest_first:
             if name in rest:
                 rest = rest.replace(name, " ")
         if bad := HAN.findall(rest):
-            found.append(Stray(" ".join(dict.fromkeys(bad)), text))
+            found.append(Stray(" ".join(dict.fromkeys(bad)), text, where))
     return list(dict.fromkeys(found))
 
 
