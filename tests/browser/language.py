@@ -7,8 +7,8 @@ In a Chinese (zh-hans) session, Latin text is stray unless it is
 - an address (http://…, an e-mail) or a file name (evidence.jpg);
 - a name from the data (usernames, people's names, e-mails, region and page titles, file titles: NAMES, read from
   the database at walk time), or "Wagtail", the admin software's own name shown in its editor-guide link;
-- marked as another language (the language switcher's "English" carries lang="en"), or machine text set in
-  <code>, <kbd>, <samp> or <pre>.
+- marked as another language (the language switcher's "English" carries lang="en"), machine text set in
+  <code>, <kbd>, <samp> or <pre>, or what someone typed into a <textarea> (data, like a name).
 In an English session, Chinese (Han) text is stray unless it is a name or wording from the data (NAMES again:
 region titles, the standard's item names, people's reasons), which stays as it was written.
 """
@@ -56,7 +56,7 @@ READ = """() => {
 # Units, formats and abbreviations written in Latin letters in Chinese text (as the province's notice does).
 TERMS = frozenset("""
     kWh kW W V A m m² m2 km km² cm mm kg t h min s ms px dpi MP KB MB GB TB kbit Mbps Gbps bit
-    CSV XLSX XLS JSON JSONL PDF PNG JPEG JPG HEIC HEIF WebP SVG ZIP YAML ISO SHA-256 MD5 EXIF GPS QR
+    CSV XLSX XLS BOM GBK UTF JSON JSONL PDF PNG JPEG JPG HEIC HEIF WebP SVG ZIP YAML ISO SHA-256 MD5 EXIF GPS QR
     TOTP OTP IP ID URL HTTP HTTPS API App APP Wi-Fi WiFi WLAN IoT NB-IoT AI LED CPU USB SIM SMS OK
     Wagtail
 """.split())

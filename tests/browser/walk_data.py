@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from wagtail.models import Collection, Page, Site
 
@@ -88,6 +89,7 @@ def names() -> tuple[list[str], list[str]]:
     values += list(Page.objects.values_list("title", flat=True))
     values += list(UnitPage.objects.values_list("title", flat=True))
     values += [Site.objects.get().hostname, Collection.get_first_root_node().name]
+    values += list(Group.objects.values_list("name", flat=True))  # Wagtail's own Editors and Moderators too
     values += list(Round.objects.values_list("name", flat=True))
     wording = []
     for version in StandardVersion.objects.all():
