@@ -55,7 +55,7 @@ READ = """() => {
 
 # Units, formats and abbreviations written in Latin letters in Chinese text (as the province's notice does).
 TERMS = frozenset("""
-    kWh kW W V A m m² m2 km km² cm mm kg t h min s ms px dpi MP KB MB GB TB kbit Mbps Gbps bit
+    kWh kW W V A m m² m2 km km² cm mm kg t h min s ms px dpi MP KB MB GB TB bit kbit Mbit Gbit kbps Mbps Gbps
     CSV XLSX XLS BOM GBK UTF JSON JSONL PDF PNG JPEG JPG HEIC HEIF WebP SVG ZIP YAML ISO SHA-256 MD5 EXIF GPS QR
     TOTP OTP IP ID URL HTTP HTTPS API App APP Wi-Fi WiFi WLAN IoT NB-IoT AI LED CPU USB SIM SMS OK
     Wagtail
@@ -90,7 +90,8 @@ def stray_latin(texts: list[tuple[str, str]], names: frozenset[str]) -> list[Str
     found = []
     for text, where in texts:
         words = [t for t in TOKEN.findall(text) if any("a" <= c.lower() <= "z" for c in t)]
-        if bad := [w for w in words if not all(_allowed_latin(part, names) for part in w.split("/"))]:
+        if bad := [w for w in words if not _allowed_latin(w, names)
+                   and not all(_allowed_latin(part, names) for part in w.split("/"))]:
             found.append(Stray(" ".join(dict.fromkeys(bad)), text, where))
     return list(dict.fromkeys(found))
 
