@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
-def test_phone_language_switcher(live_server, phone, round_):
+def test_phone_language_switcher(live_server, phone, round_, demo):
     page = phone(service_workers="block").new_page()
     login(page, live_server.url, "/c/379902001001/")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
