@@ -10,6 +10,9 @@ JavaScript strings (the sidebar's) are in wagtail_strings.js, the djangojs domai
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 STRINGS = [
+    gettext_noop("(Private %(object)s)"),
+    gettext_noop("item"),
+    gettext_noop("items"),
     gettext_noop("%(field_label)s:"),
     gettext_noop("%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s"),
     gettext_noop("%(time)s by %(user_display_name)s"),
