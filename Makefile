@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 ROUND ?= 2026
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint bench bench-phone bench-uploads prod loadtest clean
+.PHONY: setup run test lint messages bench bench-phone bench-uploads prod loadtest clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,19 +14,33 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/python -m pip install -q -r requirements.txt
 	touch $@
 
+# The translation catalogs are compiled here, so `make run`, `make test` and `make prod` all have them
+# (msgfmt when GNU gettext is installed, else polib: site/smartsite/catalogs.py); .mo files are build output.
 setup: $(VENV)/.installed
+	$(BIN)/python site/smartsite/catalogs.py locale
 
+# Gather the product's strings into locale/en and locale/zh_Hans (both domains), sorted and without locations so
+# branches merge (locale/README.md). Needs GNU gettext (apt-get install gettext).
+messages: setup
+	DEBUG=1 $(MANAGE) makemessages -l en -l zh_Hans
+	DEBUG=1 $(MANAGE) makemessages -d djangojs -l en -l zh_Hans
+	$(BIN)/python site/smartsite/catalogs.py locale
+
+# `make run HOST=0.0.0.0:8080` serves on another address or port. The background worker (exports, QR batches)
+# runs beside the dev server and stops with it; both write to var/log/, so the console ends with the address and
+# the six demo logins (devtools' demo_logins, printed once the server answers).
 run: setup
-	mkdir -p var
+	mkdir -p var/log
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) load_standard
 	DEBUG=1 $(MANAGE) open_round $(ROUND) --name $(ROUND)年度
 	DEBUG=1 $(MANAGE) seed_demo
 	DEBUG=1 $(MANAGE) seed_demo_results
 	DEBUG=1 $(MANAGE) seed_demo_pilots
-	# The background worker (exports, QR batches) runs beside the dev server and stops with it.
-	DEBUG=1 $(MANAGE) db_worker --no-reload & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-		DEBUG=1 $(MANAGE) runserver $(HOST)
+	DEBUG=1 $(MANAGE) db_worker --no-reload >>var/log/db_worker.log 2>&1 & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		(DEBUG=1 $(MANAGE) demo_logins --host $(HOST) --wait 60 &); \
+		DEBUG=1 $(MANAGE) runserver $(HOST) >>var/log/runserver.log 2>&1 || { tail -n 5 var/log/runserver.log; exit 1; }
 
 lint: setup
 	$(BIN)/ruff check .

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy
 from wagtail.admin.forms.auth import LoginForm
 
 from .lockout import lockout_message
@@ -23,6 +24,11 @@ class PhoneLoginForm(LockoutAwareMixin, AuthenticationForm):
 
 class AdminLoginForm(LockoutAwareMixin, LoginForm):
     """WAGTAILADMIN_USER_LOGIN_FORM."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail's password field has no label, so Django shows its name, "Password", in every language.
+        self.fields["password"].label = gettext_lazy("Password")
 
 
 class TokenForm(forms.Form):

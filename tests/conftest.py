@@ -156,6 +156,13 @@ def wagtail_initial_data(request):
         _restore_wagtail_data()
 
 
+def pytest_sessionstart(session):
+    """Compile the translation catalogs a checkout's `make setup` has not compiled yet (locale/README.md)."""
+    from smartsite.catalogs import compile_catalogs
+
+    compile_catalogs()
+
+
 def pytest_terminal_summary(terminalreporter):
     """Say how often each recorded build was replayed rather than run (tests/replay.py)."""
     if STATS:

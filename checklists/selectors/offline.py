@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 
 from communities import policy
@@ -55,12 +56,16 @@ def build_version() -> str:
     for folder in TEMPLATES:
         for path in sorted((Path(settings.BASE_DIR) / "templates" / folder).glob("*.html")):
             sha.update(path.read_bytes())
+    for locale_dir in settings.LOCALE_PATHS:  # the translations the pages and the scripts' catalogs carry
+        for path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
+            sha.update(path.read_bytes())
     return sha.hexdigest()[:16]
 
 
 def shell_urls() -> list[str]:
-    """Return the (hashed, in production) addresses of the shell files."""
-    return [static(name) for name in SHELL]
+    """Return the (hashed, in production) addresses of the shell files and the scripts' catalog per language."""
+    catalogs = [reverse("javascript_catalog", args=[code]) for code, _ in settings.LANGUAGES]
+    return [*(static(name) for name in SHELL), *catalogs]
 
 
 def user_key(user) -> str:
@@ -93,7 +98,9 @@ class PageContext:
         return cls(session_key(request), user.get_full_name() or user.get_username(), round_key)
 
     def base(self, *extra) -> tuple:
-        return (build_version(), self.session, self.user_label, self.round_key, originals_mode(), *extra)
+        # The page's language too: a worker who switches it gets every offline page again in the new one.
+        return (build_version(), self.session, self.user_label, self.round_key, originals_mode(),
+                translation.get_language(), *extra)
 
 
 def _community_part(community: CommunityPage, can_edit: bool, sensitive: bool) -> tuple:

@@ -6,7 +6,7 @@ from accounts.views import PhoneLoginView
 from checklists.mobile.offline import service_worker
 from pilots import public as pilots_public
 
-from . import views
+from . import i18n, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +20,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("c/", include("checklists.mobile.urls")),
     path("api/", include("coverage.api")),
+    # The phone's language switcher posts to /i18n/setlang/ (Django's set_language); the admin uses Wagtail's own.
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/<str:language>/", i18n.javascript_catalog, name="javascript_catalog"),
     # The province's published pilot lists, for everyone (pilots/public.py).
     *pilots_public.urlpatterns,
 ]

@@ -86,7 +86,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware deciding by the person's choice only (cookie, else Chinese): smartsite/i18n.py.
+    "smartsite.i18n.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -112,6 +113,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
@@ -176,11 +178,21 @@ STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "3
 ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "智慧社区达标核查"
 
+# One language per screen (README "Languages", locale/README.md). Chinese is the source language: the msgids are
+# the Chinese wording, the English catalog translates it; Wagtail's own strings (English msgids) come with Wagtail's
+# zh_Hans catalog, and those it lacks are supplied by the project's locale/zh_Hans (site/smartsite/wagtail_strings.py).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# The admin's own preference (account → 偏好设置) offers the same two; without one the admin follows LANGUAGES' choice.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Every time a person reads is Shandong's (Asia/Shanghai): the admin offers no time-zone preference.
+WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The phone's switcher remembers the choice for a year (Django's default is only until the browser closes).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -188,6 +200,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "site" / "static"]
+# Files browsers ask for at the site root (/favicon.ico), served by WhiteNoise in development and production.
+WHITENOISE_ROOT = BASE_DIR / "site" / "root"
 # Evidence lives under MEDIA_ROOT but MEDIA_URL is never served directly: every file goes through a
 # permission-checking view (checklists.views.evidence), see "Evidence files are private".
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -210,6 +224,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAIL_SITE_NAME = "智慧社区达标核查"
 # No calls out of a government network (and the CSP allows none): Wagtail's new-release check stays off.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Nor to Gravatar: users with an e-mail get Wagtail's default avatar instead of an image the CSP blocks.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -218,6 +234,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "xlsx", "jsonl"]
 # Production hardening; values come from the environment so a reverse proxy set-up can tune them.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)

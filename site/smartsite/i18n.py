@@ -1,0 +1,75 @@
+"""One language per screen: which language a request gets, and the phone scripts' JavaScript catalog.
+
+Chinese is the source language (the msgids are the Chinese wording people read today) and the default. A person
+gets English only by choosing it: on the phone pages with the language switcher (Django's ``set_language``, which
+sets the language cookie), in the admin with Wagtail's own preference (account → 偏好设置), which Wagtail applies
+to its frame and to every admin view, ours included. The browser's Accept-Language is not a choice: a shared office
+PC or a phone bought with an English system would otherwise switch the official wording, and the phone's offline
+copies would depend on a header the service worker does not vary on.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_vary_headers, quote_etag
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET
+from django.views.i18n import JavaScriptCatalog
+
+# The apps whose djangojs catalogs the phone scripts need; the project's locale/ (LOCALE_PATHS) always comes too.
+PHONE_SCRIPT_PACKAGES = ["smartsite"]
+
+
+def chosen_language(request) -> str:
+    """Return the language the person chose (the language cookie), else the default, Chinese."""
+    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if code:
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            pass
+    return settings.LANGUAGE_CODE
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, deciding by the person's choice only (never by Accept-Language)."""
+
+    def process_request(self, request):
+        translation.activate(chosen_language(request))
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        # The language comes from the cookie, so shared caches must keep one copy per cookie, not per header.
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+_phone_catalog = JavaScriptCatalog.as_view(packages=PHONE_SCRIPT_PACKAGES)
+
+
+@gzip_page
+@require_GET
+def javascript_catalog(request, language: str):
+    """Serve the phone scripts' catalog (gettext, ngettext, formats) for `language`, named in the address.
+
+    One address per language, so the service worker can keep both in its app shell and a phone that switches
+    language offline still has the right one; the catalog changes only with a deployment, whose new shell
+    version makes the phone fetch it again.
+    """
+    from checklists.selectors.offline import build_version  # the phone's deployment version
+
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    etag = quote_etag(f"{build_version()}-{language}")
+    if unchanged := get_conditional_response(request, etag=etag):
+        return unchanged
+    with translation.override(language):
+        response = _phone_catalog(request)
+    response["Cache-Control"] = "no-cache"  # asked again each time, answered 304 until the next deployment
+    response["ETag"] = etag
+    response["Content-Language"] = language
+    return response
