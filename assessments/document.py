@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from standards.scoring import Requirement, TierHint
 
@@ -100,10 +101,22 @@ def basis_text(figure: IndicatorFigure) -> str:
         text = f"范围内社区{b['communities']}个，其中智慧社区{b['meeting']}个"
     else:
         text = f"范围内社区{b['communities']}个，已审核通过{b.get('answered', 0)}个，达到要求{b['meeting']}个"
-    return text + (f"（{derived.problem}）" if derived.problem else "")
+    return text + (f"（{derived.problem}）" if derived.problem else "") + others_text(derived.others)
 
 
-SCOPE = "只统计街道下辖社区（不含乡镇），设区市只计主城区；只计已审核通过的填报"
+def others_text(others: Mapping[str, int]) -> str:
+    """Return the region's registered communities that are not counted, in words ("" when there are none)."""
+    parts = [_("村委会%(n)d个") % {"n": others["villages"]} if others.get("villages") else "",
+             _("乡镇下辖社区%(n)d个") % {"n": others["rural"]} if others.get("rural") else ""]
+    text = "、".join(part for part in parts if part)
+    text = _("；另有%(parts)s已登记但不计入") % {"parts": text} if text else ""
+    if others.get("retired"):
+        text += _("；已撤销%(n)d个，不再计入") % {"n": others["retired"]}
+    return text
+
+
+SCOPE = ("只统计街道和类似乡级单位下辖的社区（居委会、类似居委会；不含乡镇，村委会和已撤销的不计入），"
+         "设区市只计主城区；只计已审核通过的填报")
 
 
 def source_text(source: Source | None, community_standard) -> str:

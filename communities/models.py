@@ -45,7 +45,7 @@ class CommunityKind(models.TextChoices):
 COUNTY_KINDS = (UnitKind.COUNTY, UnitKind.COUNTY_CITY, UnitKind.INDEPENDENT_DISTRICT)
 ASSESSED_AS_CITY, ASSESSED_AS_COUNTY = "city_main_urban", "county"
 # Coverage counts 社区 (居委会, 类似居委会) under 街道 and 类似乡级单位: 数据统计范围不含乡镇 excludes 乡 and 镇.
-IN_SCOPE_STREET_KIND = StreetKind.SUBDISTRICT
+# The rule itself, in its Python and SQL forms, is communities.counting.
 COUNTED_STREET_KINDS = (StreetKind.SUBDISTRICT, StreetKind.TOWNSHIP_LIKE)
 COUNTED_COMMUNITY_KINDS = (CommunityKind.RESIDENTS, CommunityKind.RESIDENTS_LIKE)
 
@@ -53,11 +53,6 @@ COUNTED_COMMUNITY_KINDS = (CommunityKind.RESIDENTS, CommunityKind.RESIDENTS_LIKE
 def assessed_as(unit_kind: str) -> str:
     """Return how a unit of this kind is assessed: as part of its city's main urban area, or as a county."""
     return ASSESSED_AS_CITY if unit_kind == UnitKind.MAIN_URBAN_DISTRICT else ASSESSED_AS_COUNTY
-
-
-def street_in_scope(street_kind: str | None) -> bool:
-    """Whether communities under a street of this kind count for coverage (街道 yes, 镇/乡 no)."""
-    return street_kind == IN_SCOPE_STREET_KIND
 
 
 def code_field(digits: int, label: str) -> models.CharField:
@@ -191,8 +186,12 @@ class CommunityPage(RegionPage):
 
     @property
     def in_scope(self) -> bool:
-        """Whether the community counts for coverage (数据统计范围不含乡镇)."""
-        return self.street is not None and street_in_scope(self.street.kind)
+        """Whether the community counts for coverage (communities.counting)."""
+        from .counting import counts  # the rule lives beside its SQL form, which needs this module
+
+        ancestors = (self.street, self.unit, self.city)
+        retired = self.retired_at is not None or any(a is not None and a.retired_at is not None for a in ancestors)
+        return self.street is not None and counts(kind=self.kind, street_kind=self.street.kind, retired=retired)
 
 
 class Role(models.TextChoices):
