@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities.counting import Tally
 from standards.scoring import Requirement, TierHint
 
 from .figures import (
@@ -106,13 +107,8 @@ def basis_text(figure: IndicatorFigure) -> str:
 
 def others_text(others: Mapping[str, int]) -> str:
     """Return the region's registered communities that are not counted, in words ("" when there are none)."""
-    parts = [_("村委会%(n)d个") % {"n": others["villages"]} if others.get("villages") else "",
-             _("乡镇下辖社区%(n)d个") % {"n": others["rural"]} if others.get("rural") else ""]
-    text = "、".join(part for part in parts if part)
-    text = _("；另有%(parts)s已登记但不计入") % {"parts": text} if text else ""
-    if others.get("retired"):
-        text += _("；已撤销%(n)d个，不再计入") % {"n": others["retired"]}
-    return text
+    text = Tally.of(others).describe()
+    return _("；另有%(text)s") % {"text": text} if text else ""
 
 
 SCOPE = ("只统计街道和类似乡级单位下辖的社区（居委会、类似居委会；不含乡镇，村委会和已撤销的不计入），"

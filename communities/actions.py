@@ -1,14 +1,20 @@
 """What may be done to the register and to people's roles (rules: communities.policy)."""
 
+from .models import Role
 from .policy import Action, Rule, register
 
 
 class CommunityAction(Action):
     ASSIGN_ROLES = "assign_roles"
     EDIT_REGISTER = "edit_register"
+    # Which 市辖区 count toward the city (主城区) is the city's own decision: its bureau's, not the province's
+    # (`local`), nor a county's bureau's (their assignment does not contain the city page the action is asked of).
+    CONFIRM_MAIN_URBAN = "confirm_main_urban"
 
 
 register(CommunityAction, {
     CommunityAction.ASSIGN_ROLES: Rule((), refusal="只有管理员可以分配角色"),
     CommunityAction.EDIT_REGISTER: Rule((), refusal="只有管理员可以维护社区名册"),
+    CommunityAction.CONFIRM_MAIN_URBAN: Rule((Role.BUREAU,), local=True,
+                                             refusal="只有本市大数据局或管理员可以确认主城区"),
 })

@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import COUNTED_COMMUNITY_KINDS, COUNTED_STREET_KINDS, CommunityKind, CommunityPage
@@ -117,6 +118,16 @@ class Tally:
 
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def describe(self) -> str:
+        """Return what is registered but not counted, and what was retired, in words ("" when nothing)."""
+        parts = [gettext("村委会%(n)d个") % {"n": self.villages} if self.villages else "",
+                 gettext("乡镇下辖社区%(n)d个") % {"n": self.rural} if self.rural else ""]
+        text = "、".join(part for part in parts if part)
+        text = gettext("%(parts)s已登记，不计入") % {"parts": text} if text else ""
+        if self.retired:
+            text += ("；" if text else "") + gettext("已撤销%(n)d个，不再计入") % {"n": self.retired}
+        return text
 
     @classmethod
     def of(cls, data: dict | None) -> Tally:

@@ -6,6 +6,8 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page, Site
 
+from .page_forms import UnitPageForm
+
 
 class UnitKind(models.TextChoices):
     MAIN_URBAN_DISTRICT = "main_urban_district", "主城区（计入设区市）"
@@ -78,9 +80,18 @@ class RegionPage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("code")]
     promote_panels = []
+    # Fields no revision may set: a draft saved in the page editor before the unit was retired, or before its
+    # city confirmed its kind, must not undo that when it is published (they change only through their services).
+    kept_from_live: tuple[str, ...] = ("retired_at",)
 
     class Meta:
         abstract = True
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        for name in self.kept_from_live:
+            setattr(obj, name, getattr(self, name))
+        return obj
 
     def __str__(self) -> str:
         return f"{self.title}（{self.code}）"
@@ -122,6 +133,8 @@ class UnitPage(RegionPage):
     parent_page_types = ["communities.CityPage"]
     subpage_types = ["communities.StreetPage"]
     content_panels = RegionPage.content_panels + [FieldPanel("kind")]
+    base_form_class = UnitPageForm
+    kept_from_live = (*RegionPage.kept_from_live, "kind", "kind_confirmed", "division_kind")
 
     class Meta:
         verbose_name = "区/县/县级市"
@@ -173,6 +186,7 @@ class CommunityPage(RegionPage):
     parent_page_types = ["communities.StreetPage"]
     subpage_types = []
     content_panels = RegionPage.content_panels + [FieldPanel("households")]
+    kept_from_live = (*RegionPage.kept_from_live, "kind", "urban_rural_code")
 
     class Meta:
         verbose_name = "社区"
