@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.counting import Tally
 from standards.scoring import Requirement, TierHint
@@ -111,8 +112,8 @@ def others_text(others: Mapping[str, int]) -> str:
     return _("；另有%(text)s") % {"text": text} if text else ""
 
 
-SCOPE = ("只统计街道和类似乡级单位下辖的社区（居委会、类似居委会；不含乡镇，村委会和已撤销的不计入），"
-         "设区市只计主城区；只计已审核通过的填报")
+SCOPE = gettext_lazy("只统计街道和类似乡级单位下辖的社区（居委会、类似居委会；不含乡镇，村委会和已撤销的不计入），"
+                     "设区市只计主城区；只计已审核通过的填报")
 
 
 def source_text(source: Source | None, community_standard) -> str:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from standards.fields import clean_values
 
 RATIO, SHARE, ROLLUP = "ratio_of_sums", "share_of_communities", "community_rollup"
@@ -129,7 +131,7 @@ def share(meeting: int, communities: int, answered: int | None = None) -> Derive
     if answered is not None:
         basis["answered"] = answered
     if not communities:
-        return Derived(None, basis, "范围内没有纳入统计的社区（只统计街道和类似乡级单位下辖的居委会、类似居委会）")
+        return Derived(None, basis, _("范围内没有纳入统计的社区（只统计街道和类似乡级单位下辖的居委会、类似居委会）"))
     return Derived(Fraction(100 * meeting, communities), basis)
 
 

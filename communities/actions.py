@@ -1,5 +1,7 @@
 """What may be done to the register and to people's roles (rules: communities.policy)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import Role
 from .policy import Action, Rule, register
 
@@ -16,5 +18,5 @@ register(CommunityAction, {
     CommunityAction.ASSIGN_ROLES: Rule((), refusal="只有管理员可以分配角色"),
     CommunityAction.EDIT_REGISTER: Rule((), refusal="只有管理员可以维护社区名册"),
     CommunityAction.CONFIRM_MAIN_URBAN: Rule((Role.BUREAU,), local=True,
-                                             refusal="只有本市大数据局或管理员可以确认主城区"),
+                                             refusal=_("只有本市大数据局或管理员可以确认主城区")),
 })

@@ -33,7 +33,7 @@ CHOICE_LABELS = {UnitKind.MAIN_URBAN_DISTRICT: gettext_lazy("主城区（计入�
 
 CONFIRMED = "communities.main_urban_confirmed"  # on the city: the whole decision
 KIND_SET = "communities.district_kind_set"  # on each district whose kind or confirmation changed
-LOG_ACTIONS = {CONFIRMED: "确认主城区", KIND_SET: "设定区县评价类型"}
+LOG_ACTIONS = {CONFIRMED: gettext_lazy("确认主城区"), KIND_SET: gettext_lazy("设定区县评价类型")}
 
 
 def city_decides(division_kind: str, kind: str) -> bool:

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from communities import policy
 from communities.counting import Standing, Tally, kind_name, standing
@@ -28,8 +29,8 @@ from .models import CoverageSnapshot
 CITY, COUNTY = "city", "county"
 # The standard's data carries the indicator's name; its definition is only in the policy text.
 DEFINITION = "辖区内智慧社区数量/社区总数量"
-SCOPE_NOTE = ("数据统计范围不含乡镇：只统计街道（及类似乡级单位）下辖的社区（居委会、类似居委会），"
-              "村委会和已撤销的单位不计入")
+SCOPE_NOTE = _("数据统计范围不含乡镇：只统计街道（及类似乡级单位）下辖的社区（居委会、类似居委会），"
+               "村委会和已撤销的单位不计入")
 DETAIL = "detail"  # extra key of a snapshot's data: streets and the item matrix, not part of the contract JSON
 
 

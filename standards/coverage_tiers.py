@@ -23,6 +23,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .scoring.grammar import GrammarError, parse_when
 
 ROLLUP_SOURCE = "community_rollup"
@@ -89,8 +91,9 @@ def indicator_tiers(indicator: Mapping[str, Any]) -> tuple[Tier, ...] | None:
 
 
 def _describe(tiers: Sequence[Tier]) -> str:
-    text = "，".join(f"{'≥' if t.op == 'ge' else '>'}{percent_text(t.percent)}% {t.points}分" for t in tiers)
-    return text or "无分档"
+    text = "，".join(f"{'≥' if t.op == 'ge' else '>'}{percent_text(t.percent)}% " + _("%(points)d分") % {
+        "points": t.points} for t in tiers)
+    return text or _("无分档")
 
 
 def disagreements(community_data: Mapping[str, Any], scoring_data: Mapping[str, Any]) -> list[str]:
@@ -101,9 +104,10 @@ def disagreements(community_data: Mapping[str, Any], scoring_data: Mapping[str, 
         for indicator in rollup_indicators(scoring_data, level):
             stated = indicator_tiers(indicator)
             if stated != wanted:
-                said = "无法按“percent >= X”或“percent > X”读出" if stated is None else _describe(stated)
-                found.append(f"第{indicator['number']}项（{level}）分档为 {said}，"
-                             f"而社区标准 rollup.{level} 为 {_describe(wanted)}")
+                said = _("无法按“percent >= X”或“percent > X”读出") if stated is None else _describe(stated)
+                text = _("第%(number)s项（%(level)s）分档为 %(said)s，而社区标准 rollup.%(level)s 为 %(wanted)s")
+                found.append(text % {"number": indicator["number"], "level": level, "said": said,
+                                     "wanted": _describe(wanted)})
     return found
 
 

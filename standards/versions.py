@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit.actors import log, log_user
 from communities import policy
@@ -105,9 +106,10 @@ def require_same_coverage_tiers(data: dict) -> None:
     if kind_of(data) != StandardKind.SCORING or community is None:
         return
     if found := coverage_tiers.disagreements(community.data, data):
-        raise StandardError(
-            f"{data['code']} 的智慧社区覆盖率分档与 {community.code} 第{community.version}版（社区标准 rollup，"
-            f"覆盖率分档以它为准）不一致：" + "；".join(found) + "。请使两者一致后再保存。")
+        raise StandardError(_(
+            "%(code)s 的智慧社区覆盖率分档与 %(community)s 第%(version)d版（社区标准 rollup，覆盖率分档以它为准）"
+            "不一致：%(found)s。请使两者一致后再保存。") % {
+            "code": data["code"], "community": community.code, "version": community.version, "found": "；".join(found)})
 
 
 def load_file(path: Path | str = BUNDLED, *, user, once: bool = False) -> tuple[StandardVersion, bool]:
