@@ -1,22 +1,24 @@
 """Reads behind the community-derived indicators: a fixed handful of aggregate queries for any number of
 cities and counties (the province overview covers ~156), plus the drill-down to one region's communities.
 
-A city is computed over its main urban area, a county over its own unit; only communities under 街道 count
-(communities.models.street_in_scope) and only approved answers. The smart-community coverage (智慧社区覆盖率)
-is the coverage roll-up's own figure (coverage.rollup), never recounted here.
+A city is computed over its main urban area, a county over its own unit; only the communities that count
+(communities.counting: 居委会 and 类似居委会 under 街道 or 类似乡级单位, none retired) and only approved
+answers. The smart-community coverage (智慧社区覆盖率) is the coverage roll-up's own figure (coverage.rollup),
+never recounted here.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from checklists.models import ItemResult, Status
-from communities.models import IN_SCOPE_STREET_KIND, CommunityPage, UnitKind, UnitPage
+from communities.counting import Tally, counted_q, tallies_by_unit
+from communities.models import CommunityPage, UnitKind, UnitPage
 from coverage import rollup
 from coverage.selectors import Scope
 from standards.models import Round
@@ -55,19 +57,14 @@ def sources_by_number(indicators: Iterable[Mapping[str, Any]]) -> dict[int, Sour
     return {ind["number"]: source for ind in indicators if (source := source_of(ind)) is not None}
 
 
-def _in_scope_counts(unit_ids: list[int]) -> dict[int, int]:
-    rows = (CommunityPage.objects.filter(unit_id__in=unit_ids, street__kind=IN_SCOPE_STREET_KIND)
-            .order_by().values("unit_id").annotate(n=Count("*")).values_list("unit_id", "n"))
-    return dict(rows)
-
-
 def _answers(round_: Round, items: set[int], unit_ids: list[int]) -> Iterable[tuple]:
     """Yield (unit id, item number, values, rules_pass) of approved in-scope answers (one query)."""
     if not items:
         return []
     return (ItemResult.objects
             .filter(round=round_, status=Status.APPROVED, item_number__in=sorted(items),
-                    community__unit_id__in=unit_ids, community__street__kind=IN_SCOPE_STREET_KIND)
+                    community__unit_id__in=unit_ids)
+            .filter(counted_q("community__"))
             .order_by().values_list("community__unit_id", "item_number", "values", "rules_pass")
             .iterator(chunk_size=5_000))
 
@@ -101,9 +98,9 @@ def derived_for(round_: Round, regions: Iterable[Region], indicators: Mapping[st
     items = {s.item for by_number in sources.values() for s in by_number.values() if s.kind != ROLLUP}
     definitions = {n: round_.standard.item(n) for n in items if n in round_.standard.item_numbers}
 
-    communities: dict[RegionKey, int] = defaultdict(int)
-    for unit_id, n in _in_scope_counts(unit_ids).items():
-        communities[units.region_of[unit_id]] += n
+    tallies: dict[RegionKey, Tally] = defaultdict(Tally)
+    for unit_id, tally in tallies_by_unit(unit_ids).items():
+        tallies[units.region_of[unit_id]] += tally
     answers: dict[tuple[RegionKey, int], list[tuple]] = defaultdict(list)
     for unit_id, item, values, rules_pass in _answers(round_, set(definitions), unit_ids):
         answers[(units.region_of[unit_id], item)].append((values, rules_pass))
@@ -113,18 +110,18 @@ def derived_for(round_: Round, regions: Iterable[Region], indicators: Mapping[st
     found: dict[RegionKey, dict[int, Derived]] = {}
     for region in regions:
         by_number = {}
+        tally = tallies[region.key]
         for number, source in sources.get(region.level, {}).items():
             if source.kind == ROLLUP:
                 by_number[number] = coverage.get(region.key) or share(0, 0)
-                continue
-            item = definitions.get(source.item)
-            if item is None:
+            elif (item := definitions.get(source.item)) is None:
                 by_number[number] = Derived(None, {}, f"本轮社区标准中没有第{source.item}项")
-                continue
-            judged = [contribution(source, item, approved=True, rules_pass=passes, values=values)
-                      for values, passes in answers[(region.key, source.item)]]
-            by_number[number] = derive(source, judged, communities[region.key])
-        found[region.key] = by_number
+            else:
+                judged = [contribution(source, item, approved=True, rules_pass=passes, values=values)
+                          for values, passes in answers[(region.key, source.item)]]
+                by_number[number] = derive(source, judged, tally.counted)
+        # What the region registered but does not count, beside every computed value (never in the contract JSON).
+        found[region.key] = {number: replace(derived, others=tally.as_dict()) for number, derived in by_number.items()}
     return found
 
 
@@ -143,8 +140,7 @@ class CommunityRow:
 def drill_down(round_: Round, region: Region, source: Source) -> list[CommunityRow]:
     """Return each in-scope community of the region with what it adds to the indicator (a fixed few queries)."""
     units = _units([region])
-    communities = list(CommunityPage.objects.filter(unit_id__in=list(units.region_of),
-                                                    street__kind=IN_SCOPE_STREET_KIND)
+    communities = list(CommunityPage.objects.filter(counted_q(), unit_id__in=list(units.region_of))
                        .order_by("code").values_list("pk", "code", "title", "unit__title", "street__title"))
     ids = [row[0] for row in communities]
     if source.kind == ROLLUP:

@@ -8,7 +8,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from communities.counting import Tally
 from standards.scoring import Requirement, TierHint
 
 from .figures import (
@@ -100,10 +103,17 @@ def basis_text(figure: IndicatorFigure) -> str:
         text = f"范围内社区{b['communities']}个，其中智慧社区{b['meeting']}个"
     else:
         text = f"范围内社区{b['communities']}个，已审核通过{b.get('answered', 0)}个，达到要求{b['meeting']}个"
-    return text + (f"（{derived.problem}）" if derived.problem else "")
+    return text + (f"（{derived.problem}）" if derived.problem else "") + others_text(derived.others)
 
 
-SCOPE = "只统计街道下辖社区（不含乡镇），设区市只计主城区；只计已审核通过的填报"
+def others_text(others: Mapping[str, int]) -> str:
+    """Return the region's registered communities that are not counted, in words ("" when there are none)."""
+    text = Tally.of(others).describe()
+    return _("；另有%(text)s") % {"text": text} if text else ""
+
+
+SCOPE = gettext_lazy("只统计街道和类似乡级单位下辖的社区（居委会、类似居委会；不含乡镇，村委会和已撤销的不计入），"
+                     "设区市只计主城区；只计已审核通过的填报")
 
 
 def source_text(source: Source | None, community_standard) -> str:

@@ -26,6 +26,7 @@ class Region:
     path: str
     city_code: str  # a county's city; a city's own code
     kind: str = "city"  # the unit kind of a county
+    retired: bool = False  # retired (or of a retired city): left every roll-up, its history still readable
 
     @property
     def policy_region(self) -> Region:
@@ -41,39 +42,44 @@ class Region:
 
 
 EVERY = Q()
+LIVE = Q(retired_at__isnull=True)
 
 
 def _cities(condition: Q = EVERY) -> list[Region]:
-    rows = CityPage.objects.filter(condition).order_by("code").values_list("pk", "code", "title", "path")
-    return [Region(Level.CITY, pk, code, name, path, code) for pk, code, name, path in rows]
+    rows = CityPage.objects.filter(condition).order_by("code").values_list("pk", "code", "title", "path", "retired_at")
+    return [Region(Level.CITY, pk, code, name, path, code, retired=retired is not None)
+            for pk, code, name, path, retired in rows]
 
 
 def _counties(condition: Q = EVERY) -> list[Region]:
     rows = (UnitPage.objects.filter(condition, kind__in=COUNTY_KINDS).order_by("code")
-            .values_list("pk", "code", "title", "path", "city__code", "kind"))
-    return [Region(Level.COUNTY, pk, code, name, path, city or "", kind) for pk, code, name, path, city, kind in rows]
+            .values_list("pk", "code", "title", "path", "city__code", "kind", "retired_at", "city__retired_at"))
+    return [Region(Level.COUNTY, pk, code, name, path, city or "", kind, retired=bool(retired or city_retired))
+            for pk, code, name, path, city, kind, retired, city_retired in rows]
 
 
-def regions(level: str | None = None, condition: Q = EVERY) -> list[Region]:
-    """Return the cities and/or county-level units (by code) matching `condition` on their pages."""
+def regions(level: str | None = None, condition: Q = EVERY, *, retired: bool = False) -> list[Region]:
+    """Return the cities and/or county-level units (by code) matching `condition` on their pages; retired ones
+    (or a county of a retired city) only when asked for: they have left the lists and the overview."""
     found = []
     if level in (None, Level.CITY):
-        found += _cities(condition)
+        found += _cities(condition if retired else condition & LIVE)
     if level in (None, Level.COUNTY):
-        found += _counties(condition)
+        found += _counties(condition if retired else condition & LIVE & Q(city__retired_at__isnull=True))
     return found
 
 
 def region_by(level: str, code: str) -> Region | None:
-    """Return the city (level city) or county-level unit (level county) with this code, or None."""
+    """Return the city (level city) or county-level unit (level county) with this code, or None; a retired one
+    too, so that its assessment, snapshots and trail stay readable."""
     if level not in Level.values:
         return None
-    return next(iter(regions(level, Q(code=code))), None)
+    return next(iter(regions(level, Q(code=code), retired=True)), None)
 
 
 def region_of_page(page_id: int) -> Region | None:
     """Return the region whose page this is."""
-    return next(iter(regions(None, Q(pk=page_id))), None)
+    return next(iter(regions(None, Q(pk=page_id), retired=True)), None)
 
 
 def regions_in_scope(user, action: Action = AssessmentAction.VIEW_ASSESSMENT, level: str | None = None) -> list[Region]:

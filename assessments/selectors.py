@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from standards import scoring
+from standards import coverage_tiers, scoring
 from standards.models import Round, StandardVersion
 from standards.versions import latest
 
@@ -49,9 +49,12 @@ def scoring_standard(round_: Round) -> StandardVersion:
     return standard
 
 
-def level_def(standard: StandardVersion, level: str) -> dict[str, Any]:
-    """Return a level's definition with the standard's bands, categories and maximum."""
-    return scoring.resolve_level(standard.data, level)
+def level_def(standard: StandardVersion, level: str, community: StandardVersion | None = None) -> dict[str, Any]:
+    """Return a level's definition with the standard's bands, categories and maximum; with the round's community
+    standard, 智慧社区覆盖率 (49/52) takes its tiers from that standard's `rollup`, as the coverage dashboard does
+    (standards.coverage_tiers: one source, so the two cannot split)."""
+    definition = scoring.resolve_level(standard.data, level)
+    return coverage_tiers.following_rollup(definition, community.data) if community is not None else definition
 
 
 def indicator_def(standard: StandardVersion, level: str, number: int) -> dict[str, Any] | None:
@@ -103,7 +106,7 @@ def results_for(round_: Round, regions: Iterable[Region], *, plan: bool = True) 
     """Return the figures of these regions' assessments, live, in a fixed number of queries."""
     regions = list(regions)
     standard = scoring_standard(round_)
-    defs = {level: level_def(standard, level) for level in {r.level for r in regions}}
+    defs = {level: level_def(standard, level, round_.standard) for level in {r.level for r in regions}}
     rows = assessments_of(round_, regions)
     entered = entered_by_assessment(a.pk for a in rows.values())
     derived = community.derived_for(round_, regions, {level: d["indicators"] for level, d in defs.items()})

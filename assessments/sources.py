@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from standards.fields import clean_values
 
@@ -106,6 +108,9 @@ class Derived:
     percent: Fraction | None
     basis: dict[str, int]
     problem: str = ""  # why nothing could be computed, in Chinese
+    # The region's registered communities that are not counted (communities.counting.Tally.as_dict: villages,
+    # rural, retired), shown beside the basis so nobody is surprised by the denominator; never in the JSON.
+    others: Mapping[str, int] = field(default_factory=dict)
 
 
 def ratio(contributions: Iterable[Contribution], communities: int) -> Derived:
@@ -126,7 +131,7 @@ def share(meeting: int, communities: int, answered: int | None = None) -> Derive
     if answered is not None:
         basis["answered"] = answered
     if not communities:
-        return Derived(None, basis, "范围内没有社区（只统计街道下辖社区）")
+        return Derived(None, basis, _("范围内没有纳入统计的社区（只统计街道和类似乡级单位下辖的居委会、类似居委会）"))
     return Derived(Fraction(100 * meeting, communities), basis)
 
 

@@ -28,7 +28,15 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from audit.actors import system  # noqa: E402
 from checklists.models import ItemResult, Status  # noqa: E402
-from communities.models import CommunityPage, Role, StreetKind, StreetPage, UnitPage  # noqa: E402
+from communities.counting import counted_q  # noqa: E402
+from communities.models import (  # noqa: E402
+    COUNTED_COMMUNITY_KINDS,
+    COUNTED_STREET_KINDS,
+    CommunityPage,
+    Role,
+    StreetPage,
+    UnitPage,
+)
 from communities.roles import assign  # noqa: E402
 from coverage.rollup import coverage_for_round  # noqa: E402
 from standards.rounds import open_round  # noqa: E402
@@ -59,6 +67,7 @@ def raw_smart_per_unit(round_id: int, items: int) -> list[tuple]:
     """Count smart communities per unit with one hand-written aggregate (the floor for the roll-up)."""
     t_result, t_community = ItemResult._meta.db_table, CommunityPage._meta.db_table
     t_street = StreetPage._meta.db_table
+    kinds, street_kinds = list(COUNTED_COMMUNITY_KINDS), list(COUNTED_STREET_KINDS)
     sql = f"""
         SELECT c.unit_id, COUNT(*)
         FROM {t_community} c
@@ -66,11 +75,13 @@ def raw_smart_per_unit(round_id: int, items: int) -> list[tuple]:
         JOIN (SELECT community_id FROM {t_result}
               WHERE round_id = %s AND status = %s AND rules_pass = %s
               GROUP BY community_id HAVING COUNT(*) = %s) smart ON smart.community_id = c.page_ptr_id
-        WHERE s.kind = %s
+        WHERE c.kind IN ({", ".join(["%s"] * len(kinds))}) AND s.kind IN ({", ".join(["%s"] * len(street_kinds))})
+          AND c.retired_at IS NULL AND s.retired_at IS NULL
         GROUP BY c.unit_id
     """
+    # The communities that count (communities.counting); a retired unit is not in the roll-up's units at all.
     with connection.cursor() as cursor:
-        cursor.execute(sql, [round_id, Status.APPROVED, True, items, StreetKind.SUBDISTRICT])
+        cursor.execute(sql, [round_id, Status.APPROVED, True, items, *kinds, *street_kinds])
         return cursor.fetchall()
 
 
@@ -93,7 +104,7 @@ def rollup(round_) -> dict:
 def form_page(round_) -> dict:
     """Time GET /c/<code>/ for a few communities with a realistic mix of statuses, each as its own worker."""
     candidates = (
-        CommunityPage.objects.filter(street__kind=StreetKind.SUBDISTRICT, results__round=round_,
+        CommunityPage.objects.filter(counted_q(), results__round=round_,
                                      results__status=Status.SUBMITTED)
         .distinct().order_by("code")[:FORM_COMMUNITIES]
     )

@@ -6,6 +6,8 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page, Site
 
+from .page_forms import UnitPageForm
+
 
 class UnitKind(models.TextChoices):
     MAIN_URBAN_DISTRICT = "main_urban_district", "主城区（计入设区市）"
@@ -45,7 +47,7 @@ class CommunityKind(models.TextChoices):
 COUNTY_KINDS = (UnitKind.COUNTY, UnitKind.COUNTY_CITY, UnitKind.INDEPENDENT_DISTRICT)
 ASSESSED_AS_CITY, ASSESSED_AS_COUNTY = "city_main_urban", "county"
 # Coverage counts 社区 (居委会, 类似居委会) under 街道 and 类似乡级单位: 数据统计范围不含乡镇 excludes 乡 and 镇.
-IN_SCOPE_STREET_KIND = StreetKind.SUBDISTRICT
+# The rule itself, in its Python and SQL forms, is communities.counting.
 COUNTED_STREET_KINDS = (StreetKind.SUBDISTRICT, StreetKind.TOWNSHIP_LIKE)
 COUNTED_COMMUNITY_KINDS = (CommunityKind.RESIDENTS, CommunityKind.RESIDENTS_LIKE)
 
@@ -53,11 +55,6 @@ COUNTED_COMMUNITY_KINDS = (CommunityKind.RESIDENTS, CommunityKind.RESIDENTS_LIKE
 def assessed_as(unit_kind: str) -> str:
     """Return how a unit of this kind is assessed: as part of its city's main urban area, or as a county."""
     return ASSESSED_AS_CITY if unit_kind == UnitKind.MAIN_URBAN_DISTRICT else ASSESSED_AS_COUNTY
-
-
-def street_in_scope(street_kind: str | None) -> bool:
-    """Whether communities under a street of this kind count for coverage (街道 yes, 镇/乡 no)."""
-    return street_kind == IN_SCOPE_STREET_KIND
 
 
 def code_field(digits: int, label: str) -> models.CharField:
@@ -83,9 +80,18 @@ class RegionPage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("code")]
     promote_panels = []
+    # Fields no revision may set: a draft saved in the page editor before the unit was retired, or before its
+    # city confirmed its kind, must not undo that when it is published (they change only through their services).
+    kept_from_live: tuple[str, ...] = ("retired_at",)
 
     class Meta:
         abstract = True
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        for name in self.kept_from_live:
+            setattr(obj, name, getattr(self, name))
+        return obj
 
     def __str__(self) -> str:
         return f"{self.title}（{self.code}）"
@@ -127,6 +133,8 @@ class UnitPage(RegionPage):
     parent_page_types = ["communities.CityPage"]
     subpage_types = ["communities.StreetPage"]
     content_panels = RegionPage.content_panels + [FieldPanel("kind")]
+    base_form_class = UnitPageForm
+    kept_from_live = (*RegionPage.kept_from_live, "kind", "kind_confirmed", "division_kind")
 
     class Meta:
         verbose_name = "区/县/县级市"
@@ -178,6 +186,7 @@ class CommunityPage(RegionPage):
     parent_page_types = ["communities.StreetPage"]
     subpage_types = []
     content_panels = RegionPage.content_panels + [FieldPanel("households")]
+    kept_from_live = (*RegionPage.kept_from_live, "kind", "urban_rural_code")
 
     class Meta:
         verbose_name = "社区"
@@ -191,8 +200,12 @@ class CommunityPage(RegionPage):
 
     @property
     def in_scope(self) -> bool:
-        """Whether the community counts for coverage (数据统计范围不含乡镇)."""
-        return self.street is not None and street_in_scope(self.street.kind)
+        """Whether the community counts for coverage (communities.counting)."""
+        from .counting import counts  # the rule lives beside its SQL form, which needs this module
+
+        ancestors = (self.street, self.unit, self.city)
+        retired = self.retired_at is not None or any(a is not None and a.retired_at is not None for a in ancestors)
+        return self.street is not None and counts(kind=self.kind, street_kind=self.street.kind, retired=retired)
 
 
 class Role(models.TextChoices):

@@ -1,8 +1,9 @@
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_views, policy, region_edits
+from . import admin_views, main_urban, main_urban_views, policy, region_edits
 from .actions import CommunityAction
 from .register import LOG_ACTIONS as REGISTER_ACTIONS
 from .roles import LOG_ACTIONS as ROLE_ACTIONS
@@ -17,7 +18,21 @@ def register_assignment_viewset():
 
 @hooks.register("register_admin_urls")
 def register_import_url():
-    return [path("register/import/", admin_views.register_import, name="communities_register_import")]
+    return [
+        path("register/import/", admin_views.register_import, name="communities_register_import"),
+        path("main-urban/", main_urban_views.IndexView.as_view(), name="communities_main_urban"),
+        path("main-urban/<str:code>/", main_urban_views.CityView.as_view(), name="communities_main_urban_city"),
+    ]
+
+
+class MainUrbanMenuItem(MenuItem):
+    def is_shown(self, request):
+        return main_urban_views.may_confirm_somewhere(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_main_urban_menu_item():
+    return MainUrbanMenuItem(_("主城区确认"), reverse("communities_main_urban"), icon_name="site", order=338)
 
 
 class RegisterMenuItem(MenuItem):
@@ -50,5 +65,6 @@ def sync_after_move(request, page):
 
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
-    for key, label in {**ROLE_ACTIONS, **REGISTER_ACTIONS, **region_edits.LOG_ACTIONS}.items():
+    for key, label in {**ROLE_ACTIONS, **REGISTER_ACTIONS, **region_edits.LOG_ACTIONS,
+                       **main_urban.LOG_ACTIONS}.items():
         actions.register_action(key, label, label)

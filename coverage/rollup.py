@@ -7,15 +7,18 @@ fractions, tiers, next tier) is checklists.scoring; the queries are checklists.s
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from communities import policy
-from communities.models import COUNTY_KINDS, UnitKind, assessed_as, street_in_scope
+from communities.counting import Standing, Tally, kind_name, standing
+from communities.models import COUNTY_KINDS, CommunityKind, StreetKind, UnitKind, assessed_as
 from standards.models import Round, StandardVersion
 
 from . import scoring
@@ -26,7 +29,8 @@ from .models import CoverageSnapshot
 CITY, COUNTY = "city", "county"
 # The standard's data carries the indicator's name; its definition is only in the policy text.
 DEFINITION = "辖区内智慧社区数量/社区总数量"
-SCOPE_NOTE = "数据统计范围不含乡镇：只统计街道下辖社区"
+SCOPE_NOTE = _("数据统计范围不含乡镇：只统计街道（及类似乡级单位）下辖的社区（居委会、类似居委会），"
+               "村委会和已撤销的单位不计入")
 DETAIL = "detail"  # extra key of a snapshot's data: streets and the item matrix, not part of the contract JSON
 
 
@@ -57,13 +61,23 @@ def _score(tiers: list[dict], smart: int, total: int) -> dict:
 
 @dataclass
 class Computation:
-    """The contract JSON plus what the dashboard needs to drill down (streets of each community)."""
+    """The contract JSON plus what the dashboard needs to drill down (streets of each community) and to show
+    what is not counted (`excluded`: "units"/"cities" -> code -> a counting.Tally's dict)."""
 
     data: dict
     streets: dict[str, dict] = field(default_factory=dict)  # street code -> name, kind, unit code and tallies
     community_streets: dict[str, str] = field(default_factory=dict)  # community code -> street code
     community_ids: dict[str, int] = field(default_factory=dict)
     unit_ids: list[int] | None = None  # the scope's units, None for the whole province
+    excluded: dict[str, dict[str, dict]] = field(default_factory=dict)
+
+
+def _standings() -> dict[tuple, Standing]:
+    """Return every (community kind, street kind, retired) -> standing, so the hot loop only looks one up."""
+    kinds = [*CommunityKind.values, ""]
+    streets = [*StreetKind.values, None]
+    return {(k, s, r): standing(kind=k, street_kind=s, retired=r)
+            for k in kinds for s in streets for r in (False, True)}
 
 
 def compute(round_: Round, scope: q.Scope = q.ALL, *, detail: bool = False) -> Computation:
@@ -73,81 +87,107 @@ def compute(round_: Round, scope: q.Scope = q.ALL, *, detail: bool = False) -> C
     total_items = len(numbers)
     cities = q.city_rows(scope)
     units = q.unit_rows(scope)
-    unit_ids = None if scope.unit_codes is None else [u[0] for u in units]
+    unit_ids = None if scope.unit_codes is None else [u.pk for u in units]
     passed_by = q.passed_counts(round_, numbers, unit_ids)
     rows = q.community_rows(unit_ids)
 
-    # The hot loop of the province-wide roll-up (10,000+ rows): plain lists, no per-row function calls.
-    unit_codes = {u[0]: u[1] for u in units}
-    tallies = {u[0]: [0, 0] for u in units}  # unit id -> [in-scope communities, smart ones]
-    street_tallies: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    # The hot loop of the province-wide roll-up (10,000+ rows): plain lists and one dict look-up per row.
+    unit_codes = {u.pk: u.code for u in units}
+    retired_units = {u.pk for u in units if u.retired}
+    tallies = {u.pk: Tally() for u in units}  # unit id -> communities by standing
+    smart_by_unit = dict.fromkeys(unit_codes, 0)
+    street_tallies: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # counted, smart, not counted
     rates = [_percent(n, total_items) for n in range(total_items + 1)]
+    standings = _standings()
     communities = []
-    for pk, code, name, unit_id, street_id, street_kind, *_ in rows:
+    for pk, code, name, unit_id, street_id, street_kind, kind, retired in rows:
+        where = standings.get((kind, street_kind, retired or unit_id in retired_units))
+        if where is None:  # a kind this code does not know: the rule decides (and says it is not counted)
+            where = standing(kind=kind, street_kind=street_kind, retired=retired or unit_id in retired_units)
+        if unit_id in tallies:
+            tallies[unit_id].add(where)
+        if where is Standing.RETIRED:
+            continue  # retired: gone from the roll-up, its answers and trail stay where they were
         passed = passed_by.get(pk, 0)  # at most total_items: one result per item, only the standard's items
         smart = total_items > 0 and passed == total_items
-        in_scope = street_in_scope(street_kind)
+        counted = where is Standing.COUNTED
         communities.append({
-            "code": code, "name": name, "unit_code": unit_codes.get(unit_id), "in_scope": in_scope,
-            "items_passed": passed, "items_total": total_items, "pass_rate_percent": rates[passed], "smart": smart,
+            "code": code, "name": name, "unit_code": unit_codes.get(unit_id), "in_scope": counted,
+            "kind": kind_name(kind), "items_passed": passed, "items_total": total_items,
+            "pass_rate_percent": rates[passed], "smart": smart,
         })
-        if in_scope and unit_id in tallies:
-            tally = tallies[unit_id]
-            tally[0] += 1
-            tally[1] += smart
-            if detail:
-                street_tally = street_tallies[street_id]
-                street_tally[0] += 1
-                street_tally[1] += smart
+        if counted and unit_id in tallies:
+            smart_by_unit[unit_id] += smart
+        if detail:
+            street_tally = street_tallies[street_id]
+            street_tally[0 if counted else 2] += 1
+            street_tally[1] += counted and smart
 
+    live_units = [u for u in units if not u.retired]
     data = {
         "round": round_.code,
         "standard": {"code": standard.code, "version": standard.version},
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
-        "cities": [_city_entry(city, standard, units, tallies) for city in cities],
-        "units": [_unit_entry(unit, standard, tallies[unit[0]]) for unit in units],
+        "cities": [_city_entry(city, standard, live_units, tallies, smart_by_unit) for city in cities],
+        "units": [_unit_entry(unit, standard, tallies[unit.pk].counted, smart_by_unit[unit.pk]) for unit in live_units],
         "communities": communities,
     }
-    computation = Computation(data, unit_ids=unit_ids)
+    computation = Computation(data, unit_ids=unit_ids, excluded=_excluded(cities, units, tallies))
     if detail:
         _add_detail(computation, rows, unit_codes, street_tallies)
     return computation
 
 
-def _add_detail(computation: Computation, rows: list[tuple], unit_codes: dict, street_tallies: dict) -> None:
-    """Attach the streets and each community's street and id, for drilling down."""
-    streets = {s[0]: s for s in q.street_rows(computation.unit_ids)}
-    computation.streets = {
-        code: {"name": name, "kind": kind, "unit_code": unit_codes.get(unit_id),
-               "communities": street_tallies[pk][0], "smart_communities": street_tallies[pk][1]}
-        for pk, code, name, kind, unit_id in streets.values()
+def _main_urban(units: Iterable[q.UnitRow], city_pk: int) -> list[q.UnitRow]:
+    return [u for u in units if u.city_id == city_pk and u.kind == UnitKind.MAIN_URBAN_DISTRICT]
+
+
+def _excluded(cities: list[q.CityRow], units: list[q.UnitRow], tallies: dict[int, Tally]) -> dict:
+    """Return what each live unit and city has registered but not counted, and what has been retired.
+
+    A city's figures come from its main urban units, so its tally does too (a retired one's communities retired).
+    """
+    by_city = {
+        city.code: sum((tallies[u.pk] for u in _main_urban(units, city.pk)), Tally()).as_dict() for city in cities
     }
-    computation.community_streets = {r[1]: streets[r[4]][1] for r in rows if r[4] in streets}
-    computation.community_ids = {r[1]: r[0] for r in rows}
+    return {"units": {u.code: tallies[u.pk].as_dict() for u in units if not u.retired}, "cities": by_city}
 
 
-def _unit_entry(unit: tuple, standard: StandardVersion, tally: list[int]) -> dict:
-    pk, code, name, kind, city_id, city_code = unit
-    communities, smart = tally
+def _add_detail(computation: Computation, rows: list[q.CommunityRow], unit_codes: dict, street_tallies: dict) -> None:
+    """Attach the streets (retired ones left out) and each community's street and id, for drilling down."""
+    streets = {s.pk: s for s in q.street_rows(computation.unit_ids)}
+    computation.streets = {
+        s.code: {"name": s.name, "kind": s.kind, "unit_code": unit_codes.get(s.unit_id),
+                 "communities": street_tallies[s.pk][0], "smart_communities": street_tallies[s.pk][1],
+                 "not_counted": street_tallies[s.pk][2]}
+        for s in streets.values() if not s.retired
+    }
+    listed = {c["code"] for c in computation.data["communities"]}
+    computation.community_streets = {r.code: streets[r.street_id].code for r in rows
+                                     if r.street_id in streets and r.code in listed}
+    computation.community_ids = {r.code: r.pk for r in rows if r.code in listed}
+
+
+def _unit_entry(unit: q.UnitRow, standard: StandardVersion, communities: int, smart: int) -> dict:
     entry = {
-        "code": code, "name": name, "kind": kind, "city_code": city_code,
-        "assessed_as": assessed_as(kind),
+        "code": unit.code, "name": unit.name, "kind": unit.kind, "city_code": unit.city_code,
+        "assessed_as": assessed_as(unit.kind), "kind_confirmed": unit.kind_confirmed,
         "communities": communities, "smart_communities": smart,
     }
-    if kind in COUNTY_KINDS:
+    if unit.kind in COUNTY_KINDS:
         entry.update(_score(rollup_of(standard, COUNTY)["tiers"], smart, communities))
     else:
         entry["coverage_percent"] = _percent(smart, communities)
     return entry
 
 
-def _city_entry(city: tuple, standard: StandardVersion, units: list[tuple], tallies: dict[int, list[int]]) -> dict:
-    pk, code, name = city
-    main_urban = [u[0] for u in units if u[4] == pk and u[3] == UnitKind.MAIN_URBAN_DISTRICT]
-    communities = sum(tallies[u][0] for u in main_urban)
-    smart = sum(tallies[u][1] for u in main_urban)
+def _city_entry(city: q.CityRow, standard: StandardVersion, units: list[q.UnitRow], tallies: dict[int, Tally],
+                smart_by_unit: dict[int, int]) -> dict:
+    main_urban = _main_urban(units, city.pk)
+    communities = sum(tallies[u.pk].counted for u in main_urban)
+    smart = sum(smart_by_unit[u.pk] for u in main_urban)
     return {
-        "code": code, "name": name, "communities": communities, "smart_communities": smart,
+        "code": city.code, "name": city.name, "communities": communities, "smart_communities": smart,
         **_score(rollup_of(standard, CITY)["tiers"], smart, communities),
     }
 
@@ -190,6 +230,7 @@ def snapshot_create(*, round_: Round, user, note: str = "") -> CoverageSnapshot:
         "matrix": {code: cells.get(pk, empty) for code, pk in computation.community_ids.items()},
         "streets": computation.streets,
         "community_streets": computation.community_streets,
+        "excluded": computation.excluded,
     }
     return CoverageSnapshot.objects.create(round=round_, data=data, note=note.strip()[:200], created_by=user)
 
@@ -205,6 +246,11 @@ class Report:
     snapshot: CoverageSnapshot | None = None
     community_ids: dict[str, int] = field(default_factory=dict)
     unit_ids: list[int] | None = None
+    excluded: dict[str, dict[str, dict]] = field(default_factory=dict)  # see Computation
+
+    def tally(self, level: str, code: str) -> Tally:
+        """Return what a unit ("units") or city ("cities") has counted, registered but not counted, and retired."""
+        return Tally.of(self.excluded.get(level, {}).get(code))
 
     @property
     def items(self) -> list[int]:
@@ -230,10 +276,13 @@ def report_for(round_: Round, scope: q.Scope, snapshot: CoverageSnapshot | None 
     if snapshot is None:
         c = compute(round_, scope, detail=True)
         return Report(round_, c.data, c.streets, c.community_streets, community_ids=c.community_ids,
-                      unit_ids=c.unit_ids)
+                      unit_ids=c.unit_ids, excluded=c.excluded)
     detail = snapshot.data.get(DETAIL, {})
     data = restrict(contract(snapshot.data), scope)
     units = {u["code"] for u in data["units"]}
+    cities = {c["code"] for c in data["cities"]}
     streets = {code: s for code, s in detail.get("streets", {}).items() if s.get("unit_code") in units}
-    return Report(round_, data, streets, detail.get("community_streets", {}), snapshot=snapshot)
-
+    frozen = detail.get("excluded", {})
+    excluded = {"units": {k: v for k, v in frozen.get("units", {}).items() if k in units},
+                "cities": {k: v for k, v in frozen.get("cities", {}).items() if k in cities}}
+    return Report(round_, data, streets, detail.get("community_streets", {}), snapshot=snapshot, excluded=excluded)

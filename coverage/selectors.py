@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 
@@ -69,28 +70,70 @@ def rounds_all() -> QuerySet[Round]:
     return Round.objects.select_related("standard").order_by("-opened_at")
 
 
-def city_rows(scope: Scope = ALL) -> list[tuple[int, str, str]]:
-    """Return (id, code, name) of the cities in scope, by code."""
-    cities = CityPage.objects.order_by("code")
+class CityRow(NamedTuple):
+    pk: int
+    code: str
+    name: str
+
+
+class UnitRow(NamedTuple):
+    pk: int
+    code: str
+    name: str
+    kind: str
+    city_id: int | None
+    city_code: str | None
+    kind_confirmed: bool
+    retired: bool  # the unit or its city is retired: it has left the roll-up
+
+
+class StreetRow(NamedTuple):
+    pk: int
+    code: str
+    name: str
+    kind: str
+    unit_id: int | None
+    retired: bool
+
+
+class CommunityRow(NamedTuple):
+    pk: int
+    code: str
+    name: str
+    unit_id: int | None
+    street_id: int | None
+    street_kind: str | None
+    kind: str
+    retired: bool  # the community or its street is retired (the unit's and city's come with the unit row)
+
+
+def city_rows(scope: Scope = ALL) -> list[CityRow]:
+    """Return the cities in scope that are not retired, by code."""
+    cities = CityPage.objects.filter(retired_at__isnull=True).order_by("code")
     if scope.city_codes is not None:
         cities = cities.filter(code__in=scope.city_codes)
-    return list(cities.values_list("pk", "code", "title"))
+    return [CityRow(*row) for row in cities.values_list("pk", "code", "title")]
 
 
-def unit_rows(scope: Scope = ALL) -> list[tuple[int, str, str, str, int | None, str | None]]:
-    """Return (id, code, name, kind, city id, city code) of the units in scope, by code."""
+def unit_rows(scope: Scope = ALL) -> list[UnitRow]:
+    """Return the units in scope, retired ones included (their communities are tallied as retired), by code."""
     units = UnitPage.objects.order_by("code")
     if scope.unit_codes is not None:
         units = units.filter(code__in=scope.unit_codes)
-    return list(units.values_list("pk", "code", "title", "kind", "city_id", "city__code"))
+    rows = units.values_list("pk", "code", "title", "kind", "city_id", "city__code", "kind_confirmed", "retired_at",
+                             "city__retired_at")
+    return [UnitRow(pk, code, name, kind, city_id, city_code, confirmed, bool(retired or city_retired))
+            for pk, code, name, kind, city_id, city_code, confirmed, retired, city_retired in rows]
 
 
-def street_rows(unit_ids: Iterable[int] | None = None) -> list[tuple[int, str, str, str, int | None]]:
-    """Return (id, code, name, kind, unit id) of the streets of these units (all when None), by code."""
+def street_rows(unit_ids: Iterable[int] | None = None) -> list[StreetRow]:
+    """Return the streets of these units (all when None), by code."""
     streets = StreetPage.objects.order_by("code")
     if unit_ids is not None:
         streets = streets.filter(unit_id__in=list(unit_ids))
-    return list(streets.values_list("pk", "code", "title", "kind", "unit_id"))
+    rows = streets.values_list("pk", "code", "title", "kind", "unit_id", "retired_at")
+    return [StreetRow(pk, code, name, kind, unit_id, retired is not None)
+            for pk, code, name, kind, unit_id, retired in rows]
 
 
 def passing_items(round_: Round, item_numbers: list[int]) -> QuerySet[ItemResult]:
@@ -111,12 +154,15 @@ def passed_counts(round_: Round, item_numbers: list[int], unit_ids: Iterable[int
     return dict(counts.values_list("community_id", "n"))
 
 
-def community_rows(unit_ids: Iterable[int] | None = None) -> list[tuple[int, str, str, int | None, int | None, str]]:
-    """Return (id, code, name, unit id, street id, street kind) of every community of these units, by code."""
+def community_rows(unit_ids: Iterable[int] | None = None) -> list[CommunityRow]:
+    """Return every community of these units (all when None), by code."""
     communities = CommunityPage.objects.order_by("code")
     if unit_ids is not None:
         communities = communities.filter(unit_id__in=list(unit_ids))
-    return list(communities.values_list("pk", "code", "title", "unit_id", "street_id", "street__kind"))
+    rows = communities.values_list("pk", "code", "title", "unit_id", "street_id", "street__kind", "kind",
+                                   "retired_at", "street__retired_at")
+    return [CommunityRow(pk, code, name, unit_id, street_id, street_kind, kind, bool(retired or street_retired))
+            for pk, code, name, unit_id, street_id, street_kind, kind, retired, street_retired in rows]
 
 
 def _cell_expression() -> Case:

@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import include, path, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 from wagtail.admin import messages
@@ -23,16 +23,15 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from checklists.models import Status
 from communities import policy
-from communities.models import COUNTY_KINDS, StreetKind, UnitKind
+from communities.main_urban_views import notices
+from communities.models import COUNTY_KINDS, UnitKind
 
 from . import rollup as engine
 from . import selectors as q
 from .actions import CoverageAction
-from .charts import bar, plain_bar, tier_label
+from .charts import bar, tier_label
+from .drilldown import heatmap, placed, review_url, street_facts
 from .exports import SHEETS, csv_text, write_xlsx
-
-# What a heat-map cell shows besides its colour (the full label is its tooltip and in the legend).
-CELL_MARKS = {q.PASSED: "✓", q.FAILED: "✗", q.PENDING: "审", q.EMPTY: "–"}
 
 
 class SnapshotForm(forms.Form):
@@ -95,14 +94,25 @@ class CoverageView(WagtailAdminTemplateMixin, TemplateView):
         )
         return context
 
-    def unit_rows(self, units: list[dict]) -> list[dict]:
+    def unit_rows(self, units: list[dict], report: engine.Report) -> list[dict]:
         county_tiers, city_tiers = self.tiers(engine.COUNTY), self.tiers(engine.CITY)
         return [
             {**u, "bar": bar(u, county_tiers if u["kind"] in COUNTY_KINDS else city_tiers),
              "kind_label": UnitKind(u["kind"]).label, "url": self.link("coverage:unit", u["code"]),
+             "unconfirmed": u.get("kind_confirmed") is False,
+             "excluded": report.tally("units", u["code"]).describe(),
              "sheet_url": self.link("coverage:sheet", "unit", u["code"]) if u["kind"] in COUNTY_KINDS else None}
             for u in units
         ]
+
+    def notices(self, report: engine.Report, city_codes: list[str] | None = None) -> list:
+        """Return "主城区未确认" for these cities, or for those the report shows (and of its unconfirmed units)."""
+        if self.snapshot is not None:
+            return []  # a snapshot's figures are frozen; the notice is about what the live figures assume
+        if city_codes is None:
+            city_codes = [c["code"] for c in report.data["cities"]]
+            city_codes += [u["city_code"] for u in report.data["units"] if u.get("kind_confirmed") is False]
+        return notices(self.request, sorted(set(city_codes)))
 
 
 class IndexView(CoverageView):
@@ -119,10 +129,11 @@ class IndexView(CoverageView):
             data=report.data,
             cities=[
                 {**c, "bar": bar(c, city_tiers), "url": self.link("coverage:city", c["code"]),
+                 "excluded": report.tally("cities", c["code"]).describe(),
                  "sheet_url": self.link("coverage:sheet", "city", c["code"])}
                 for c in report.data["cities"]
             ],
-            units=self.unit_rows(report.data["units"]),
+            units=self.unit_rows(report.data["units"], report), main_urban_notices=self.notices(report),
             city_tiers=[tier_label(t) for t in city_tiers],
             county_tiers=[tier_label(t) for t in self.tiers(engine.COUNTY)],
             exports=[(label, reverse("coverage:export") + self.query(format=fmt, **extra)) for label, fmt, extra in (
@@ -146,10 +157,11 @@ class CityView(CoverageView):
         self.page_title = city["name"]
         context = super().get_context_data(**kwargs)
         context.update(
-            city={**city, "bar": bar(city, self.tiers(engine.CITY))},
-            main_urban=self.unit_rows([u for u in units if u["kind"] == UnitKind.MAIN_URBAN_DISTRICT]),
-            counties=self.unit_rows([u for u in units if u["kind"] in COUNTY_KINDS]),
-            sheet_url=self.link("coverage:sheet", "city", code),
+            city={**city, "bar": bar(city, self.tiers(engine.CITY)),
+                  "excluded": report.tally("cities", code).describe()},
+            main_urban=self.unit_rows([u for u in units if u["kind"] == UnitKind.MAIN_URBAN_DISTRICT], report),
+            counties=self.unit_rows([u for u in units if u["kind"] in COUNTY_KINDS], report),
+            sheet_url=self.link("coverage:sheet", "city", code), main_urban_notices=self.notices(report, [code]),
         )
         return context
 
@@ -169,13 +181,12 @@ class UnitView(CoverageView):
         self.page_title = unit["name"]
         context = super().get_context_data(**kwargs)
         streets = [
-            {"code": s_code, **s, "kind_label": StreetKind(s["kind"]).label,
-             "bar": plain_bar(s["smart_communities"], s["communities"]),
-             "url": self.link("coverage:street", s_code)}
+            {"code": s_code, **s, **street_facts(s), "url": self.link("coverage:street", s_code)}
             for s_code, s in sorted(report.streets.items()) if s["unit_code"] == code
         ]
         context.update(
-            unit_list=self.unit_rows([unit]), streets=streets,
+            unit_list=self.unit_rows([unit], report), streets=streets,
+            main_urban_notices=self.notices(report, [unit["city_code"]] if unit.get("kind_confirmed") is False else []),
             heatmap=heatmap(self, report, [c for c in report.data["communities"] if c["unit_code"] == code]),
         )
         return context
@@ -199,11 +210,7 @@ class StreetView(CoverageView):
         self.unit_code, self.page_title = unit_code, street["name"]
         context = super().get_context_data(**kwargs)
         members = [c for c in report.data["communities"] if report.community_streets.get(c["code"]) == code]
-        context.update(
-            street={"code": code, **street, "kind_label": StreetKind(street["kind"]).label,
-                    "bar": plain_bar(street["smart_communities"], street["communities"])},
-            heatmap=heatmap(self, report, members),
-        )
+        context.update(street={"code": code, **street, **street_facts(street)}, heatmap=heatmap(self, report, members))
         return context
 
     def snapshot_street_unit(self, code: str) -> str | None:
@@ -257,42 +264,6 @@ class CommunityView(CoverageView):
         return [*items, {"url": "", "label": self.page_title}]
 
 
-def review_url(result) -> str:
-    """Return the district review page of a result, when the review screens are installed."""
-    if result is None:
-        return ""
-    try:
-        return reverse("review:inspect", args=[result.pk])
-    except NoReverseMatch:
-        return ""
-
-
-def placed(report: engine.Report, communities: list[dict]) -> list[dict]:
-    """Return the communities with their street and unit names, which tell same-named communities apart."""
-    units = {u["code"]: u["name"] for u in report.data["units"]}
-    return [
-        {**c, "unit_name": units.get(c["unit_code"], ""),
-         "street_name": report.streets.get(report.community_streets.get(c["code"]), {}).get("name", "")}
-        for c in communities
-    ]
-
-
-def heatmap(view: CoverageView, report: engine.Report, communities: list[dict]) -> dict:
-    """Return the community x item grid: one coloured cell per item, a row per community."""
-    letters = report.matrix([c["code"] for c in communities])
-    standard = view.round.standard
-    return {
-        "items": [{"number": n, "name": standard.item(n)["name"]} for n in report.items],
-        "rows": [
-            {**c, "url": view.link("coverage:community", c["code"]),
-             "cells": [(n, letter, q.CELL_LABELS[letter], CELL_MARKS[letter])
-                       for n, letter in zip(report.items, letters[c["code"]], strict=True)]}
-            for c in placed(report, communities)
-        ],
-        "legend": list(q.CELL_LABELS.items()),
-    }
-
-
 class SheetView(CoverageView):
     """The printable application sheet for one city (附件1) or one county-level unit (附件2)."""
 
@@ -315,8 +286,11 @@ class SheetView(CoverageView):
         rollup = engine.rollup_of(self.round.standard, engine.CITY if level == "city" else engine.COUNTY)
         self.page_title = f"{entry['name']} · {rollup.get('indicator', '')}"
         context = super().get_context_data(**kwargs)
+        excluded = report.tally("cities" if level == "city" else "units", code).describe()
         context.update(
-            level=level, entry=entry, units=units, rollup=rollup,
+            level=level, entry=entry, units=units, rollup=rollup, excluded=excluded,
+            main_urban_notices=self.notices(report, [code if level == "city" else entry["city_code"]])
+            if level == "city" or entry.get("kind_confirmed") is False else [],
             definition=rollup.get("definition") or engine.DEFINITION, scope_note=engine.SCOPE_NOTE,
             tiers=[tier_label(t) for t in rollup["tiers"]],
             smart=placed(report, [c for c in report.data["communities"]

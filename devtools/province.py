@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from audit.actors import system
-from communities.models import CityPage, CommunityPage, StreetKind, StreetPage, UnitPage
+from communities.counting import counts as counted
+from communities.models import CityPage, CommunityPage, StreetPage, UnitPage
 from communities.tree import province_for
 from standards.rounds import round_open
 from standards.versions import latest, load_bundled
@@ -95,9 +96,9 @@ def generate_province(
                 street_node = tree.add(unit_node, StreetPage, street.title, _slug(street.title),
                                        code=street.code, kind=street.kind, unit=unit_node)
                 for c in street.communities:
-                    node = tree.add(street_node, CommunityPage, c.title, _slug(c.title), code=c.code,
+                    node = tree.add(street_node, CommunityPage, c.title, _slug(c.title), code=c.code, kind=c.kind,
                                     households=c.households, street=street_node, unit=unit_node, city=city_node)
-                    targets.append((node, unit.maturity, street.kind == StreetKind.SUBDISTRICT))
+                    targets.append((node, unit.maturity, counted(kind=c.kind, street_kind=street.kind)))
             report.streets += len(unit.streets)
     report.units = sum(report.unit_kinds.values())
     report.pages = tree.insert()

@@ -6,7 +6,8 @@ import random
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from communities.models import StreetKind, UnitKind
+from communities.counting import counts
+from communities.models import CommunityKind, StreetKind, UnitKind
 
 # Shandong's 16 設区市, real codes and names; everything below them is invented.
 CITIES = [
@@ -49,6 +50,7 @@ class CommunityPlan:
     code: str
     title: str
     households: int
+    kind: str = CommunityKind.RESIDENTS
 
 
 @dataclass
@@ -87,7 +89,7 @@ class ProvincePlan:
         return [(u, s, m) for u in self.units() for s in u.streets for m in s.communities]
 
     def in_scope_count(self) -> int:
-        return sum(1 for _, s, _ in self.communities() if s.kind == StreetKind.SUBDISTRICT)
+        return sum(1 for _, s, c in self.communities() if counts(kind=c.kind, street_kind=s.kind))
 
 
 def apportion(total: int, weights: list[float]) -> list[int]:

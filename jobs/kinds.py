@@ -20,6 +20,7 @@ from checklists.actions import ChecklistAction
 from checklists.models import Evidence
 from checklists.renditions import RenditionError, renditions_rebuild
 from communities import policy
+from communities.counting import live_q  # retired communities leave the QR sheet batches
 from communities.models import CommunityPage, StreetPage, UnitPage
 from coverage.actions import CoverageAction
 from coverage.exports import SHEETS, csv_text, write_xlsx
@@ -88,10 +89,10 @@ def _qr_region(user, params: dict):
     if params.get("street"):
         streets = StreetPage.objects.filter(code=params["street"])
         region = policy.in_scope(user, ChecklistAction.PRINT_QR, streets).first()
-        communities = CommunityPage.objects.filter(street=region)
+        communities = CommunityPage.objects.filter(live_q(), street=region)
     elif params.get("unit"):
         region = policy.in_scope(user, ChecklistAction.PRINT_QR, UnitPage.objects.filter(code=params["unit"])).first()
-        communities = CommunityPage.objects.filter(unit=region)
+        communities = CommunityPage.objects.filter(live_q(), unit=region)
     else:
         raise JobError("请指定街道/乡镇代码或区县代码")
     if region is None:

@@ -7,6 +7,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from checklists.actions import ChecklistAction
 from checklists.models import ChecklistLogEntry, Evidence, ItemResult, Status
 from communities import policy
+from communities.counting import live_q
 from standards.models import Round
 from standards.rounds import open_round
 
@@ -69,6 +70,12 @@ def review_queue(user) -> QuerySet[ItemResult]:
     )
 
 
+def open_work(user) -> QuerySet[ItemResult]:
+    """Return the queue as the listings show it: without retired communities, which have left every listing of
+    work to do (their items stay readable one by one, through reviewable_result)."""
+    return review_queue(user).filter(live_q("community__"))
+
+
 def reviewable_result(user, pk: int) -> ItemResult | None:
     """Return one result if the user may see it in the review screens, else None."""
     return review_queue(user).filter(pk=pk).first()
@@ -79,7 +86,7 @@ def queue_counts(user, round_: Round | None) -> dict[str, int]:
     counts = {status: 0 for status in Status.values}
     if round_ is None:
         return {**counts, **dict.fromkeys(FLAGS, 0)}
-    results = reviewable_results(user).filter(round=round_)
+    results = reviewable_results(user).filter(live_q("community__"), round=round_)
     for row in results.order_by().values("status").annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
     waiting = with_flags(results.filter(status=Status.SUBMITTED))
@@ -94,7 +101,7 @@ def oldest_waiting(user, round_: Round | None) -> ItemResult | None:
     if round_ is None:
         return None
     return (
-        reviewable_results(user).filter(round=round_, status=Status.SUBMITTED)
+        reviewable_results(user).filter(live_q("community__"), round=round_, status=Status.SUBMITTED)
         .select_related("community").order_by(F("submitted_at").asc(nulls_last=True), "pk").first()
     )
 
@@ -116,7 +123,7 @@ def live_photos(result: ItemResult) -> QuerySet[Evidence]:
 
 def rounds_overview(user) -> QuerySet[Round]:
     """Return every round with the counts of results the user may review, newest first (the dashboard panel)."""
-    mine = policy.scope_q(user, ChecklistAction.REVIEW, "results__community__path")
+    mine = policy.scope_q(user, ChecklistAction.REVIEW, "results__community__path") & live_q("results__community__")
     return Round.objects.select_related("standard").annotate(
         submitted=Count("results", filter=mine & Q(results__status=Status.SUBMITTED)),
         approved=Count("results", filter=mine & Q(results__status=Status.APPROVED)),

@@ -93,7 +93,7 @@ class ReviewIndexView(SafeSpreadsheetExportMixin, IndexView):
     custom_field_preprocess = {"submitted_at": {"csv": _local_time, "xlsx": _local_time}}
 
     def get_base_queryset(self):
-        return selectors.review_queue(self.request.user)
+        return selectors.open_work(self.request.user)
 
     @cached_property
     def item_names(self) -> dict[tuple[int, int], str]:

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit.actors import log, log_user
 from communities import policy
 from communities.policy import EVERYWHERE
 
-from . import community_schema, scoring
+from . import community_schema, coverage_tiers, scoring
 from .actions import StandardAction
 from .models import StandardKind, StandardVersion, kind_of
 
@@ -80,6 +81,7 @@ def standard_save(
     """
     policy.require(user, StandardAction.EDIT_STANDARD, EVERYWHERE)
     validate(data)
+    require_same_coverage_tiers(data)
     digest = checksum(data)
     versions = StandardVersion.objects.select_for_update().filter(code=data["code"]).order_by("-version")
     current = versions.first()
@@ -95,6 +97,19 @@ def standard_save(
     )
     log(version, VERSION_CREATED, actor=user, data={"code": version.code, "version": version.version, "note": note})
     return version, True
+
+
+def require_same_coverage_tiers(data: dict) -> None:
+    """Refuse a scoring standard whose 智慧社区覆盖率 tiers differ from the newest community standard's `rollup`,
+    which decides them (standards.coverage_tiers); the message names both."""
+    community = latest(DEFAULT_CODE)
+    if kind_of(data) != StandardKind.SCORING or community is None:
+        return
+    if found := coverage_tiers.disagreements(community.data, data):
+        raise StandardError(_(
+            "%(code)s 的智慧社区覆盖率分档与 %(community)s 第%(version)d版（社区标准 rollup，覆盖率分档以它为准）"
+            "不一致：%(found)s。请使两者一致后再保存。") % {
+            "code": data["code"], "community": community.code, "version": community.version, "found": "；".join(found)})
 
 
 def load_file(path: Path | str = BUNDLED, *, user, once: bool = False) -> tuple[StandardVersion, bool]:

@@ -11,7 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from .models import Round, StandardVersion
 from .round_views import RoundsStatusView, RoundStatusView
 from .rounds import round_create, round_problems, round_update
-from .versions import StandardError, latest, parse, standard_save, validate
+from .versions import StandardError, latest, parse, require_same_coverage_tiers, standard_save, validate
 
 
 class StandardVersionForm(forms.ModelForm):
@@ -36,6 +36,7 @@ class StandardVersionForm(forms.ModelForm):
         try:
             data = parse(self.cleaned_data["text"])
             validate(data)
+            require_same_coverage_tiers(data)
         except StandardError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return data

@@ -13,13 +13,14 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from communities import policy
+from communities.main_urban_views import notices
 from communities.policy import Action
 from standards.models import Round
 
 from .. import selectors
 from ..actions import AssessmentAction
 from ..document import document
-from ..models import Assessment
+from ..models import Assessment, Level
 from ..regions import region_by
 
 
@@ -99,5 +100,11 @@ class AssessmentView(ScopedView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(round=self.round, region=self.region, assessment=self.assessment, snapshot=self.snapshot,
-                       may_edit=self.may_edit, page_url=self.link("page"))
+                       may_edit=self.may_edit, page_url=self.link("page"), main_urban_notices=self.notices())
         return context
+
+    def notices(self) -> list:
+        """Return "主城区未确认" for a city's live figures (a snapshot's are frozen, a county's are its own)."""
+        if self.snapshot is not None or self.region.level != Level.CITY:
+            return []
+        return notices(self.request, [self.region.code])

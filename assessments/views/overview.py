@@ -11,6 +11,7 @@ from django.urls import reverse
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from communities import policy
+from communities.main_urban_views import notices
 from communities.policy import EVERYWHERE
 from coverage.selectors import round_by_code, rounds_all
 
@@ -49,7 +50,9 @@ class IndexView(RoundMixin, ScopedView):
         except selectors.NoScoringStandard as exc:
             return unavailable(request, str(exc))
         context = self.get_context_data(**kwargs)
+        cities = [r["region"]["code"] for r in rows if r["region"]["level"] == "city"]
         context.update(round=self.round, rounds=rounds_all(), rows=[{**r, "url": self.link_for(r)} for r in rows],
+                       main_urban_notices=notices(request, cities) if cities else [],
                        overview_url=reverse("assessments:overview") + "?" + urlencode({"round": self.round.code}),
                        may_overview=policy.may(request.user, AssessmentAction.ASSESSMENT_OVERVIEW, EVERYWHERE))
         return self.render_to_response(context)

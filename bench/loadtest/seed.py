@@ -31,7 +31,8 @@ from django.utils import timezone  # noqa: E402
 from audit.actors import system  # noqa: E402
 from bench.phone_photo import phone_jpeg  # noqa: E402
 from checklists.models import ItemResult, Status  # noqa: E402
-from communities.models import CommunityPage, Role, StreetKind  # noqa: E402
+from communities.counting import counted_q  # noqa: E402
+from communities.models import CommunityPage, Role  # noqa: E402
 from communities.roles import assign  # noqa: E402
 from devtools.province_values import propose  # noqa: E402
 from standards.rounds import open_round  # noqa: E402
@@ -45,7 +46,7 @@ def communities(round_, count: int) -> list[CommunityPage]:
     """Return in-scope communities with the most items still open for editing."""
     editable = Count("results", filter=Q(results__round=round_, results__status__in=EDITABLE))
     return list(
-        CommunityPage.objects.filter(street__kind=StreetKind.SUBDISTRICT)
+        CommunityPage.objects.filter(counted_q())
         .annotate(editable=editable).filter(editable__gte=MIN_EDITABLE).order_by("-editable", "code")[:count]
     )
 

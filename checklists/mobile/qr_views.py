@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from communities import policy
+from communities.counting import live_q
 from communities.models import CommunityPage, StreetPage, UnitPage
 from standards.rounds import open_round
 from standards.versions import latest
@@ -91,7 +92,8 @@ def _region_batch(request, model, code: str, missing: str, link: str):
     region = policy.in_scope(request.user, ChecklistAction.PRINT_QR, model.objects.filter(code=code)).first()
     if region is None:
         raise Http404(missing)
-    return _batch(request, region, CommunityPage.objects.filter(**{link: region}))
+    # Retired communities have left the batches: there is nothing to post where they were.
+    return _batch(request, region, CommunityPage.objects.filter(live_q(), **{link: region}))
 
 
 @require_GET

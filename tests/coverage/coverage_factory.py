@@ -70,9 +70,9 @@ def passing_values(item: dict) -> dict[str, Any]:
 TOP_KEYS = {"round", "standard", "generated_at", "cities", "units", "communities"}
 CITY_KEYS = {"code", "name", "communities", "smart_communities", "coverage_percent", "points", "star", "next_tier"}
 NEXT_KEYS = {"star", "points", "smart_communities_needed"}
-COUNTY_KEYS = {"code", "name", "kind", "city_code", "assessed_as", "communities", "smart_communities",
-               "coverage_percent", "points", "star", "next_tier"}
-MAIN_URBAN_KEYS = {"code", "name", "kind", "city_code", "assessed_as", "communities", "smart_communities",
-                   "coverage_percent"}
-COMMUNITY_KEYS = {"code", "name", "unit_code", "in_scope", "items_passed", "items_total", "pass_rate_percent",
-                  "smart"}
+COUNTY_KEYS = {"code", "name", "kind", "city_code", "assessed_as", "kind_confirmed", "communities",
+               "smart_communities", "coverage_percent", "points", "star", "next_tier"}
+MAIN_URBAN_KEYS = {"code", "name", "kind", "city_code", "assessed_as", "kind_confirmed", "communities",
+                   "smart_communities", "coverage_percent"}
+COMMUNITY_KEYS = {"code", "name", "unit_code", "in_scope", "kind", "items_passed", "items_total",
+                  "pass_rate_percent", "smart"}
