@@ -67,6 +67,21 @@ def next_id(model: type[Model]) -> int:
     return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
 
 
+def reserve_ids(model: type[Model], count: int) -> list[int]:
+    """Return `count` primary keys of `model` nobody else will take: drawn from PostgreSQL's sequence (safe beside
+    other writers), or above the largest id on SQLite (whose one writer holds the database until commit)."""
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [table, model._meta.pk.column, count])
+            return [row[0] for row in cursor.fetchall()]
+    first = next_id(model)
+    return list(range(first, first + count))
+
+
 def reset_sequences(*models: type[Model]) -> None:
     """Move the database sequences past explicitly inserted ids (a no-op on SQLite)."""
     statements = connection.ops.sequence_reset_sql(no_style(), list(models))
