@@ -189,10 +189,10 @@ def _clash(first: Listed, again: Listed) -> str:
     """Say how a unit listed a second time differs from its first listing ("" when it does not)."""
     where = f"{first.file} 第{first.row}行"
     if first.name != again.name:
-        return f"{LEVEL_NAMES[again.level]}代码 {again.code} 在{where}名为“{first.name}”，此处为“{again.name}”"
+        return f"{LEVEL_NAMES[again.level]}代码 {again.code} 在 {where} 名为“{first.name}”，此处为“{again.name}”"
     mine, theirs = again.fields.get("urban_rural_code"), first.fields.get("urban_rural_code")
     if mine is not None and theirs is not None and mine != theirs:
-        return f"代码 {again.code} 的城乡分类代码在{where}为“{theirs}”，此处为“{mine}”"
+        return f"代码 {again.code} 的城乡分类代码在 {where} 为“{theirs}”，此处为“{mine}”"
     return ""
 
 
