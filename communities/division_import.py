@@ -17,10 +17,7 @@ def import_divisions(files: list[tuple[str, bytes]], *, actor, dry_run: bool = F
                      moves: tuple[str, bytes] | None = None) -> RegisterReport:
     """Import the division table's files (name, content) as `actor`; `moves` is a CSV of old_code,new_code."""
     policy.require(actor, CommunityAction.EDIT_REGISTER)
-    import sys, time
-    t=time.perf_counter()
     parsed = parse_files(files)
-    print("parse", time.perf_counter()-t, file=sys.stderr); t=time.perf_counter()
     report = RegisterReport(rows=parsed.rows, dry_run=dry_run, division=True)
     for file, row, message in parsed.errors:
         report.error(row, message, file)
@@ -36,7 +33,6 @@ def import_divisions(files: list[tuple[str, bytes]], *, actor, dry_run: bool = F
             report.error(row, message, file)
     if report.ok:
         plan = plan_register(parsed.listed, retire_missing=retire_missing, moves=stated)
-        print("plan", time.perf_counter()-t, file=sys.stderr); t=time.perf_counter()
         for file, row, message in plan.errors:
             report.error(row, message, file)
     report.sort_errors()

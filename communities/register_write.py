@@ -166,15 +166,10 @@ def register_write(*, plan: Plan, actor, action: str = REGISTER_IMPORTED, data: 
     policy.require(actor, CommunityAction.EDIT_REGISTER)
     if plan.errors:
         raise ValueError("a plan with errors cannot be written")
-    import sys, time
-    t=time.perf_counter()
     writer = _Writer(plan)
     written = writer.tree()
-    print("tree", time.perf_counter()-t, file=sys.stderr); t=time.perf_counter()
     writer.fields()
-    print("fields", time.perf_counter()-t, file=sys.stderr); t=time.perf_counter()
     writer.relink()
-    print("relink", time.perf_counter()-t, file=sys.stderr); t=time.perf_counter()
     touched = writer.touched()
     if any(touched.values()):
         transaction.on_commit(lambda: index_region_pages.enqueue(touched))
