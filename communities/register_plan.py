@@ -27,6 +27,7 @@ from .models import (
 )
 
 LEVELS = ("province", "city", "unit", "street", "community")
+PARENT_LEVEL = dict(zip(LEVELS[1:], LEVELS, strict=False))
 LEVEL_NAMES = {"province": "省", "city": "设区市", "unit": "区县", "street": "街道/乡镇", "community": "社区"}
 MODELS = {"province": ProvincePage, "city": CityPage, "unit": UnitPage, "street": StreetPage,
           "community": CommunityPage}
@@ -70,7 +71,7 @@ class Listed:
 
     @property
     def parent_key(self) -> tuple[str, str] | None:
-        return (LEVELS[LEVELS.index(self.level) - 1], self.parent) if self.parent else None
+        return (PARENT_LEVEL[self.level], self.parent) if self.parent else None
 
 
 @dataclass(slots=True, eq=False)

@@ -35,6 +35,8 @@ class Table:
 
 def text(value) -> str:
     """Return a cell as text: Excel stores typed numbers as floats (370102001001.0), so whole ones lose `.0`."""
+    if isinstance(value, str):
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
