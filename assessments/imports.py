@@ -6,13 +6,14 @@ is reported with its number."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from smartsite.import_report import ImportReport, RowError
 from standards.models import Round
 
 from .models import Level
@@ -28,29 +29,12 @@ class AssessmentFileError(ValueError):
 
 
 @dataclass
-class LineError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"第{self.line}行：{self.message}"
-
-
-@dataclass
-class ImportReport:
-    lines: int = 0
+class AssessmentReport(ImportReport):
     saved: int = 0
     cleared: int = 0
-    errors: list[LineError] = field(default_factory=list)
-    dry_run: bool = False
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def summary(self) -> str:
-        text = f"共{self.lines}行；保存指标{self.saved}项" + (f"，清除{self.cleared}项" if self.cleared else "")
-        return text + ("（试运行，未写入）" if self.dry_run else "")
+    def describe(self) -> str:
+        return f"保存指标{self.saved}项" + (f"，清除{self.cleared}项" if self.cleared else "")
 
 
 def read_lines(path: Path | str) -> list[tuple[int, str]]:
@@ -136,10 +120,10 @@ def _apply(text: str, *, user, lookups: _Lookups, seen: dict, number: int) -> bo
     return saved is None
 
 
-def import_assessment(path: Path | str, *, user, dry_run: bool = False) -> ImportReport:
+def import_assessment(path: Path | str, *, user, dry_run: bool = False) -> AssessmentReport:
     """Import an assessment JSONL file atomically as `user`; with dry_run, check everything and keep nothing."""
     lines = read_lines(path)
-    report = ImportReport(lines=len(lines), dry_run=dry_run)
+    report = AssessmentReport(rows=len(lines), dry_run=dry_run, file=Path(path).name)
     lookups, seen = _Lookups(), {}
     with transaction.atomic():
         for number, text in lines:
@@ -147,7 +131,7 @@ def import_assessment(path: Path | str, *, user, dry_run: bool = False) -> Impor
                 with transaction.atomic():
                     cleared = _apply(text, user=user, lookups=lookups, seen=seen, number=number)
             except LineProblem as exc:
-                report.errors.append(LineError(number, str(exc)))
+                report.errors.append(RowError(number, str(exc)))
                 continue
             report.cleared += cleared
             report.saved += not cleared

@@ -140,6 +140,23 @@ def assessment_overview(round_) -> dict:
             "overview_regions": len(everything)}
 
 
+def dashboard(round_) -> dict:
+    """Time the coverage dashboard (覆盖率统计, the whole province) as an administrator sees it."""
+    from django.urls import reverse
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-admin", defaults={"is_superuser": True,
+                                                                                       "is_staff": True})
+    client = Client()
+    client.force_login(user)
+    url = reverse("coverage:index")
+
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    return {"dashboard_ms": median_ms(get, 5), "dashboard_queries": count_queries(get)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--what", choices=["rollup", "all"], default="all")
@@ -149,6 +166,7 @@ def main() -> None:
     if args.what == "all":
         figures.update(form_page(round_))
         figures.update(assessment_overview(round_))
+        figures.update(dashboard(round_))
     print(json.dumps(figures))
 
 

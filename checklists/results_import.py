@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from django.db import transaction
 
 from communities import policy
 from communities.models import CommunityPage
+from smartsite.import_report import ImportReport, RowError
 from standards.models import Round
 
 from . import audit
@@ -51,15 +52,6 @@ class LineProblem(Exception):
 
 
 @dataclass
-class LineError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"第{self.line}行：{self.message}"
-
-
-@dataclass
 class Line:
     number: int
     round: Round
@@ -73,20 +65,12 @@ class Line:
 
 
 @dataclass
-class ImportReport:
-    lines: int = 0
+class ResultsReport(ImportReport):
     imported: int = 0
     photos: int = 0
-    errors: list[LineError] = field(default_factory=list)
-    dry_run: bool = False
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def summary(self) -> str:
-        done = f"共{self.lines}行；导入指标{self.imported}项，照片{self.photos}张"
-        return done + ("（试运行，未写入）" if self.dry_run else "")
+    def describe(self) -> str:
+        return f"导入指标{self.imported}项，照片{self.photos}张"
 
 
 def read_lines(path: Path) -> list[tuple[int, str]]:
@@ -189,20 +173,20 @@ def _photo_path(base: Path, name: str) -> tuple[Path | None, str]:
     return path, ""
 
 
-def parse(path: Path) -> tuple[list[Line], list[LineError], int]:
+def parse(path: Path) -> tuple[list[Line], list[RowError], int]:
     """Decode and check every line; return the usable lines, the bad ones and the number of lines."""
     decoded: list[tuple[int, dict]] = []
-    errors: list[LineError] = []
+    errors: list[RowError] = []
     raw_lines = read_lines(path)
     for number, text in raw_lines:
         try:
             # Decimals stay exact: 1000.1 must not become a binary float on its way to the engine.
             record = json.loads(text, parse_float=Decimal)
         except json.JSONDecodeError as exc:
-            errors.append(LineError(number, f"不是有效的 JSON（第{exc.colno}列：{exc.msg}）"))
+            errors.append(RowError(number, f"不是有效的 JSON（第{exc.colno}列：{exc.msg}）"))
             continue
         problems = _shape_problems(record)
-        errors.extend(LineError(number, p) for p in problems)
+        errors.extend(RowError(number, p) for p in problems)
         if not problems:
             decoded.append((number, record))
     lookups = _Lookups([r for _, r in decoded])
@@ -210,19 +194,19 @@ def parse(path: Path) -> tuple[list[Line], list[LineError], int]:
     seen: dict[tuple, int] = {}
     for number, record in decoded:
         line, problems = _resolve(number, record, lookups, path.parent)
-        errors.extend(LineError(number, p) for p in problems)
+        errors.extend(RowError(number, p) for p in problems)
         if line is None:
             continue
         key = (line.round.pk, line.community.pk, line.item)
         if key in seen:
-            errors.append(LineError(number, f"与第{seen[key]}行是同一社区同一指标"))
+            errors.append(RowError(number, f"与第{seen[key]}行是同一社区同一指标"))
             continue
         seen[key] = number
         lines.append(line)
     return lines, errors, len(raw_lines)
 
 
-def prepare_photos(lines: list[Line]) -> tuple[dict[str, ProcessedPhoto], list[LineError]]:
+def prepare_photos(lines: list[Line]) -> tuple[dict[str, ProcessedPhoto], list[RowError]]:
     """Check and process every photo of the file (by SHA-256, once each), before any transaction opens.
 
     Only the display copies and facts are kept (a few hundred KB a photo); the originals are read again when
@@ -239,7 +223,7 @@ def prepare_photos(lines: list[Line]) -> tuple[dict[str, ProcessedPhoto], list[L
             try:
                 prepared[digest] = processed(data)
             except PhotoError as exc:
-                errors.append(LineError(line.number, f"照片 {path.name}：{exc.message}"))
+                errors.append(RowError(line.number, f"照片 {path.name}：{exc.message}"))
     return prepared, errors
 
 
@@ -303,17 +287,17 @@ def apply_line(line: Line, user, created: list[Evidence], prepared: dict[str, Pr
     return photos
 
 
-def import_results(path: Path | str, *, user, dry_run: bool = False) -> ImportReport:
+def import_results(path: Path | str, *, user, dry_run: bool = False) -> ResultsReport:
     """Import a results JSONL file atomically as `user`; with dry_run, check everything and keep nothing."""
     path = Path(path)
     lines, errors, count = parse(path)
-    errors += [LineError(line.number, f"用户 {user.get_username()} 无权导入社区 {line.community.code} 的结果（"
+    errors += [RowError(line.number, f"用户 {user.get_username()} 无权导入社区 {line.community.code} 的结果（"
                          + policy.refusal(ChecklistAction.IMPORT_RESULTS) + "）")
                for line in lines if not policy.may(user, ChecklistAction.IMPORT_RESULTS, line.community)]
     prepared, photo_errors = prepare_photos(lines)
     refused = {error.line for error in photo_errors}
     lines = [line for line in lines if line.number not in refused]
-    report = ImportReport(lines=count, errors=errors + photo_errors, dry_run=dry_run)
+    report = ResultsReport(rows=count, errors=errors + photo_errors, dry_run=dry_run, file=path.name)
     created: list[Evidence] = []
     try:
         with transaction.atomic():
@@ -323,7 +307,7 @@ def import_results(path: Path | str, *, user, dry_run: bool = False) -> ImportRe
                         report.photos += apply_line(line, user, created, prepared)
                         report.imported += 1
                 except (LineProblem, IncompleteError, TransitionError, PermissionDenied, ValueError) as exc:
-                    report.errors.append(LineError(line.number, _message(exc)))
+                    report.errors.append(RowError(line.number, _message(exc)))
             if report.errors or dry_run:
                 transaction.set_rollback(True)
     finally:

@@ -1,41 +1,28 @@
-"""Community register import: read CSV (UTF-8, BOM, GBK/GB18030) or XLSX, validate every row, apply atomically."""
+"""Community register import (the old format of interfaces.md "Community register import"): read the file, validate
+every row, and hand the listing to the one register write path (register_plan, register_write)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
-import tablib
-from django.db import transaction
-from import_export.formats.base_formats import CSV, XLSX
-
-from audit.actors import log
+from smartsite.import_report import RowError
 
 from . import policy
 from .actions import CommunityAction
-from .models import CityPage, CommunityPage, StreetKind, StreetPage, UnitKind, UnitPage
-from .tree import province_for, upsert_child
+from .models import StreetKind, UnitKind
+from .register_plan import Listed, plan_register
+from .register_report import RegisterReport
+from .register_write import register_write
+from .tables import Table, TableError, read_table
 
 COLUMNS = (
     "city_code", "city_name", "unit_code", "unit_name", "unit_kind",
     "street_code", "street_name", "street_kind", "community_code", "community_name", "households",
 )
 REQUIRED = COLUMNS[:-1]
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
-
-
-class RegisterFileError(ValueError):
-    """The file as a whole cannot be read (format, encoding, missing columns)."""
-
-
-@dataclass
-class RowError:
-    row: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"第{self.row}行：{self.message}"
+# The file as a whole cannot be read (format, encoding, missing columns).
+RegisterFileError = TableError
 
 
 @dataclass
@@ -54,53 +41,12 @@ class RegisterRow:
     households: int | None
 
 
-@dataclass
-class ImportReport:
-    rows: int = 0
-    created: dict[str, int] = field(default_factory=lambda: {"city": 0, "unit": 0, "street": 0, "community": 0})
-    updated: dict[str, int] = field(default_factory=lambda: {"city": 0, "unit": 0, "street": 0, "community": 0})
-    errors: list[RowError] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def summary(self) -> str:
-        c, u = self.created, self.updated
-        return (
-            f"共{self.rows}行；新增 市{c['city']} 区县{c['unit']} 街道/乡镇{c['street']} 社区{c['community']}；"
-            f"更新 市{u['city']} 区县{u['unit']} 街道/乡镇{u['street']} 社区{u['community']}"
-            + ("（试运行，未写入）" if self.dry_run else "")
-        )
-
-
-def read_dataset(content: bytes, filename: str) -> tablib.Dataset:
-    """Parse the uploaded bytes into a dataset, choosing XLSX or CSV by content and CSV encoding by trial."""
-    if content[:4] == b"PK\x03\x04" or Path(filename).suffix.lower() == ".xlsx":
-        try:
-            return XLSX().create_dataset(content)
-        except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-            raise RegisterFileError(f"无法读取XLSX文件：{exc}") from exc
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return CSV(encoding=encoding).create_dataset(text)
-    raise RegisterFileError("无法识别文件编码：请保存为 UTF-8 或 GBK 编码的CSV，或XLSX文件")
-
-
 def _digits(value: str, n: int) -> bool:
     return bool(re.fullmatch(rf"\d{{{n}}}", value))
 
 
 def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # Excel stores typed numbers as floats: 370102001001.0
-    return str(value).strip()
+    return "" if value is None else str(value).strip()
 
 
 def parse_row(number: int, record: dict) -> tuple[RegisterRow | None, list[str]]:
@@ -156,17 +102,15 @@ def _check_consistency(rows: list[RegisterRow]) -> list[RowError]:
     return errors
 
 
-def validate(dataset: tablib.Dataset) -> tuple[list[RegisterRow], list[RowError]]:
+def validate(table: Table) -> tuple[list[RegisterRow], list[RowError]]:
     """Validate every row; return the good rows and every problem with its Excel row number."""
-    headers = [_cell(h) for h in (dataset.headers or [])]
+    headers = [_cell(h) for h in table.header]
     missing = [name for name in REQUIRED if name not in headers]
     if missing:
         raise RegisterFileError(f"缺少列：{', '.join(missing)}（第1行应为列名）")
     rows, errors = [], []
-    for index, values in enumerate(dataset, start=2):
+    for index, values in table.rows:
         record = dict(zip(headers, values, strict=False))
-        if not any(_cell(x) for x in values):
-            continue
         row, problems = parse_row(index, record)
         errors.extend(RowError(index, p) for p in problems)
         if row:
@@ -176,52 +120,40 @@ def validate(dataset: tablib.Dataset) -> tuple[list[RegisterRow], list[RowError]
     return rows, errors
 
 
-def _apply(rows: list[RegisterRow], report: ImportReport) -> None:
-    cache: dict[tuple[type, str], object] = {}
-
-    def upsert(level: str, parent, model, code, **fields):
-        key = (model, code)
-        if key not in cache:
-            page, outcome = upsert_child(parent, model, code, **fields)
-            if outcome == "created":
-                report.created[level] += 1
-            elif outcome == "updated":
-                report.updated[level] += 1
-            cache[key] = page
-        return cache[key]
-
-    provinces: dict[str, object] = {}
+def listing(rows: list[RegisterRow], filename: str) -> list[Listed]:
+    """Return the units the rows name, each once (the first row naming it), as the write path takes them."""
+    units: dict[tuple[str, str], Listed] = {}
     for r in rows:
-        province = provinces.get(r.city_code[:2]) or provinces.setdefault(r.city_code[:2], province_for(r.city_code))
-        city = upsert("city", province, CityPage, r.city_code, title=r.city_name)
-        unit = upsert("unit", city, UnitPage, r.unit_code, title=r.unit_name, kind=r.unit_kind, city=city)
-        street = upsert("street", unit, StreetPage, r.street_code, title=r.street_name, kind=r.street_kind, unit=unit)
-        upsert(
-            "community", street, CommunityPage, r.community_code,
-            title=r.community_name, households=r.households, street=street, unit=unit, city=city,
-        )
+        for item in (
+            Listed("city", r.city_code, r.city_name, r.city_code[:2] + "0000", {}),
+            Listed("unit", r.unit_code, r.unit_name, r.city_code, {"kind": r.unit_kind}),
+            Listed("street", r.street_code, r.street_name, r.unit_code, {"kind": r.street_kind}),
+            Listed("community", r.community_code, r.community_name, r.street_code, {"households": r.households}),
+        ):
+            item.file, item.row = filename, r.row
+            units.setdefault(item.key, item)
+    return list(units.values())
 
 
-REGISTER_IMPORTED = "communities.register_imported"
-LOG_ACTIONS = {REGISTER_IMPORTED: "导入社区名册"}
-
-
-def import_register(content: bytes, filename: str, *, actor, dry_run: bool = False) -> ImportReport:
+def import_register(content: bytes, filename: str, *, actor, dry_run: bool = False) -> RegisterReport:
     """Import the register atomically: nothing is written unless every row is valid.
 
     `actor` is who imports: a user in the admin, or the system actor of the `import_communities` command; the
-    import is logged on the province with what it created and updated.
+    import is logged once, on the province, with what it created and updated.
     """
     policy.require(actor, CommunityAction.EDIT_REGISTER)
-    rows, errors = validate(read_dataset(content, filename))
-    report = ImportReport(rows=len(rows) + len({e.row for e in errors}), errors=errors, dry_run=dry_run)
-    if errors or dry_run:
+    rows, errors = validate(read_table(content, filename))
+    report = RegisterReport(rows=len(rows) + len({e.row for e in errors}), errors=errors, dry_run=dry_run)
+    if errors:
         return report
-    with transaction.atomic():
-        _apply(rows, report)
-        province = province_for(rows[0].city_code) if rows else None
-        if province is not None:
-            log(province, REGISTER_IMPORTED, actor=actor, data={
-                "file": filename, "rows": report.rows, "created": report.created, "updated": report.updated,
-            })
+    plan = plan_register(listing(rows, filename), add_provinces=True)
+    report.errors += [RowError(row, message) for _, row, message in plan.errors]
+    report.sort_errors()
+    if not report.ok:
+        return report
+    report.count(plan)
+    if not dry_run:
+        register_write(plan=plan, actor=actor, data={
+            "file": filename, "rows": report.rows, "created": report.created, "updated": report.updated,
+        })
     return report

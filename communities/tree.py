@@ -18,31 +18,6 @@ def province_for(city_code: str) -> ProvincePage:
     return province
 
 
-def upsert_child(parent: Page, model: type[Page], code: str, **fields) -> tuple[Page, str]:
-    """Create or update the page `code` of `model` under `parent`, moving it there if it sits elsewhere.
-
-    Return the page and what happened: "created", "updated" or "unchanged".
-    """
-    page = model.objects.filter(code=code).first()
-    if page is None:
-        page = parent.add_child(instance=model(code=code, **fields))
-        return page, "created"
-    changed = [name for name, value in fields.items() if getattr(page, name) != value]
-    for name in changed:
-        setattr(page, name, fields[name])
-    if "title" in changed:
-        page.draft_title = page.title
-        changed.append("draft_title")
-    if changed:
-        page.save(update_fields=changed)
-    if page.get_parent().pk != parent.pk:
-        page.move(parent, pos="last-child")
-        page.refresh_from_db()
-        sync_region_links(page)
-        changed.append("parent")
-    return page, "updated" if changed else "unchanged"
-
-
 @transaction.atomic
 def sync_region_links(page: Page) -> None:
     """Copy each page's ancestors onto it (unit.city, street.unit, community.street/unit/city) below `page`."""

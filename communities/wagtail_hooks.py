@@ -5,7 +5,7 @@ from wagtail.admin.menu import MenuItem
 
 from . import admin_views, main_urban, main_urban_views, policy, region_edits
 from .actions import CommunityAction
-from .register import LOG_ACTIONS as REGISTER_ACTIONS
+from .register_write import LOG_ACTIONS as REGISTER_ACTIONS
 from .roles import LOG_ACTIONS as ROLE_ACTIONS
 from .tree import sync_region_links
 from .viewsets import AssignmentViewSet

@@ -13,11 +13,11 @@ from django.utils.text import slugify
 from audit.actors import system
 from communities.counting import counts as counted
 from communities.models import CityPage, CommunityPage, StreetPage, UnitPage
+from communities.page_bulk import PageTree
 from communities.tree import province_for
 from standards.rounds import round_open
 from standards.versions import latest, load_bundled
 
-from .page_bulk import PageTree
 from .province_plan import plan_province
 from .province_results import Target, fill_round
 

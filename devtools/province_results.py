@@ -14,9 +14,9 @@ from PIL import Image
 
 from checklists.models import Evidence, ItemResult, Status
 from checklists.services import refresh_verdict
+from communities.bulk import Inserter, next_id, reset_sequences, when
 from standards.models import Round
 
-from .bulk import Inserter, next_id, reset_sequences, when
 from .province_values import Variant, variant_pool
 
 CHUNK = 400  # communities per bulk insert: ~10,000 results, a bounded amount of memory

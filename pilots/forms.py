@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.files import MAX_BYTES
 from assessments.regions import Region
 from communities.models import CityPage
+from smartsite.forms import MultipleFileField
 from standards.models import Round, RoundStatus
 
 from .services.moves import TaskInput
@@ -203,25 +204,12 @@ class MoveForm(forms.Form):
         return [self[name] for name in ("early_reason", "reason", "deadline") if name in self.fields]
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
-
-
 class VisitForm(forms.Form):
     visited_on = forms.DateField(label="复核日期", required=False, widget=date_input())
     members = forms.CharField(label="复核人员", required=False, max_length=300)
     findings = forms.CharField(label="复核意见", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    photos = MultipleFileField(label="现场照片", required=False, help_text=f"可多选，最多 {MAX_PHOTOS} 张")
+    photos = MultipleFileField(label="现场照片", required=False, help_text=f"可多选，最多 {MAX_PHOTOS} 张",
+                               accept="image/jpeg,image/png")
 
 
 class TaskReportForm(forms.Form):

@@ -10,6 +10,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities import policy
 from communities.models import CommunityPage
@@ -46,6 +48,18 @@ def not_yours(request, community: CommunityPage):
     return render(request, "checklists/mobile/not_yours.html", {"community": community, "mine": mine}, status=403)
 
 
+def retired(request, community: CommunityPage):
+    """Say plainly that the community was retired by a 区划调整 (410 Gone): nothing more is saved for it, and what
+    it has is kept. The phone's queue treats it as locked (the edit stays on screen with this reason)."""
+    date = timezone.localtime(community.retired_at).strftime("%Y-%m-%d")
+    message = _("该社区已于 %(date)s 因区划调整撤销，不能再填报或上传照片。已填报的内容、照片和审核记录均已保留。") % {
+        "date": date}
+    if wants_json(request):
+        return json_error(message, 410, retired=True)
+    return render(request, "checklists/mobile/message.html", {"community": community, "message": message},
+                  status=410)
+
+
 def _resolve(request, code: str, *, edit: bool):
     """Return (Access, None) or (None, response) for the community with this code."""
     community = community_by_code(code)
@@ -55,6 +69,8 @@ def _resolve(request, code: str, *, edit: bool):
         if wants_json(request):
             return None, json_error(NOT_YOURS, 403)
         return None, not_yours(request, community)
+    if community.retired_at is not None:
+        return None, retired(request, community)
     can_edit = policy.may(request.user, ChecklistAction.SAVE, community)
     if edit and not can_edit:
         message = policy.refusal(ChecklistAction.SAVE)

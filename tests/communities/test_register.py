@@ -160,3 +160,32 @@ def test_import_command(tmp_path):
     assert "试运行" in out.getvalue() and not CommunityPage.objects.exists()
     call_command("import_communities", str(good), stdout=out)
     assert CommunityPage.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_dry_run_counts_what_the_run_does():
+    dry = import_register(csv_bytes(ROWS), "register.csv", actor=SYSTEM, dry_run=True)
+    assert dry.created == {"city": 1, "unit": 2, "street": 2, "community": 3} and not CityPage.objects.exists()
+    real = import_register(csv_bytes(ROWS), "register.csv", actor=SYSTEM)
+    assert real.summary() + "（试运行，未写入）" == dry.summary()
+
+
+@pytest.mark.django_db
+def test_a_kind_its_city_confirmed_is_not_changed_by_the_register():
+    import_register(csv_bytes(ROWS), "register.csv", actor=SYSTEM)
+    UnitPage.objects.filter(code="370102").update(division_kind="district", kind="independent_district")
+    report = import_register(csv_bytes(ROWS), "register.csv", actor=SYSTEM)
+    assert [str(e) for e in report.errors] == [
+        "第2行：区县 370102 的类型已由设区市确认为“独立性较强的建制区”，名册不能更改"]
+    assert UnitPage.objects.get(code="370102").kind == "independent_district"
+
+
+@pytest.mark.django_db
+def test_one_log_entry_per_import_and_a_valid_tree():
+    from wagtail.models import Page, PageLogEntry
+
+    import_register(csv_bytes(ROWS), "register.csv", actor=SYSTEM)
+    assert list(PageLogEntry.objects.values_list("action", flat=True)) == ["communities.register_imported"]
+    assert Page.find_problems() == ([], [], [], [], [])
+    community = CommunityPage.objects.get(code="370102001001")
+    assert community.slug == "370102001001" and community.url_path.endswith("/370102001/370102001001/")

@@ -11,7 +11,7 @@ from wagtail.models import Page
 from checklists.models import Evidence, ItemResult, Status
 from checklists.services import answer_save, evaluate
 from communities.models import CityPage, CommunityPage, StreetKind, StreetPage, UnitKind, UnitPage
-from devtools.page_bulk import decode_step, encode_step
+from communities.page_bulk import decode_step, encode_step
 from devtools.province import generate_province
 from devtools.province_plan import apportion, plan_province
 

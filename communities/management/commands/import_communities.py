@@ -21,5 +21,5 @@ class Command(BaseCommand):
         except (OSError, RegisterFileError) as exc:
             raise CommandError(f"导入失败：{exc}") from exc
         if not report.ok:
-            raise CommandError("导入失败，未写入任何数据：\n" + "\n".join(str(e) for e in report.errors))
+            raise CommandError(report.failure())
         self.stdout.write(self.style.SUCCESS(report.summary()))

@@ -1,4 +1,4 @@
-"""Fast inserts for generated data: `executemany` on a model's own table, bypassing per-object ORM work.
+"""Fast inserts: `executemany` (SQLite) or COPY (PostgreSQL) on a model's own table, bypassing per-object ORM work.
 
 Django's `bulk_create` spends most of its time compiling SQL and preparing each value (SQLite allows only
 999 parameters per statement, so 287,500 results are ~10,000 statements). Generated rows repeat a small pool of
@@ -29,10 +29,9 @@ class Inserter:
         self.defaults = [(f, self._default(f)) for f in opts.local_concrete_fields if f not in given]
         quote = connection.ops.quote_name
         columns = [f.column for f in self.fields] + [f.column for f, _ in self.defaults]
-        self.sql = (
-            f"INSERT INTO {quote(opts.db_table)} ({', '.join(map(quote, columns))}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})"
-        )
+        target = f"{quote(opts.db_table)} ({', '.join(map(quote, columns))})"
+        self.sql = f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(columns))})"
+        self.copy_sql = f"COPY {target} FROM STDIN"
 
     @staticmethod
     def _default(field):
@@ -49,6 +48,8 @@ class Inserter:
     def insert(self, rows: Iterable[Sequence]) -> int:
         """Insert the rows (values already prepared, in `names` order); return how many."""
         tail = [value for _, value in self.defaults]
+        if connection.vendor == "postgresql":
+            return self._copy(rows, tail)
         batch, count = [], 0
         with connection.cursor() as cursor:
             for row in rows:
@@ -62,9 +63,34 @@ class Inserter:
         return count
 
 
+    def _copy(self, rows: Iterable[Sequence], tail: list) -> int:
+        """PostgreSQL's COPY: one stream instead of a statement per row (ten times faster for a province)."""
+        count = 0
+        with connection.cursor() as cursor, cursor.cursor.copy(self.copy_sql) as copy:
+            for row in rows:
+                copy.write_row([*row, *tail])
+                count += 1
+        return count
+
+
 def next_id(model: type[Model]) -> int:
     """Return the first free primary key of `model` (ids are allocated by the generator, not the sequence)."""
     return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+
+
+def reserve_ids(model: type[Model], count: int) -> list[int]:
+    """Return `count` primary keys of `model` nobody else will take: drawn from PostgreSQL's sequence (safe beside
+    other writers), or above the largest id on SQLite (whose one writer holds the database until commit)."""
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [table, model._meta.pk.column, count])
+            return [row[0] for row in cursor.fetchall()]
+    first = next_id(model)
+    return list(range(first, first + count))
 
 
 def reset_sequences(*models: type[Model]) -> None:
