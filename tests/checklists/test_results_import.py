@@ -208,7 +208,7 @@ def test_coverage_of_imported_results(round_, db, tmp_path, photo, make_user):
     }]
     units = {u["code"]: u for u in data["units"]}
     assert units["379801"] == {
-        "code": "379801", "name": "甲区", "kind": "main_urban_district", "city_code": "379800",
+        "code": "379801", "name": "甲区", "kind": "main_urban_district", "kind_confirmed": True, "city_code": "379800",
         "assessed_as": "city_main_urban", "communities": 2, "smart_communities": 1, "coverage_percent": 50.0,
     }
     assert (units["379802"]["communities"], units["379802"]["smart_communities"]) == (1, 0)
