@@ -1,6 +1,9 @@
 """Writes on self-assessments: start one (pinning the round's scoring version), enter or clear an indicator's
 value, override a computed one, attach and remove evidence files, freeze a snapshot. Each is one transaction,
-asks the policy, and logs on the assessment what changed from what to what (Wagtail's log entries)."""
+asks the policy, and logs on the assessment what changed from what to what (Wagtail's log entries).
+
+Input is read before the transaction: values are parsed (bounded by intake.numbers) and files checked (pictures
+decoded by intake.images) first, so nothing parses or decodes while the round's ScoringPin row is locked."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from wagtail.log_actions import log
 
 from communities import policy
 from standards import scoring
-from standards.models import Round
+from standards.models import Round, StandardVersion
 from standards.versions import latest
 
 from . import document, files, selectors
@@ -83,8 +86,17 @@ def assessment_start(*, user, round_: Round, region: Region, via: str = "web") -
     return assessment
 
 
-def _indicator(round_: Round, region: Region, number: int) -> dict[str, Any]:
-    indicator = selectors.indicator_def(selectors.pin_of(round_).standard, region.level, number)
+def _scoring(round_: Round) -> StandardVersion:
+    """Return the version the round's values are read against (the pinned one, or the one the next write pins),
+    without locking anything."""
+    try:
+        return selectors.scoring_standard(round_)
+    except selectors.NoScoringStandard:
+        raise AssessmentError({"standard": selectors.NoScoringStandard.message}) from None
+
+
+def _indicator(standard: StandardVersion, region: Region, number: int) -> dict[str, Any]:
+    indicator = selectors.indicator_def(standard, region.level, number)
     if indicator is None:
         raise AssessmentError({"indicator": f"{region.level_label}没有第{number}项指标"})
     return indicator
@@ -102,19 +114,54 @@ def _parsed(indicator: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str
     return {key: json_value(value) for key, value in parsed.items() if value is not None}
 
 
-@transaction.atomic
+def _read(indicator: Mapping[str, Any], values: Mapping[str, Any], note: str) -> tuple[dict[str, Any], str]:
+    stored, note = _parsed(indicator, values), (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise AssessmentError({"note": f"说明不能超过{NOTE_MAX}字"})
+    return stored, note
+
+
+OVERRIDE_NEEDS_NOTE = "本指标由社区数据汇总得出；填报自有数据替代时必须说明理由（数据来源）"
+
+
+def indicator_values(*, round_: Round, region: Region, number: int, values: Mapping[str, Any],
+                     note: str = "") -> dict[str, Any]:
+    """Check one indicator's values and note as indicator_save would store them, locking nothing; return the values.
+
+    Imports check every line this way before their one transaction opens. Raise AssessmentError naming each input.
+    """
+    indicator = _indicator(_scoring(round_), region, number)
+    stored, note = _read(indicator, values, note)
+    if stored and not note and source_of(indicator) is not None:
+        raise AssessmentError({"note": OVERRIDE_NEEDS_NOTE})
+    return stored
+
+
 def indicator_save(*, user, round_: Round, region: Region, number: int, values: Mapping[str, Any], note: str = "",
                    via: str = "web", department: str = "") -> IndicatorValue | None:
     """Enter one indicator's values (all unset clears them); over a computed value it needs a reason in `note`.
 
-    Return the stored value, or None when cleared. Logged with the values and note before and after.
+    Return the stored value, or None when cleared. Logged with the values and note before and after. The values
+    are read before the round's scoring pin is locked.
     """
+    policy.require(user, AssessmentAction.EDIT_ASSESSMENT, region)
+    _open(round_)
+    standard = _scoring(round_)
+    stored, note = _read(_indicator(standard, region, number), values, note)
+    return _save(user=user, round_=round_, region=region, number=number, read=(standard, stored, note),
+                 values=values, via=via, department=department)
+
+
+@transaction.atomic
+def _save(*, user, round_: Round, region: Region, number: int, read: tuple[StandardVersion, dict[str, Any], str],
+          values: Mapping[str, Any], via: str, department: str) -> IndicatorValue | None:
+    standard, stored, note = read
     assessment = assessment_start(user=user, round_=round_, region=region, via=via)
-    indicator = _indicator(round_, region, number)
-    stored, note = _parsed(indicator, values), (note or "").strip()
+    pinned = selectors.pin_of(round_).standard
+    indicator = _indicator(pinned, region, number)
+    if pinned.pk != standard.pk:  # the pin moved between reading and locking (never in practice): read again
+        stored, note = _read(indicator, values, note)
     override = source_of(indicator) is not None
-    if len(note) > NOTE_MAX:
-        raise AssessmentError({"note": f"说明不能超过{NOTE_MAX}字"})
     current = IndicatorValue.objects.select_for_update().filter(assessment=assessment, number=number).first()
     before = {"values": current.values, "note": current.note} if current else None
     if not stored:
@@ -127,7 +174,7 @@ def indicator_save(*, user, round_: Round, region: Region, number: int, values: 
     if override:
         policy.require(user, AssessmentAction.OVERRIDE_INDICATOR, region)
         if not note:
-            raise AssessmentError({"note": "本指标由社区数据汇总得出；填报自有数据替代时必须说明理由（数据来源）"})
+            raise AssessmentError({"note": OVERRIDE_NEEDS_NOTE})
     if current is not None and current.values == stored and current.note == note:
         return current
     value = current or IndicatorValue(assessment=assessment, number=number)
@@ -141,16 +188,26 @@ def indicator_save(*, user, round_: Round, region: Region, number: int, values: 
     return value
 
 
-@transaction.atomic
 def evidence_attach(*, user, round_: Round, region: Region, number: int, data: bytes,
                     filename: str) -> EvidenceFile:
-    """Check a file by its content and attach it to one indicator, privately."""
-    assessment = assessment_start(user=user, round_=round_, region=region)
-    indicator = _indicator(round_, region, number)
+    """Check a file by its content (a picture decoded outside any transaction) and attach it to one indicator,
+    privately."""
+    policy.require(user, AssessmentAction.EDIT_ASSESSMENT, region)
+    _open(round_)
+    _indicator(_scoring(round_), region, number)
     try:
         checked = files.check(data)
     except files.EvidenceFileError as exc:
         raise AssessmentError({"file": str(exc)}) from exc
+    return _attach(user=user, round_=round_, region=region, number=number, data=data, filename=filename,
+                   checked=checked)
+
+
+@transaction.atomic
+def _attach(*, user, round_: Round, region: Region, number: int, data: bytes, filename: str,
+            checked: files.CheckedFile) -> EvidenceFile:
+    assessment = assessment_start(user=user, round_=round_, region=region)
+    indicator = _indicator(selectors.pin_of(round_).standard, region, number)
     name = files.display_name(filename, checked, "佐证材料")
     evidence = EvidenceFile(assessment=assessment, number=number, original_name=name, kind=checked.kind,
                             size=checked.size, sha256=checked.sha256, uploaded_by=user)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import tablib
 from django.db import transaction
-from import_export.formats.base_formats import CSV, XLSX
 
 from audit.actors import log
+from intake import spreadsheets
 
 from . import policy
 from .actions import CommunityAction
@@ -22,7 +21,6 @@ COLUMNS = (
     "street_code", "street_name", "street_kind", "community_code", "community_name", "households",
 )
 REQUIRED = COLUMNS[:-1]
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 class RegisterFileError(ValueError):
@@ -75,20 +73,12 @@ class ImportReport:
         )
 
 
-def read_dataset(content: bytes, filename: str) -> tablib.Dataset:
-    """Parse the uploaded bytes into a dataset, choosing XLSX or CSV by content and CSV encoding by trial."""
-    if content[:4] == b"PK\x03\x04" or Path(filename).suffix.lower() == ".xlsx":
-        try:
-            return XLSX().create_dataset(content)
-        except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-            raise RegisterFileError(f"无法读取XLSX文件：{exc}") from exc
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return CSV(encoding=encoding).create_dataset(text)
-    raise RegisterFileError("无法识别文件编码：请保存为 UTF-8 或 GBK 编码的CSV，或XLSX文件")
+def read_dataset(content: bytes, filename: str) -> spreadsheets.Table:
+    """Read the upload through the bounded spreadsheet intake (XLSX by content, or CSV in UTF-8/BOM/GBK/GB18030)."""
+    try:
+        return spreadsheets.read_table(content, filename)
+    except spreadsheets.SpreadsheetError as exc:
+        raise RegisterFileError(exc.message) from exc
 
 
 def _digits(value: str, n: int) -> bool:

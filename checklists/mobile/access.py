@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
 from communities import policy
 from communities.models import CommunityPage
+from intake.responses import json_refusal, wants_json
 from standards.models import Round
 from standards.rounds import open_round
 
@@ -29,17 +30,6 @@ class Access:
     can_edit: bool
 
 
-def wants_json(request) -> bool:
-    """Whether the caller is the page's JavaScript (it asks for JSON) rather than a plain form."""
-    return "application/json" in request.headers.get("Accept", "")
-
-
-def json_error(message: str, status: int, **extra) -> JsonResponse:
-    """Return a Chinese error message for the page's JavaScript."""
-    return JsonResponse({"ok": False, "message": message, **extra}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
-
-
 def not_yours(request, community: CommunityPage):
     """Render the 403 page a worker sees after scanning another community's code."""
     mine = policy.in_scope(request.user, ChecklistAction.SAVE, CommunityPage.objects.order_by("code"))[:20]
@@ -53,12 +43,12 @@ def _resolve(request, code: str, *, edit: bool):
         raise Http404("没有这个社区代码")
     if not policy.may(request.user, ChecklistAction.VIEW_CHECKLIST, community):
         if wants_json(request):
-            return None, json_error(NOT_YOURS, 403)
+            return None, json_refusal(NOT_YOURS, 403)
         return None, not_yours(request, community)
     can_edit = policy.may(request.user, ChecklistAction.SAVE, community)
     if edit and not can_edit:
         message = policy.refusal(ChecklistAction.SAVE)
-        return None, json_error(message, 403) if wants_json(request) else render(
+        return None, json_refusal(message, 403) if wants_json(request) else render(
             request, "checklists/mobile/message.html", {"community": community, "message": message}, status=403
         )
     return Access(community, open_round(), can_edit), None
@@ -72,7 +62,7 @@ def community_view(edit: bool = False):
         def wrapper(request, code: str, *args, **kwargs):
             if not request.user.is_authenticated:
                 if wants_json(request):
-                    return json_error("登录已失效，请重新登录（未同步的内容保存在本机）", 401, login=reverse("login"))
+                    return json_refusal("登录已失效，请重新登录（未同步的内容保存在本机）", 401, login=reverse("login"))
                 return redirect_to_login(request.get_full_path())
             access, refusal = _resolve(request, code, edit=edit)
             return refusal or view(request, access, *args, **kwargs)

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from wagtail.log_actions import log
 
-from checklists.photos import PhotoError, ProcessedPhoto, process_photo
+from checklists.photos import PhotoError, ProcessedPhoto, processed
 from communities import policy
 
 from ..actions import PilotAction
@@ -52,7 +52,7 @@ def _processed(photos: Sequence[tuple[str, bytes]]) -> list[tuple[str, Processed
     done = []
     for name, data in photos:
         try:
-            done.append((name, process_photo(data)))
+            done.append((name, processed(data)))
         except PhotoError as exc:
             raise PilotError({"photos": f"{name}：{exc}"}) from exc
     return done
