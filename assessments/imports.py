@@ -1,5 +1,6 @@
 """import_assessment (interfaces.md "City and county self-assessment"): one indicator value per JSONL line,
-through assessments.services.indicator_save with via="import", so every value is checked and logged as if
+through assessments.services (indicator_read, then indicator_write) with via="import", so every value is checked
+and logged as if
 entered on the page, as done by the importing user. Atomic: any bad line and nothing is kept; every bad line
 is reported with its number.
 
@@ -19,7 +20,7 @@ from standards.models import Round
 
 from .models import Level
 from .regions import Region, region_by
-from .services import AssessmentError, indicator_save, indicator_values
+from .services import OVERRIDE_NEEDS_NOTE, AssessmentError, IndicatorInput, indicator_read, indicator_write
 
 KEYS = {"round", "level", "code", "indicator", "values", "note"}
 REQUIRED = ("round", "level", "code", "indicator", "values")
@@ -114,11 +115,7 @@ class _Lookups:
 @dataclass
 class Line:
     number: int
-    round: Round
-    region: Region
-    indicator: int
-    values: dict
-    note: str
+    entered: IndicatorInput
 
 
 def _check(text: str, *, lookups: _Lookups, seen: dict, number: int) -> Line:
@@ -135,23 +132,24 @@ def _check(text: str, *, lookups: _Lookups, seen: dict, number: int) -> Line:
     if key in seen:
         raise LineProblem(f"与第{seen[key]}行是同一指标（第{record['indicator']}项），每项只能有一行")
     seen[key] = number
-    line = Line(number, round_, region, record["indicator"], record["values"], record.get("note", ""))
     try:
-        indicator_values(round_=round_, region=region, number=line.indicator, values=line.values, note=line.note)
+        entered = indicator_read(round_=round_, region=region, number=record["indicator"], values=record["values"],
+                                 note=record.get("note", ""))
     except AssessmentError as exc:
         raise LineProblem("；".join(exc.errors.values())) from exc
-    return line
+    if entered.missing_note:
+        raise LineProblem(OVERRIDE_NEEDS_NOTE)
+    return Line(number, entered)
 
 
 def _apply(line: Line, *, user) -> bool:
-    """Import one checked line; return whether it cleared a value. Raise LineProblem when it cannot be imported."""
+    """Write one checked line; return whether it cleared a value. Raise LineProblem when it cannot be imported."""
     try:
-        saved = indicator_save(user=user, round_=line.round, region=line.region, number=line.indicator,
-                               values=line.values, note=line.note, via="import")
+        saved = indicator_write(user=user, entered=line.entered, via="import")
     except AssessmentError as exc:
         raise LineProblem("；".join(exc.errors.values())) from exc
     except PermissionDenied as exc:
-        raise LineProblem(f"{exc}（{line.region.name}）") from exc
+        raise LineProblem(f"{exc}（{line.entered.region.name}）") from exc
     return saved is None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -124,43 +125,58 @@ def _read(indicator: Mapping[str, Any], values: Mapping[str, Any], note: str) ->
 OVERRIDE_NEEDS_NOTE = "本指标由社区数据汇总得出；填报自有数据替代时必须说明理由（数据来源）"
 
 
-def indicator_values(*, round_: Round, region: Region, number: int, values: Mapping[str, Any],
-                     note: str = "") -> dict[str, Any]:
-    """Check one indicator's values and note as indicator_save would store them, locking nothing; return the values.
+@dataclass(frozen=True)
+class IndicatorInput:
+    """One indicator's values and note, read and checked (indicator_read) against the version named here."""
 
-    Imports check every line this way before their one transaction opens. Raise AssessmentError naming each input.
+    round: Round
+    region: Region
+    number: int
+    standard: StandardVersion
+    values: Mapping[str, Any]  # as given: read again only if the round's pin moves before they are written
+    stored: dict[str, Any]  # exact, decimals as their text, unset inputs left out
+    note: str
+
+    @property
+    def missing_note(self) -> bool:
+        """Whether the values replace a figure computed from the communities without the required reason."""
+        indicator = _indicator(self.standard, self.region, self.number)
+        return bool(self.stored) and not self.note and source_of(indicator) is not None
+
+
+def indicator_read(*, round_: Round, region: Region, number: int, values: Mapping[str, Any],
+                   note: str = "") -> IndicatorInput:
+    """Read and check one indicator's values and note (numbers bounded by intake.numbers), locking nothing.
+
+    Raise AssessmentError naming each bad input. Imports read every line this way before their transaction opens.
     """
-    indicator = _indicator(_scoring(round_), region, number)
-    stored, note = _read(indicator, values, note)
-    if stored and not note and source_of(indicator) is not None:
-        raise AssessmentError({"note": OVERRIDE_NEEDS_NOTE})
-    return stored
+    _open(round_)
+    standard = _scoring(round_)
+    stored, note = _read(_indicator(standard, region, number), values, note)
+    return IndicatorInput(round_, region, number, standard, values, stored, note)
 
 
 def indicator_save(*, user, round_: Round, region: Region, number: int, values: Mapping[str, Any], note: str = "",
                    via: str = "web", department: str = "") -> IndicatorValue | None:
     """Enter one indicator's values (all unset clears them); over a computed value it needs a reason in `note`.
 
-    Return the stored value, or None when cleared. Logged with the values and note before and after. The values
-    are read before the round's scoring pin is locked.
+    Return the stored value, or None when cleared. Logged with the values and note before and after.
     """
     policy.require(user, AssessmentAction.EDIT_ASSESSMENT, region)
-    _open(round_)
-    standard = _scoring(round_)
-    stored, note = _read(_indicator(standard, region, number), values, note)
-    return _save(user=user, round_=round_, region=region, number=number, read=(standard, stored, note),
-                 values=values, via=via, department=department)
+    entered = indicator_read(round_=round_, region=region, number=number, values=values, note=note)
+    return indicator_write(user=user, entered=entered, via=via, department=department)
 
 
 @transaction.atomic
-def _save(*, user, round_: Round, region: Region, number: int, read: tuple[StandardVersion, dict[str, Any], str],
-          values: Mapping[str, Any], via: str, department: str) -> IndicatorValue | None:
-    standard, stored, note = read
+def indicator_write(*, user, entered: IndicatorInput, via: str = "web", department: str = "") -> IndicatorValue | None:
+    """Write what indicator_read checked: lock the round's scoring pin, then store and log. Nothing is parsed under
+    the lock unless the pin moved to another version since the values were read."""
+    round_, region, number, stored, note = entered.round, entered.region, entered.number, entered.stored, entered.note
     assessment = assessment_start(user=user, round_=round_, region=region, via=via)
     pinned = selectors.pin_of(round_).standard
     indicator = _indicator(pinned, region, number)
-    if pinned.pk != standard.pk:  # the pin moved between reading and locking (never in practice): read again
-        stored, note = _read(indicator, values, note)
+    if pinned.pk != entered.standard.pk:
+        stored, note = _read(indicator, entered.values, note)
     override = source_of(indicator) is not None
     current = IndicatorValue.objects.select_for_update().filter(assessment=assessment, number=number).first()
     before = {"values": current.values, "note": current.note} if current else None

@@ -21,7 +21,7 @@ from .document import input_help
 from .figures import SOURCE_LABELS, computed_values
 from .models import Department
 from .selectors import AssessmentResult
-from .services import AssessmentError, indicator_save, indicator_values
+from .services import OVERRIDE_NEEDS_NOTE, AssessmentError, IndicatorInput, indicator_read, indicator_write
 
 SHEET = "填报"
 HEAD = ["指标编号", "一级指标", "指标名称", "输入项代码", "输入项", "填写说明", "填写值", "数据来源/说明",
@@ -202,13 +202,20 @@ def _cell_errors(entry: dict[str, Any], exc: AssessmentError) -> list[CellError]
     return [CellError(entry["cells"].get(key, entry["note_cell"]), message) for key, message in exc.errors.items()]
 
 
-def _checked(collected: dict[int, dict[str, Any]], result: AssessmentResult, report: TemplateReport) -> None:
-    """Parse every filled value before the import's transaction opens, naming each bad cell."""
+def _read(collected: dict[int, dict[str, Any]], result: AssessmentResult,
+          report: TemplateReport) -> dict[int, IndicatorInput]:
+    """Read every filled value before the import's transaction opens, naming each bad cell."""
+    entered = {}
     for number, entry in collected.items():
         try:
-            indicator_values(round_=result.round, region=result.region, number=number, values=entry["values"])
+            entered[number] = indicator_read(round_=result.round, region=result.region, number=number,
+                                             values=entry["values"], note=entry["note"])
         except AssessmentError as exc:
             report.errors += _cell_errors(entry, exc)
+            continue
+        if entered[number].missing_note:
+            report.errors.append(CellError(entry["note_cell"], OVERRIDE_NEEDS_NOTE))
+    return entered
 
 
 def template_import(*, user, result: AssessmentResult, department: Department, data: bytes) -> TemplateReport:
@@ -218,16 +225,14 @@ def template_import(*, user, result: AssessmentResult, department: Department, d
     if report.errors:
         return report
     collected = _collect(rows, result, department, report)
-    _checked(collected, result, report)
+    entered = _read(collected, result, report)
     if report.errors:
         return report
     with transaction.atomic():
         for number, entry in collected.items():
             try:
                 with transaction.atomic():
-                    indicator_save(user=user, round_=result.round, region=result.region, number=number,
-                                   values=entry["values"], note=entry["note"], via="template",
-                                   department=department.name)
+                    indicator_write(user=user, entered=entered[number], via="template", department=department.name)
                 report.saved += 1
             except AssessmentError as exc:
                 report.errors += _cell_errors(entry, exc)

@@ -189,6 +189,8 @@ def check_archive(content: bytes, limits: Limits = Limits(), *, verify: bool = F
                 raise SpreadsheetError(f"XLSX 表格解压后过大（超过{_size(limits.unzipped)}），请拆分后再上传")
             if verify and archive.testzip() is not None:
                 raise SpreadsheetError("XLSX 表格已损坏，请重新保存后上传")
+    except SpreadsheetError:
+        raise
     except _ZIP_ERRORS as exc:
         raise SpreadsheetError("XLSX 表格已损坏或不完整，请重新上传") from exc
 
