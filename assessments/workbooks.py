@@ -185,7 +185,7 @@ def _collect(rows: dict[int, tuple], result: AssessmentResult, department: Depar
             report.errors.append(CellError(f"A{row}", exc.message))
             continue
         if number is None or number not in department.indicators or number not in definitions:
-            report.errors.append(CellError(f"A{row}", f"“{_text(number)}”不是{department.name}负责的指标编号"))
+            report.errors.append(CellError(f"A{row}", f"“{_text(cells[0])}”不是{department.name}负责的指标编号"))
             continue
         spec = next((s for s in definitions[number]["inputs"] if s["key"] == key), None)
         if spec is None:
