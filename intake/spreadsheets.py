@@ -25,11 +25,9 @@ from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
-from openpyxl.cell.text import Text
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
 from .numbers import cell_text
@@ -45,6 +43,7 @@ _XML_PART = re.compile(r".*\.(xml|rels)", re.IGNORECASE)
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d{1,7})")
 _NS = f"{{{SHEET_MAIN_NS}}}"
 ROW, CELL, VALUE, INLINE, SHARED = _NS + "row", _NS + "c", _NS + "v", _NS + "is", _NS + "si"
+TEXT, RUN = _NS + "t", _NS + "r"
 
 BROKEN = "无法读取 XLSX 表格：文件已损坏，或不是 Excel 工作簿，请用 Excel 或 WPS 重新保存后再上传"
 DOCTYPE = "XLSX 表格中含有 DOCTYPE 或实体声明，出于安全原因不予读取；请用 Excel 或 WPS 重新保存后再上传"
@@ -246,17 +245,25 @@ class _Refused(Exception):
 
 
 class _BoundedReader(ExcelReader):
-    """openpyxl's reader (read-only, values only, no external links) with the shared strings streamed and counted."""
+    """openpyxl's reader (read-only, values only, no external links) for the workbook, its styles and names; the
+    shared strings are streamed and counted, and the worksheets are only listed (name → part), never opened:
+    openpyxl's read-only sheet reads a sheet without a <dimension> through to its end just to size it."""
 
     def __init__(self, content: bytes, limits: Limits) -> None:
         super().__init__(io.BytesIO(content), read_only=True, data_only=True, keep_links=False)
         self.limits = limits
+        self.sheets: dict[str, str] = {}
 
     def read_strings(self):
         part = self.package.find(SHARED_STRINGS)
         if part is not None:
             with self.archive.open(part.PartName[1:]) as source:
                 self.shared_strings = _shared_strings(source, self.limits)
+
+    def read_worksheets(self):
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                self.sheets.setdefault(sheet.name, rel.target)
 
 
 def _shared_strings(source, limits: Limits) -> list[str]:
@@ -266,11 +273,20 @@ def _shared_strings(source, limits: Limits) -> list[str]:
         if root is None:
             root = element
         if event == "end" and element.tag == SHARED:
-            strings.append(Text.from_tree(element).content.replace("x005F_", ""))
+            strings.append(_text(element).replace("x005F_", ""))
             if len(strings) > limits.cells:
                 raise _Refused(f"XLSX 表格的共享字符串超过{limits.cells}个，请拆分后分批导入")
             root.remove(element)  # read strings are dropped from the tree, so memory is the list alone
     return strings
+
+
+def _text(node) -> str:
+    """Return a string item's text without its formatting (openpyxl's Text.content): its own <t>, then each rich-text
+    run's <t>; phonetic guides (<rPh>) are left out."""
+    plain = node.find(TEXT)
+    parts = [plain.text or ""] if plain is not None else []
+    parts += [run.findtext(TEXT) or "" for run in node.findall(RUN)]
+    return "".join(parts)
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
@@ -302,24 +318,22 @@ def _read_xlsx(content: bytes, sheet: str | None, limits: Limits) -> list[Row]:
         raise
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook; each is named here
         raise _refusal(exc) from exc
-    book = reader.wb
     try:
-        worksheet = _worksheet(book, sheet)
-        return list(_rows(book, worksheet, limits))
+        part = _worksheet(reader.sheets, sheet)
+        with reader.archive.open(part) as source:
+            return list(_rows(reader.wb, source, reader.shared_strings, limits))
     except SpreadsheetError:
         raise
     except Exception as exc:  # noqa: BLE001 - as above, for the sheet's own XML
         raise _refusal(exc) from exc
     finally:
-        book.close()
+        reader.archive.close()
 
 
-def _worksheet(book, sheet: str | None) -> ReadOnlyWorksheet:
-    if sheet is None:
-        found = next((ws for ws in book.worksheets if isinstance(ws, ReadOnlyWorksheet)), None)
-    else:
-        found = book[sheet] if sheet in book.sheetnames else None
-    if not isinstance(found, ReadOnlyWorksheet):
+def _worksheet(sheets: dict[str, str], sheet: str | None) -> str:
+    """Return the part holding the named sheet (or the first)."""
+    found = sheets.get(sheet) if sheet is not None else next(iter(sheets.values()), None)
+    if found is None:
         raise SpreadsheetError(f"找不到工作表“{sheet}”" if sheet else "XLSX 表格中没有工作表")
     return found
 
@@ -358,7 +372,7 @@ def _value(element, strings: list[str], book) -> str | None:
     kind = element.get("t", "n")
     if kind == "inlineStr":
         inline = element.find(INLINE)
-        return None if inline is None else Text.from_tree(inline).content
+        return None if inline is None else _text(inline)
     raw = element.findtext(VALUE)
     if not raw:
         return None
@@ -377,32 +391,31 @@ def _value(element, strings: list[str], book) -> str | None:
     return raw  # str (a formula's cached text), e (#N/A …), d (an ISO date)
 
 
-def _rows(book, worksheet: ReadOnlyWorksheet, limits: Limits) -> Iterator[Row]:
+def _rows(book, source, strings: list[str], limits: Limits) -> Iterator[Row]:
     """Stream the sheet's XML: each cell is read when it ends and dropped, each row yielded when it ends."""
-    counter, strings = _Counter(limits), worksheet._shared_strings
+    counter = _Counter(limits)
     stack: list = []
     row_number = column = in_cell = 0
     values: dict[int, str] = {}
-    with worksheet._get_source() as source:
-        for event, element in iterparse(source, events=("start", "end"), forbid_dtd=True):
-            if event == "start":
-                if element.tag == ROW:
-                    row_number, column, values = _row_number(element, row_number), 0, {}
-                elif element.tag == CELL:
-                    in_cell += 1
-                stack.append(element)
-                continue
-            stack.pop()
-            if element.tag == CELL:
-                in_cell -= 1
-                column = _column(element, column)
-                value = _value(element, strings, book)
-                if value not in (None, ""):
-                    counter.cell(row_number, column, value)
-                    values[column] = value
-            elif element.tag == ROW and values and any(v.strip() for v in values.values()):
-                yield Row(row_number, tuple(values.get(c) for c in range(1, max(values) + 1)))
-            elif in_cell:
-                continue  # a cell's value and text elements are read with the cell
-            if stack:
-                stack[-1].remove(element)  # read elements leave the tree: memory stays one row's worth
+    for event, element in iterparse(source, events=("start", "end"), forbid_dtd=True):
+        if event == "start":
+            if element.tag == ROW:
+                row_number, column, values = _row_number(element, row_number), 0, {}
+            elif element.tag == CELL:
+                in_cell += 1
+            stack.append(element)
+            continue
+        stack.pop()
+        if element.tag == CELL:
+            in_cell -= 1
+            column = _column(element, column)
+            value = _value(element, strings, book)
+            if value not in (None, ""):
+                counter.cell(row_number, column, value)
+                values[column] = value
+        elif element.tag == ROW and values and any(v.strip() for v in values.values()):
+            yield Row(row_number, tuple(values.get(c) for c in range(1, max(values) + 1)))
+        elif in_cell:
+            continue  # a cell's value and text elements are read with the cell
+        if stack:
+            stack[-1].remove(element)  # read elements leave the tree: memory stays one row's worth
