@@ -62,7 +62,7 @@ def _image(data: bytes, expected: str) -> None:
 
 def _xlsx(data: bytes) -> None:
     try:
-        spreadsheets.check_archive(data, spreadsheets.Limits(unzipped=MAX_UNZIPPED), verify=True)
+        spreadsheets.check_archive(data, spreadsheets.Limits(bytes=MAX_BYTES, unzipped=MAX_UNZIPPED), verify=True)
     except spreadsheets.SpreadsheetError as exc:
         raise EvidenceFileError(exc.message) from exc
 

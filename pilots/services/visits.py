@@ -1,5 +1,6 @@
-"""现场复核: the visit (date, members, findings) and its photos, through the phones' photo pipeline; the photos
-are decoded before the transaction opens, so a large one never holds a lock."""
+"""现场复核: the visit (date, members, findings) and its photos, through the phones' photo pipeline (the image
+intake's budget and decoding slots); the photos are decoded before the transaction opens, so a large one never
+holds a lock."""
 
 from __future__ import annotations
 
@@ -54,7 +55,9 @@ def _processed(photos: Sequence[tuple[str, bytes]]) -> list[tuple[str, Processed
         try:
             done.append((name, processed(data)))
         except PhotoError as exc:
-            raise PilotError({"photos": f"{name}：{exc}"}) from exc
+            # The intake's busy message speaks of the phone resending; here the province submits the form again.
+            message = "服务器正忙，请稍后重新提交" if exc.code == "busy" else exc.message
+            raise PilotError({"photos": f"{name}：{message}"}) from exc
     return done
 
 
