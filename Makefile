@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 ROUND ?= 2026
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint messages bench bench-phone bench-uploads prod loadtest clean
+.PHONY: setup run test lint messages bench bench-phone bench-uploads bench-intake prod loadtest clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ bench-phone: setup
 # Another community's save while five 49 MP PNGs are processed (issue 11): bench/results-uploads.json.
 bench-uploads: setup
 	$(BIN)/python -m bench.uploads $(BENCH_ARGS)
+
+# Time and peak memory of hostile and large inputs on the path that takes each (issue 19): bench/results-intake.json.
+bench-intake: setup
+	$(BIN)/python -m bench.intake
 
 # Production-style serving: static files collected for WhiteNoise, migrations, gunicorn on $(HOST).
 # Needs SECRET_KEY (and usually DATABASE_URL, ALLOWED_HOSTS) in the environment; see README.md, "Production".

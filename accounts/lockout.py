@@ -18,9 +18,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from audit.actors import system
+from intake.responses import json_refusal, wants_json
 
 from . import audit
-from .policy import json_refusal, wants_json
 
 
 def cooloff_minutes() -> int:

@@ -8,8 +8,10 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from intake.responses import json_refusal, wants_json
+
 from . import sessions, two_factor
-from .policy import json_refusal, requires_second_factor, wants_json
+from .policy import requires_second_factor
 
 
 class IdleSessionMiddleware:

@@ -1,7 +1,6 @@
 """Who gets which identity protection: one place, so the middleware, views and admin agree."""
 
 from django.conf import settings
-from django.http import JsonResponse
 from django.urls import reverse
 
 from communities.policy import is_administrator
@@ -21,12 +20,3 @@ def is_admin_path(path: str) -> bool:
     return path.startswith(reverse("wagtailadmin_home"))
 
 
-def wants_json(request) -> bool:
-    """Whether the caller is a page's JavaScript (it asks for JSON) rather than a browser navigation."""
-    return "application/json" in request.headers.get("Accept", "")
-
-
-def json_refusal(message: str, status: int, **extra) -> JsonResponse:
-    """The shape the phone page's JavaScript understands: {ok: false, message, login?}."""
-    return JsonResponse({"ok": False, "message": message, **extra}, status=status,
-                        json_dumps_params={"ensure_ascii": False})

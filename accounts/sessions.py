@@ -17,7 +17,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from .policy import is_admin_path, json_refusal, may_use_admin, wants_json
+from intake.responses import json_refusal, wants_json
+
+from .policy import is_admin_path, may_use_admin
 
 STAFF_KEY = "accounts_staff"
 SEEN_KEY = "accounts_seen"

@@ -11,9 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from intake.responses import json_refusal, wants_json
+
 from . import two_factor
 from .forms import PhoneLoginForm, TokenForm
-from .policy import json_refusal, requires_second_factor, wants_json
+from .policy import requires_second_factor
 
 WRONG_CODE = "动态码不正确或已过期，请输入身份验证器中当前显示的 6 位数字。"
 

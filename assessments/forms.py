@@ -9,11 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+from intake import numbers
 
 from .document import input_help
 from .files import MAX_BYTES
 
 BOOL_CHOICES = [("", "未填"), ("true", "是"), ("false", "否")]
+
+
+def _number_length(value: str) -> None:
+    """Refuse a number too long to read with the intake's own message (the service reads the rest)."""
+    try:
+        numbers.text_of(value)
+    except numbers.NumberError as exc:
+        raise ValidationError(exc.message, code="too_long") from None
 
 
 def _field(spec: dict[str, Any]) -> forms.Field:
@@ -25,9 +36,9 @@ def _field(spec: dict[str, Any]) -> forms.Field:
         return forms.ChoiceField(label=label, choices=choices, required=False, help_text=input_help(spec),
                                  widget=forms.RadioSelect)
     integer = spec["kind"] in ("count", "rank")
-    return forms.CharField(label=label, required=False, max_length=32, help_text=input_help(spec),
+    return forms.CharField(label=label, required=False, help_text=input_help(spec), validators=[_number_length],
                            widget=forms.TextInput(attrs={"inputmode": "numeric" if integer else "decimal",
-                                                         "autocomplete": "off"}))
+                                                         "autocomplete": "off", "maxlength": numbers.MAX_TEXT}))
 
 
 def initial_of(doc: dict[str, Any]) -> dict[str, Any]:

@@ -1,24 +1,27 @@
 """import_assessment (interfaces.md "City and county self-assessment"): one indicator value per JSONL line,
-through assessments.services.indicator_save with via="import", so every value is checked and logged as if
+through assessments.services (indicator_read, then indicator_write) with via="import", so every value is checked
+and logged as if
 entered on the page, as done by the importing user. Atomic: any bad line and nothing is kept; every bad line
-is reported with its number."""
+is reported with its number.
+
+Every line is read (intake.jsondata: bounded size, depth and numbers) and its values checked before the import's
+one transaction opens, so nothing is parsed while the round's scoring pin is locked."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from intake import jsondata
 from smartsite.import_report import ImportReport, RowError
 from standards.models import Round
 
 from .models import Level
 from .regions import Region, region_by
-from .services import AssessmentError, indicator_save
+from .services import OVERRIDE_NEEDS_NOTE, AssessmentError, IndicatorInput, indicator_read, indicator_write
 
 KEYS = {"round", "level", "code", "indicator", "values", "note"}
 REQUIRED = ("round", "level", "code", "indicator", "values")
@@ -40,12 +43,9 @@ class AssessmentReport(ImportReport):
 def read_lines(path: Path | str) -> list[tuple[int, str]]:
     """Return (line number, text) of the file's non-blank lines."""
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise AssessmentFileError(f"无法读取文件 {path}：{exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise AssessmentFileError("文件不是 UTF-8 编码的 JSONL") from exc
-    return [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        return jsondata.read_lines(path)
+    except jsondata.JsonError as exc:
+        raise AssessmentFileError(exc.message) from exc
 
 
 class LineProblem(Exception):
@@ -56,8 +56,8 @@ def _shape(record) -> None:
     if not isinstance(record, dict):
         raise LineProblem("每行必须是一个 JSON 对象")
     problems = [f"缺少 {key}" for key in REQUIRED if record.get(key) in (None, "")]
-    if unknown := sorted(set(record) - KEYS):
-        problems.append(f"未知字段：{', '.join(unknown)}")
+    if unknown := jsondata.unknown_fields(record, KEYS):
+        problems.append(jsondata.unknown_message(unknown))
     if record.get("level") not in (None, "", *Level.values):
         problems.append(f"level 应为 city 或 county（现为“{record['level']}”）")
     indicator = record.get("indicator")
@@ -96,13 +96,19 @@ class _Lookups:
         return self.regions[key]
 
 
-def _apply(text: str, *, user, lookups: _Lookups, seen: dict, number: int) -> bool:
-    """Import one line; return whether it cleared a value. Raise LineProblem when it cannot be imported."""
+@dataclass
+class Line:
+    number: int
+    entered: IndicatorInput
+
+
+def _check(text: str, *, lookups: _Lookups, seen: dict, number: int) -> Line:
+    """Read one line and check its values, locking nothing. Raise LineProblem when it cannot be imported."""
     try:
         # Decimals stay exact as typed: 88.50 must not become the binary float 88.5 on its way in.
-        record = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise LineProblem(f"不是有效的 JSON（第{exc.colno}列：{exc.msg}）") from exc
+        record = jsondata.loads(text)
+    except jsondata.JsonError as exc:
+        raise LineProblem(exc.message) from exc
     _shape(record)
     round_ = lookups.round(record["round"])
     region = lookups.region(record["level"], record["code"])
@@ -111,12 +117,23 @@ def _apply(text: str, *, user, lookups: _Lookups, seen: dict, number: int) -> bo
         raise LineProblem(f"与第{seen[key]}行是同一指标（第{record['indicator']}项），每项只能有一行")
     seen[key] = number
     try:
-        saved = indicator_save(user=user, round_=round_, region=region, number=record["indicator"],
-                               values=record["values"], note=record.get("note", ""), via="import")
+        entered = indicator_read(round_=round_, region=region, number=record["indicator"], values=record["values"],
+                                 note=record.get("note", ""))
+    except AssessmentError as exc:
+        raise LineProblem("；".join(exc.errors.values())) from exc
+    if entered.missing_note:
+        raise LineProblem(OVERRIDE_NEEDS_NOTE)
+    return Line(number, entered)
+
+
+def _apply(line: Line, *, user) -> bool:
+    """Write one checked line; return whether it cleared a value. Raise LineProblem when it cannot be imported."""
+    try:
+        saved = indicator_write(user=user, entered=line.entered, via="import")
     except AssessmentError as exc:
         raise LineProblem("；".join(exc.errors.values())) from exc
     except PermissionDenied as exc:
-        raise LineProblem(f"{exc}（{region.name}）") from exc
+        raise LineProblem(f"{exc}（{line.entered.region.name}）") from exc
     return saved is None
 
 
@@ -124,17 +141,23 @@ def import_assessment(path: Path | str, *, user, dry_run: bool = False) -> Asses
     """Import an assessment JSONL file atomically as `user`; with dry_run, check everything and keep nothing."""
     lines = read_lines(path)
     report = AssessmentReport(rows=len(lines), dry_run=dry_run, file=Path(path).name)
-    lookups, seen = _Lookups(), {}
+    lookups, seen, checked = _Lookups(), {}, []
+    for number, text in lines:
+        try:
+            checked.append(_check(text, lookups=lookups, seen=seen, number=number))
+        except LineProblem as exc:
+            report.errors.append(RowError(number, str(exc)))
     with transaction.atomic():
-        for number, text in lines:
+        for line in checked:
             try:
                 with transaction.atomic():
-                    cleared = _apply(text, user=user, lookups=lookups, seen=seen, number=number)
+                    cleared = _apply(line, user=user)
             except LineProblem as exc:
-                report.errors.append(RowError(number, str(exc)))
+                report.errors.append(RowError(line.number, str(exc)))
                 continue
             report.cleared += cleared
             report.saved += not cleared
         if report.errors or dry_run:
             transaction.set_rollback(True)
+    report.errors.sort(key=lambda error: error.line)
     return report

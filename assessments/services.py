@@ -1,11 +1,15 @@
 """Writes on self-assessments: start one (pinning the round's scoring version), enter or clear an indicator's
 value, override a computed one, attach and remove evidence files, freeze a snapshot. Each is one transaction,
-asks the policy, and logs on the assessment what changed from what to what (Wagtail's log entries)."""
+asks the policy, and logs on the assessment what changed from what to what (Wagtail's log entries).
+
+Input is read before the transaction: values are parsed (bounded by intake.numbers) and files checked (pictures
+decoded by intake.images) first, so nothing parses or decodes while the round's ScoringPin row is locked."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -15,7 +19,7 @@ from wagtail.log_actions import log
 
 from communities import policy
 from standards import scoring
-from standards.models import Round
+from standards.models import Round, StandardVersion
 from standards.versions import latest
 
 from . import document, files, selectors
@@ -83,8 +87,17 @@ def assessment_start(*, user, round_: Round, region: Region, via: str = "web") -
     return assessment
 
 
-def _indicator(round_: Round, region: Region, number: int) -> dict[str, Any]:
-    indicator = selectors.indicator_def(selectors.pin_of(round_).standard, region.level, number)
+def _scoring(round_: Round) -> StandardVersion:
+    """Return the version the round's values are read against (the pinned one, or the one the next write pins),
+    without locking anything."""
+    try:
+        return selectors.scoring_standard(round_)
+    except selectors.NoScoringStandard:
+        raise AssessmentError({"standard": selectors.NoScoringStandard.message}) from None
+
+
+def _indicator(standard: StandardVersion, region: Region, number: int) -> dict[str, Any]:
+    indicator = selectors.indicator_def(standard, region.level, number)
     if indicator is None:
         raise AssessmentError({"indicator": f"{region.level_label}没有第{number}项指标"})
     return indicator
@@ -102,19 +115,69 @@ def _parsed(indicator: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str
     return {key: json_value(value) for key, value in parsed.items() if value is not None}
 
 
-@transaction.atomic
+def _read(indicator: Mapping[str, Any], values: Mapping[str, Any], note: str) -> tuple[dict[str, Any], str]:
+    stored, note = _parsed(indicator, values), (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise AssessmentError({"note": f"说明不能超过{NOTE_MAX}字"})
+    return stored, note
+
+
+OVERRIDE_NEEDS_NOTE = "本指标由社区数据汇总得出；填报自有数据替代时必须说明理由（数据来源）"
+
+
+@dataclass(frozen=True)
+class IndicatorInput:
+    """One indicator's values and note, read and checked (indicator_read) against the version named here."""
+
+    round: Round
+    region: Region
+    number: int
+    standard: StandardVersion
+    values: Mapping[str, Any]  # as given: read again only if the round's pin moves before they are written
+    stored: dict[str, Any]  # exact, decimals as their text, unset inputs left out
+    note: str
+
+    @property
+    def missing_note(self) -> bool:
+        """Whether the values replace a figure computed from the communities without the required reason."""
+        indicator = _indicator(self.standard, self.region, self.number)
+        return bool(self.stored) and not self.note and source_of(indicator) is not None
+
+
+def indicator_read(*, round_: Round, region: Region, number: int, values: Mapping[str, Any],
+                   note: str = "") -> IndicatorInput:
+    """Read and check one indicator's values and note (numbers bounded by intake.numbers), locking nothing.
+
+    Raise AssessmentError naming each bad input. Imports read every line this way before their transaction opens.
+    """
+    _open(round_)
+    standard = _scoring(round_)
+    stored, note = _read(_indicator(standard, region, number), values, note)
+    return IndicatorInput(round_, region, number, standard, values, stored, note)
+
+
 def indicator_save(*, user, round_: Round, region: Region, number: int, values: Mapping[str, Any], note: str = "",
                    via: str = "web", department: str = "") -> IndicatorValue | None:
     """Enter one indicator's values (all unset clears them); over a computed value it needs a reason in `note`.
 
     Return the stored value, or None when cleared. Logged with the values and note before and after.
     """
+    policy.require(user, AssessmentAction.EDIT_ASSESSMENT, region)
+    entered = indicator_read(round_=round_, region=region, number=number, values=values, note=note)
+    return indicator_write(user=user, entered=entered, via=via, department=department)
+
+
+@transaction.atomic
+def indicator_write(*, user, entered: IndicatorInput, via: str = "web", department: str = "") -> IndicatorValue | None:
+    """Write what indicator_read checked: lock the round's scoring pin, then store and log. Nothing is parsed under
+    the lock unless the pin moved to another version since the values were read."""
+    round_, region, number, stored, note = entered.round, entered.region, entered.number, entered.stored, entered.note
     assessment = assessment_start(user=user, round_=round_, region=region, via=via)
-    indicator = _indicator(round_, region, number)
-    stored, note = _parsed(indicator, values), (note or "").strip()
+    pinned = selectors.pin_of(round_).standard
+    indicator = _indicator(pinned, region, number)
+    if pinned.pk != entered.standard.pk:
+        stored, note = _read(indicator, entered.values, note)
     override = source_of(indicator) is not None
-    if len(note) > NOTE_MAX:
-        raise AssessmentError({"note": f"说明不能超过{NOTE_MAX}字"})
     current = IndicatorValue.objects.select_for_update().filter(assessment=assessment, number=number).first()
     before = {"values": current.values, "note": current.note} if current else None
     if not stored:
@@ -127,7 +190,7 @@ def indicator_save(*, user, round_: Round, region: Region, number: int, values: 
     if override:
         policy.require(user, AssessmentAction.OVERRIDE_INDICATOR, region)
         if not note:
-            raise AssessmentError({"note": "本指标由社区数据汇总得出；填报自有数据替代时必须说明理由（数据来源）"})
+            raise AssessmentError({"note": OVERRIDE_NEEDS_NOTE})
     if current is not None and current.values == stored and current.note == note:
         return current
     value = current or IndicatorValue(assessment=assessment, number=number)
@@ -141,16 +204,26 @@ def indicator_save(*, user, round_: Round, region: Region, number: int, values: 
     return value
 
 
-@transaction.atomic
 def evidence_attach(*, user, round_: Round, region: Region, number: int, data: bytes,
                     filename: str) -> EvidenceFile:
-    """Check a file by its content and attach it to one indicator, privately."""
-    assessment = assessment_start(user=user, round_=round_, region=region)
-    indicator = _indicator(round_, region, number)
+    """Check a file by its content (a picture decoded outside any transaction) and attach it to one indicator,
+    privately."""
+    policy.require(user, AssessmentAction.EDIT_ASSESSMENT, region)
+    _open(round_)
+    _indicator(_scoring(round_), region, number)
     try:
         checked = files.check(data)
     except files.EvidenceFileError as exc:
         raise AssessmentError({"file": str(exc)}) from exc
+    return _attach(user=user, round_=round_, region=region, number=number, data=data, filename=filename,
+                   checked=checked)
+
+
+@transaction.atomic
+def _attach(*, user, round_: Round, region: Region, number: int, data: bytes, filename: str,
+            checked: files.CheckedFile) -> EvidenceFile:
+    assessment = assessment_start(user=user, round_=round_, region=region)
+    indicator = _indicator(selectors.pin_of(round_).standard, region, number)
     name = files.display_name(filename, checked, "佐证材料")
     evidence = EvidenceFile(assessment=assessment, number=number, original_name=name, kind=checked.kind,
                             size=checked.size, sha256=checked.sha256, uploaded_by=user)

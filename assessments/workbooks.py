@@ -1,5 +1,6 @@
 """A department's XLSX template (the indicators it reports, one row per input) and the import of a filled one:
-atomic, through indicator_save with via="template", every bad cell named by its address (G7: …)."""
+read through the spreadsheet intake (bounded, cells as text), every value parsed before anything is locked, then
+atomic through indicator_save with via="template", every bad cell named by its address (G7: …)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from intake import numbers, spreadsheets
 from smartsite.spreadsheet import xlsx_row
 
-from . import files
 from .document import input_help
 from .figures import SOURCE_LABELS, computed_values
 from .models import Department
 from .selectors import AssessmentResult
-from .services import AssessmentError, indicator_save
+from .services import OVERRIDE_NEEDS_NOTE, AssessmentError, IndicatorInput, indicator_read, indicator_write
 
 SHEET = "填报"
 HEAD = ["指标编号", "一级指标", "指标名称", "输入项代码", "输入项", "填写说明", "填写值", "数据来源/说明",
@@ -29,6 +30,9 @@ META_ROW, HEAD_ROW, FIRST_ROW = 2, 3, 4
 VALUE, NOTE = "G", "H"  # the columns a department fills
 META = {"B": "round", "D": "level", "F": "code", "H": "department"}
 MAX_TEMPLATE = 5 * 1024 * 1024
+# A template holds a row per input (a few dozen); these bounds leave room for a department's own notes around it.
+LIMITS = spreadsheets.Limits(bytes=MAX_TEMPLATE, unzipped=20 * 1024 * 1024, part=2 * 1024 * 1024, rows=5_000,
+                             columns=50, cells=50_000)
 BOLD, FILL = Font(bold=True), PatternFill("solid", fgColor="FFF7D6")
 
 
@@ -125,18 +129,19 @@ class TemplateError(ValueError):
     """The upload is not a template of this assessment at all."""
 
 
-def _sheet(data: bytes):
+def _rows(data: bytes) -> dict[int, tuple]:
+    """Return the template sheet's rows that hold anything, by Excel row number, every cell as text."""
     if len(data) > MAX_TEMPLATE:
         raise TemplateError(f"模板文件超过{MAX_TEMPLATE // (1024 * 1024)} MB")
+    if data[:4] != b"PK\x03\x04":
+        raise TemplateError("请上传从本页下载的 XLSX 模板")
     try:
-        if files.check(data).kind != "xlsx":
-            raise TemplateError("请上传从本页下载的 XLSX 模板")
-    except files.EvidenceFileError as exc:
-        raise TemplateError(str(exc)) from exc
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    if SHEET not in book.sheetnames:
-        raise TemplateError(f"找不到工作表“{SHEET}”：请使用从本页下载的模板")
-    return book[SHEET]
+        table = spreadsheets.read_table(data, "template.xlsx", sheet=SHEET, limits=LIMITS)
+    except spreadsheets.SpreadsheetError as exc:
+        if exc.message == f"找不到工作表“{SHEET}”":
+            raise TemplateError(f"{exc.message}：请使用从本页下载的模板") from exc
+        raise TemplateError(exc.message) from exc
+    return {row.number: row.values for row in table.rows}
 
 
 def _text(value: Any) -> str:
@@ -173,9 +178,14 @@ def _collect(rows: dict[int, tuple], result: AssessmentResult, department: Depar
         if row < FIRST_ROW or not any(c not in (None, "") for c in cells):
             continue
         cells = tuple(cells) + (None,) * (len(HEAD) - len(cells))
-        number, key, raw, note = cells[0], _text(cells[3]), cells[6], _text(cells[7])
-        if not isinstance(number, int) or number not in department.indicators or number not in definitions:
-            report.errors.append(CellError(f"A{row}", f"“{_text(number)}”不是{department.name}负责的指标编号"))
+        key, raw, note = _text(cells[3]), cells[6], _text(cells[7])
+        try:
+            number = numbers.integer_of(cells[0])
+        except numbers.NumberError as exc:
+            report.errors.append(CellError(f"A{row}", exc.message))
+            continue
+        if number is None or number not in department.indicators or number not in definitions:
+            report.errors.append(CellError(f"A{row}", f"“{_text(cells[0])}”不是{department.name}负责的指标编号"))
             continue
         spec = next((s for s in definitions[number]["inputs"] if s["key"] == key), None)
         if spec is None:
@@ -188,24 +198,44 @@ def _collect(rows: dict[int, tuple], result: AssessmentResult, department: Depar
     return {n: entry for n, entry in found.items() if any(_text(v) for v in entry["values"].values())}
 
 
+def _cell_errors(entry: dict[str, Any], exc: AssessmentError) -> list[CellError]:
+    return [CellError(entry["cells"].get(key, entry["note_cell"]), message) for key, message in exc.errors.items()]
+
+
+def _read(collected: dict[int, dict[str, Any]], result: AssessmentResult,
+          report: TemplateReport) -> dict[int, IndicatorInput]:
+    """Read every filled value before the import's transaction opens, naming each bad cell."""
+    entered = {}
+    for number, entry in collected.items():
+        try:
+            entered[number] = indicator_read(round_=result.round, region=result.region, number=number,
+                                             values=entry["values"], note=entry["note"])
+        except AssessmentError as exc:
+            report.errors += _cell_errors(entry, exc)
+            continue
+        if entered[number].missing_note:
+            report.errors.append(CellError(entry["note_cell"], OVERRIDE_NEEDS_NOTE))
+    return entered
+
+
 def template_import(*, user, result: AssessmentResult, department: Department, data: bytes) -> TemplateReport:
     """Import a filled template atomically: all its values, or none and every bad cell named."""
-    sheet = _sheet(data)
-    rows = {n: tuple(cell for cell in row) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)}
+    rows = _rows(data)
     report = TemplateReport(errors=_meta_errors(rows, result, department))
     if report.errors:
         return report
+    collected = _collect(rows, result, department, report)
+    entered = _read(collected, result, report)
+    if report.errors:
+        return report
     with transaction.atomic():
-        for number, entry in _collect(rows, result, department, report).items():
+        for number, entry in collected.items():
             try:
                 with transaction.atomic():
-                    indicator_save(user=user, round_=result.round, region=result.region, number=number,
-                                   values=entry["values"], note=entry["note"], via="template",
-                                   department=department.name)
+                    indicator_write(user=user, entered=entered[number], via="template", department=department.name)
                 report.saved += 1
             except AssessmentError as exc:
-                report.errors += [CellError(entry["cells"].get(key, entry["note_cell"]), message)
-                                  for key, message in exc.errors.items()]
+                report.errors += _cell_errors(entry, exc)
             except PermissionDenied as exc:
                 report.errors.append(CellError(entry["note_cell"], str(exc)))
         if report.errors:

@@ -1,7 +1,7 @@
 """Photo evidence: check and process an upload, store it privately, flag old or reused pictures.
 
 Each write is two steps: the pure processing (checklists.photos.process_photo: decode, check, render), run
-outside any database transaction in one of the process's photo slots (checklists.photo_slots), then one
+outside any database transaction in one of the process's decoding slots (intake.images), then one
 transaction that locks the item, asks the policy and the workflow
 again, stores the files and the row and leaves the audit entry. A photo arrives either whole (the plain form,
 imports, a phone that cannot make a copy) or as the phone's display copy with the original's declared facts,
@@ -30,8 +30,7 @@ from . import audit
 from .actions import ChecklistAction
 from .models import Evidence, ItemResult
 from .originals import MISMATCH, NEVER, NO_ORIGINALS, DeclaredFacts, originals_mode
-from .photo_slots import processed
-from .photos import MAX_BYTES, PhotoError, ProcessedPhoto, hamming
+from .photos import MAX_BYTES, PhotoError, ProcessedPhoto, hamming, processed
 from .services import authorize, locked, refresh_verdict
 from .workflow import ROUND_CLOSED, TransitionError, next_status
 
@@ -184,7 +183,7 @@ def evidence_add(
 ) -> Evidence:
     """Check, process and attach one whole photo (its original); a retry with the same client id adds nothing.
 
-    `photo` is `data` already processed (checklists.photo_slots.processed) by a caller that must decode before
+    `photo` is `data` already processed (checklists.photos.processed) by a caller that must decode before
     it opens its own transaction, as an import does. Raises PhotoError (with a Chinese message) for anything
     that is not an acceptable photo, and its EvidenceConflict when the client id names another photo.
     """

@@ -8,7 +8,6 @@ says whether the deployment wants originals: "required", "optional" or "never".
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +15,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 
-from .photos import MAX_BYTES, MAX_PIXELS, PhotoError, _too_large, _too_many_pixels
+from intake import jsondata
+from intake.images import too_large as _too_large
+from intake.images import too_many_pixels as _too_many_pixels
+
+from .photos import MAX_BYTES, MAX_PIXELS, PhotoError
 
 REQUIRED, OPTIONAL, NEVER = "required", "optional", "never"
 MODES = (REQUIRED, OPTIONAL, NEVER)
@@ -108,9 +111,9 @@ def parse_declared(raw: str | bytes) -> DeclaredFacts:
     if len(raw) > DECLARED_MAX:
         raise _bad("过长")
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise _bad("不是 JSON") from None
+        data = jsondata.loads(raw, max_bytes=DECLARED_MAX)
+    except jsondata.JsonError as exc:
+        raise _bad(exc.message) from None
     if not isinstance(data, dict):
         raise _bad("不是对象")
     sha256 = data.get("sha256")

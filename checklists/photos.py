@@ -8,8 +8,7 @@ import operator
 import re
 import statistics
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,17 +17,16 @@ from math import cos, pi
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import pillow_heif
 from PIL import ExifTags, Image
 
-from .photo_limits import MAX_BYTES, MAX_DECODE_BYTES, MAX_PIXELS, PhotoError, decode_cost, too_costly
-from .photo_limits import too_large as _too_large
-from .photo_limits import too_many_pixels as _too_many_pixels
+from intake import images
+from intake.images import MAX_BYTES, MAX_DECODE_BYTES, MAX_PIXELS
 
-pillow_heif.register_heif_opener()
+# Photo refusals are the image intake's (code + Chinese message); the name stays the one this app's callers know.
+PhotoError = images.ImageError
 
-__all__ = ["MAX_BYTES", "MAX_PIXELS", "MAX_DECODE_BYTES", "PhotoError", "ProcessedPhoto", "process_photo", "hamming",
-           "is_near_duplicate"]
+__all__ = ["MAX_BYTES", "MAX_PIXELS", "MAX_DECODE_BYTES", "PhotoError", "ProcessedPhoto", "process_photo", "processed",
+           "hamming", "is_near_duplicate"]
 
 DISPLAY_MAX = 1600
 THUMB_MAX = 320
@@ -36,10 +34,7 @@ DISPLAY_QUALITY = 82
 THUMB_QUALITY = 75
 
 MIME_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "HEIF": "image/heif"}
-# Android phones with depth/HDR modes write multi-picture JPEGs, which Pillow names MPO.
-_FORMAT_ALIASES = {"MPO": "JPEG"}
 _HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}
-_HEIF_BRANDS = _HEIC_BRANDS | {b"mif1", b"msf1"}
 
 _T = Image.Transpose
 _TRANSPOSE = {2: _T.FLIP_LEFT_RIGHT, 3: _T.ROTATE_180, 4: _T.FLIP_TOP_BOTTOM, 5: _T.TRANSPOSE}
@@ -82,14 +77,14 @@ def process_photo(
     """Validate an uploaded photo and build its display copy, thumbnail, metadata and hash.
 
     Everything that can be refused from the header (format, pixels, the memory decoding would take) is refused
-    before a single pixel is decoded.
+    by the image intake before a single pixel is decoded; a JPEG decodes at the draft size of its display copy.
     """
-    raw = _read_capped(data, max_bytes)
-    with _open_image(raw, max_pixels) as img:
-        fmt = _check_header(img, max_pixels)
+    raw = images.read_capped(data, max_bytes)
+    with images.open_header(raw, max_pixels) as img:
+        fmt = images.check_header(img, max_pixels=max_pixels)
         width, height = img.size
-        _check_cost(img, fmt, max_decode_bytes)
-        _decode(img, max_pixels)
+        images.check_cost(img, fmt, max_decode_bytes, draft=_draft_request(img.size))
+        images.decode(img, max_pixels)
         exif = _safely(Image.Image.getexif, img) or None
         orientation = _orientation(exif)
         icc = _rgb_icc_profile(img)
@@ -115,6 +110,13 @@ def process_photo(
     )
 
 
+def processed(data: bytes) -> ProcessedPhoto:
+    """Check and process one photo in one of the process's decoding slots, within the configured decode budget
+    (intake.images: PHOTO_WORKERS, PHOTO_MAX_DECODE_BYTES). Call it outside any database transaction."""
+    with images.slot():
+        return process_photo(data, max_decode_bytes=images.budget())
+
+
 def hamming(a: str, b: str) -> int:
     """Count the differing bits between two hex perceptual hashes."""
     if len(a) != len(b):
@@ -125,94 +127,6 @@ def hamming(a: str, b: str) -> int:
 def is_near_duplicate(a: str, b: str, threshold: int = 6) -> bool:
     """Tell whether two perceptual hashes describe practically the same picture."""
     return hamming(a, b) <= threshold
-
-
-def _read_capped(data: bytes | BinaryIO, max_bytes: int) -> bytes:
-    """Return the upload's bytes, refusing empty or oversized input before any decoding."""
-    is_buffer = isinstance(data, bytes | bytearray | memoryview)
-    raw = bytes(data) if is_buffer else _read_at_most(data, max_bytes + 1)
-    if not raw:
-        raise PhotoError("empty")
-    if len(raw) > max_bytes:
-        raise _too_large(max_bytes)
-    return raw
-
-
-def _read_at_most(stream: BinaryIO, limit: int) -> bytes:
-    """Read until EOF or `limit` bytes, whichever comes first."""
-    chunks: list[bytes] = []
-    remaining = limit
-    while remaining > 0:
-        chunk = stream.read(min(remaining, 1 << 20))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
-
-
-@contextmanager
-def _pixel_guard(max_pixels: int) -> Iterator[None]:
-    """Turn Pillow's own decompression-bomb error and warning into PhotoError."""
-    with warnings.catch_warnings():
-        # Pillow flags corrupt EXIF at open with a UserWarning; it is tolerated, so never let it escalate.
-        warnings.simplefilter("ignore", UserWarning)
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            yield
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise _too_many_pixels(max_pixels) from exc
-
-
-def _open_image(raw: bytes, max_pixels: int) -> Image.Image:
-    """Open the image lazily, reading only its header."""
-    with _pixel_guard(max_pixels):
-        try:
-            return Image.open(io.BytesIO(raw))
-        except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            # A recognisable signature whose header cannot be parsed is a cut-off upload, not a non-image.
-            code = "truncated" if _looks_allowed(raw) else "not_image"
-            raise PhotoError(code) from exc
-
-
-def _check_header(img: Image.Image, max_pixels: int) -> str:
-    """Return the accepted format name, refusing other formats and oversized dimensions."""
-    fmt = _FORMAT_ALIASES.get(img.format or "", img.format or "")
-    if fmt not in MIME_TYPES:
-        raise PhotoError("unsupported")
-    if img.size[0] * img.size[1] > max_pixels:
-        raise _too_many_pixels(max_pixels)
-    return fmt
-
-
-def _looks_allowed(raw: bytes) -> bool:
-    """Tell whether the bytes start with the signature of an accepted format."""
-    return (
-        raw.startswith(b"\xff\xd8\xff")
-        or raw.startswith(b"\x89PNG\r\n\x1a\n")
-        or (raw[:4] == b"RIFF" and raw[8:12] == b"WEBP")
-        or (raw[4:8] == b"ftyp" and raw[8:12] in _HEIF_BRANDS)
-    )
-
-
-def _check_cost(img: Image.Image, fmt: str, max_decode_bytes: int) -> None:
-    """Refuse a picture whose decoding would take more memory than allowed (a JPEG counts at its draft size)."""
-    size = img.size
-    if fmt == "JPEG":
-        # draft() only configures the decoder, so JPEG's DCT scaling is settled here, before any decoding.
-        img.draft("RGB", _draft_request(img.size))
-    cost = decode_cost(fmt, img.mode, img.size)
-    if cost > max_decode_bytes:
-        raise too_costly(size, cost, max_decode_bytes)
-
-
-def _decode(img: Image.Image, max_pixels: int) -> None:
-    """Decode all pixel data (a JPEG at the draft size _check_cost chose)."""
-    with _pixel_guard(max_pixels):
-        try:
-            img.load()
-        except (OSError, SyntaxError, ValueError, EOFError, RuntimeError) as exc:
-            raise PhotoError("truncated") from exc
 
 
 def _draft_request(size: tuple[int, int]) -> tuple[int, int]:

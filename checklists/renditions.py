@@ -7,8 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from .models import Evidence
-from .photo_slots import processed
-from .photos import PhotoError
+from .photos import PhotoError, processed
 
 
 class RenditionError(Exception):

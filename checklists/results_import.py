@@ -5,17 +5,16 @@ item_submit / item_approve / item_return) with via="import", so values, photos a
 exactly as they are online and every change is on the audit trail as done by the importing user. The file
 is applied atomically: any bad line and nothing is kept, and every bad line is reported with its number.
 
-Photo paths are confined to the JSONL file's folder (after resolving `..` and symlinks), and every photo is
-decoded before the file's one transaction opens, so an import never holds the database while decoding.
+Lines are read through intake.jsondata (bounded size, depth and numbers; unknown fields named). Photo paths are
+confined to the JSONL file's folder (after resolving `..` and symlinks), and every photo is decoded before the
+file's one transaction opens, so an import never holds the database while decoding.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
@@ -23,6 +22,7 @@ from django.db import transaction
 
 from communities import policy
 from communities.models import CommunityPage
+from intake import jsondata, numbers
 from smartsite.import_report import ImportReport, RowError
 from standards.models import Round
 
@@ -31,8 +31,7 @@ from .actions import ChecklistAction
 from .decisions import item_approve, item_reopen, item_return
 from .evidence import PhotoError, evidence_add
 from .models import Evidence, ItemResult, Status
-from .photo_slots import processed
-from .photos import ProcessedPhoto
+from .photos import ProcessedPhoto, processed
 from .services import IncompleteError, answer_save, item_submit, item_withdraw, result_for
 from .workflow import TransitionError
 
@@ -76,12 +75,9 @@ class ResultsReport(ImportReport):
 def read_lines(path: Path) -> list[tuple[int, str]]:
     """Return (line number, text) of the file's non-blank lines."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise ResultsFileError(f"无法读取文件 {path}：{exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ResultsFileError("文件不是 UTF-8 编码的 JSONL") from exc
-    return [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        return jsondata.read_lines(path)
+    except jsondata.JsonError as exc:
+        raise ResultsFileError(exc.message) from exc
 
 
 def _text(record: dict, key: str) -> str:
@@ -94,9 +90,8 @@ def _shape_problems(record) -> list[str]:
     if not isinstance(record, dict):
         return ["每行必须是一个 JSON 对象"]
     problems = [f"缺少 {key}" for key in REQUIRED if record.get(key) in (None, "")]
-    unknown = sorted(set(record) - KEYS)
-    if unknown:
-        problems.append(f"未知字段：{', '.join(unknown)}")
+    if unknown := jsondata.unknown_fields(record, KEYS):
+        problems.append(jsondata.unknown_message(unknown))
     status = record.get("status")
     if status not in (None, "") and status not in Status.values:
         problems.append(f"status 未知：“{status}”（应为 {', '.join(Status.values)}）")
@@ -110,8 +105,31 @@ def _shape_problems(record) -> list[str]:
     if not isinstance(photos, list) or not all(isinstance(p, str) and p.strip() for p in photos):
         problems.append("photos 必须是文件路径的列表")
     item = record.get("item")
-    if item not in (None, "") and (isinstance(item, bool) or not str(item).isdigit()):
-        problems.append(f"item 必须是指标序号（现为“{item}”）")
+    if item not in (None, "") and _item_number(item) is None:
+        problems.append(f"item 必须是指标序号（现为“{str(item)[:40]}”）")
+    return problems
+
+
+def _item_number(raw) -> int | None:
+    """Return the item number a line names (an integer or its digits), or None; never reads a long number."""
+    if isinstance(raw, bool) or (isinstance(raw, str) and not raw.strip().isdigit()):
+        return None
+    try:
+        return numbers.integer_of(raw, max_digits=6)
+    except numbers.NumberError:
+        return None
+
+
+def _number_problems(item: dict, values: dict) -> list[str]:
+    """Name each count or decimal too long to be read (the engine reads the others and names what is wrong)."""
+    problems = []
+    for spec in item["fields"]:
+        raw = values.get(spec["key"])
+        if spec["kind"] in ("count", "decimal") and raw is not None:
+            try:
+                numbers.text_of(raw)
+            except numbers.NumberError as exc:
+                problems.append(f"{spec['label']}：{exc.message}")
     return problems
 
 
@@ -132,7 +150,7 @@ def _resolve(number: int, record: dict, lookups: _Lookups, base: Path) -> tuple[
     if community is None:
         problems.append(f"社区代码 {_text(record, 'community')} 不存在")
     round_ = lookups.rounds.get(_text(record, "round"))
-    item = int(record["item"])
+    item = _item_number(record["item"])
     if round_ is None:
         problems.append(f"轮次 {_text(record, 'round')} 不存在")
     elif not round_.is_open:
@@ -140,10 +158,10 @@ def _resolve(number: int, record: dict, lookups: _Lookups, base: Path) -> tuple[
     elif item not in round_.standard.item_numbers:
         problems.append(f"标准中没有第{item}项")
     else:
-        fields = {f["key"] for f in round_.standard.item(item)["fields"]}
-        unknown = sorted(set(record.get("values", {})) - fields)
-        if unknown:
+        definition = round_.standard.item(item)
+        if unknown := jsondata.unknown_fields(record.get("values", {}), (f["key"] for f in definition["fields"])):
             problems.append(f"第{item}项没有字段：{', '.join(unknown)}")
+        problems += _number_problems(definition, record.get("values", {}))
     photos = []
     for name in record.get("photos", []):
         path, problem = _photo_path(base, name)
@@ -181,9 +199,9 @@ def parse(path: Path) -> tuple[list[Line], list[RowError], int]:
     for number, text in raw_lines:
         try:
             # Decimals stay exact: 1000.1 must not become a binary float on its way to the engine.
-            record = json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as exc:
-            errors.append(RowError(number, f"不是有效的 JSON（第{exc.colno}列：{exc.msg}）"))
+            record = jsondata.loads(text)
+        except jsondata.JsonError as exc:
+            errors.append(RowError(number, exc.message))
             continue
         problems = _shape_problems(record)
         errors.extend(RowError(number, p) for p in problems)

@@ -1,25 +1,26 @@
 """Read an uploaded table into a header and rows of text, each row with the number Excel shows (the header is
 row 1): CSV in UTF-8 (BOM or not) or GBK/GB18030, XLSX (every worksheet a table), or either gzipped.
 
-The register import and the division table read their files only through `read_tables`/`read_table`, so a
-bounded reader for every uploaded spreadsheet can take its place in one spot.
+The register import, the division table and rosters read their files only through `read_tables`/`read_table`,
+which go through the project's one bounded spreadsheet reader (`intake.spreadsheets`) with the register's limits:
+the official village table is 62,074 rows in one file.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime
 import gzip
 import io
 import zlib
 from dataclasses import dataclass
-from pathlib import PurePath
 
-from openpyxl import load_workbook
+from intake import spreadsheets
 
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 GZIP_LIMIT = 256 * 1024 * 1024  # a gzipped table may not unpack to more than this
-ZIP_MAGIC, GZIP_MAGIC = b"PK\x03\x04", b"\x1f\x8b"
+GZIP_MAGIC = b"\x1f\x8b"
+LIMITS = spreadsheets.Limits(
+    bytes=GZIP_LIMIT, unzipped=512 * spreadsheets.MIB, part=16 * spreadsheets.MIB,
+    rows=500_000, columns=200, cells=10_000_000,
+)
 
 
 class TableError(ValueError):
@@ -33,27 +34,26 @@ class Table:
     name: str = ""  # the file's name, with the worksheet's after it when a workbook has several
 
 
-def text(value) -> str:
-    """Return a cell as text: Excel stores typed numbers as floats (370102001001.0), so whole ones lose `.0`."""
-    if isinstance(value, str):
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    elif isinstance(value, datetime.datetime | datetime.date):
-        value = value.isoformat()
-    return str(value).strip()
-
-
 def read_tables(content: bytes, filename: str) -> list[Table]:
     """Return the tables in an uploaded file: one for a CSV, one per non-empty worksheet for an XLSX."""
     if content[:2] == GZIP_MAGIC:
         content = _gunzip(content)
         filename = filename.removesuffix(".gz").removesuffix(".GZ")
-    if content[:4] == ZIP_MAGIC or PurePath(filename).suffix.lower() == ".xlsx":
-        return _xlsx(content, filename)
-    return [_csv(content, filename)]
+    try:
+        sheets = spreadsheets.read_sheets(content, filename, limits=LIMITS)
+    except spreadsheets.SpreadsheetError as exc:
+        raise TableError(exc.message) from exc
+    tables = []
+    for sheet, read in sheets:
+        if not read.rows or read.rows[0].number != 1 or not any((v or "").strip() for v in read.rows[0].values):
+            if len(sheets) == 1:
+                raise TableError("第1行应为列名，但它是空的")
+            continue  # an empty worksheet (or one without a header) holds no table
+        name = f"{filename}［{sheet}］" if len(sheets) > 1 else filename
+        tables.append(_table(name, read))
+    if not tables:
+        raise TableError("XLSX 文件中没有表格（第1行应为列名）")
+    return tables
 
 
 def read_table(content: bytes, filename: str) -> Table:
@@ -72,60 +72,11 @@ def _gunzip(content: bytes) -> bytes:
     return data
 
 
-def _table(name: str, rows) -> Table:
-    """Turn raw rows (the first is the header) into a Table, leaving blank rows out."""
-    header: list[str] | None = None
-    body = []
-    for number, values in enumerate(rows, start=1):
-        cells = [text(v) for v in values]
-        if number == 1:
-            header = [c.lstrip("\ufeff") for c in cells]
-        elif any(cells):
-            body.append((number, cells))
-    if not header or not any(header):
-        raise TableError("第1行应为列名，但它是空的")
-    return Table(header, body, name)
+def _cells(values) -> list[str]:
+    return [(value or "").strip() for value in values]
 
 
-def _csv(content: bytes, filename: str) -> Table:
-    for encoding in CSV_ENCODINGS:
-        try:
-            decoded = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        try:
-            return _table(filename, csv.reader(io.StringIO(decoded, newline="")))
-        except csv.Error as exc:
-            raise TableError(f"CSV 格式有误：{exc}") from exc
-    raise TableError("无法识别文件编码：请保存为 UTF-8 或 GBK 编码的 CSV，或 XLSX 文件")
-
-
-def _xlsx(content: bytes, filename: str) -> list[Table]:
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise TableError(f"无法读取 XLSX 文件：{exc}") from exc
-    try:
-        tables = []
-        sheets = book.worksheets
-        for sheet in sheets:
-            rows = sheet.iter_rows(values_only=True)
-            first = next(rows, None)
-            if first is None or not any(text(v) for v in first):
-                continue  # an empty worksheet (or one without a header) holds no table
-            name = filename if len(sheets) == 1 else f"{filename}［{sheet.title}］"
-            tables.append(_table(name, _chain(first, rows)))
-    except TableError:
-        raise
-    except Exception as exc:
-        raise TableError(f"无法读取 XLSX 文件：{exc}") from exc
-    finally:
-        book.close()
-    if not tables:
-        raise TableError("XLSX 文件中没有表格（第1行应为列名）")
-    return tables
-
-
-def _chain(first, rest):
-    yield first
-    yield from rest
+def _table(name: str, read: spreadsheets.Table) -> Table:
+    header = [cell.lstrip("\ufeff") for cell in _cells(read.rows[0].values)]
+    body = [(row.number, _cells(row.values)) for row in read.data]
+    return Table(header, [(number, cells) for number, cells in body if any(cells)], name)

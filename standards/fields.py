@@ -1,6 +1,7 @@
 """Read the values a worker typed into an item's fields (as the standard's YAML defines them) exactly.
 
-int, Decimal and Fraction only; floats are read through ``str()`` and never compared.
+int, Decimal and Fraction only; floats are read through ``str()`` and never compared. Numbers are measured by
+intake.numbers before anything parses them, so an overlong value costs nothing and is named 数值过长.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
+
+from intake import numbers
 
 _Def = Mapping[str, Any]
 _Fields = Mapping[str, _Def]
@@ -70,9 +73,17 @@ def is_blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
+def _bounded_text(raw: Any) -> str:
+    """Return the raw value as text, refusing a number too long to read (str() of a huge int itself raises)."""
+    try:
+        return numbers.text_of(raw)  # str(True) is "True", so bools are rejected by the parsers below
+    except numbers.NumberError as exc:
+        raise InputError(exc.message) from None
+
+
 def _parse_count(raw: Any, field: _Def) -> int:
     """Parse a non-negative integer; "12.0" is rejected on purpose."""
-    text = normalize(str(raw))  # str(True) is "True", so bools are rejected too
+    text = normalize(_bounded_text(raw))
     if not _INTEGER.fullmatch(text):
         raise InputError("请输入非负整数")
     digits = text.lstrip("0") or "0"
@@ -84,7 +95,7 @@ def _parse_count(raw: Any, field: _Def) -> int:
 def parse_decimal(raw: Any, field: _Def) -> Decimal:
     """Parse a non-negative decimal with at most two decimal places."""
     try:
-        number = Decimal(normalize(str(raw)))  # Decimal("True") raises, so bools are rejected
+        number = Decimal(normalize(_bounded_text(raw)))  # Decimal("True") raises, so bools are rejected
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite():

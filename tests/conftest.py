@@ -8,12 +8,15 @@ use tests/factories.py.
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from assessments.regions import region_by
 from audit.actors import system
+from checklists import photos
 from communities.models import CommunityPage, UnitPage
 from communities.roles import assign
 from devtools.demo import seed_demo
+from intake import images
 from standards import scoring
 from standards.rounds import round_open
 from standards.versions import parse, standard_save
@@ -172,3 +175,24 @@ def pytest_terminal_summary(terminalreporter):
             for key, s in sorted(STATS.items()):
                 for reason in s["stale"]:
                     terminalreporter.write_line(f"  {key} built again: {reason[:200]}")
+
+
+# --- pictures -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def decode_spy(monkeypatch):
+    """Record how many transactions were open around each decode (intake.images.decode: every path's) and each
+    phone photo's render (0: none but the test's own)."""
+    baseline = len(connection.atomic_blocks)
+    depths: list[int] = []
+
+    def spy(real):
+        def wrapped(*args, **kwargs):
+            depths.append(len(connection.atomic_blocks) - baseline)
+            return real(*args, **kwargs)
+        return wrapped
+
+    monkeypatch.setattr(images, "decode", spy(images.decode))
+    monkeypatch.setattr(photos, "_render", spy(photos._render))
+    return depths

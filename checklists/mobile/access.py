@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from communities import policy
 from communities.models import CommunityPage
+from intake.responses import json_refusal, wants_json
 from standards.models import Round
 from standards.rounds import open_round
 
@@ -31,17 +32,6 @@ class Access:
     can_edit: bool
 
 
-def wants_json(request) -> bool:
-    """Whether the caller is the page's JavaScript (it asks for JSON) rather than a plain form."""
-    return "application/json" in request.headers.get("Accept", "")
-
-
-def json_error(message: str, status: int, **extra) -> JsonResponse:
-    """Return a Chinese error message for the page's JavaScript."""
-    return JsonResponse({"ok": False, "message": message, **extra}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
-
-
 def not_yours(request, community: CommunityPage):
     """Render the 403 page a worker sees after scanning another community's code."""
     mine = policy.in_scope(request.user, ChecklistAction.SAVE, CommunityPage.objects.order_by("code"))[:20]
@@ -55,7 +45,7 @@ def retired(request, community: CommunityPage):
     message = _("该社区已于 %(date)s 因区划调整撤销，不能再填报或上传照片。已填报的内容、照片和审核记录均已保留。") % {
         "date": date}
     if wants_json(request):
-        return json_error(message, 410, retired=True)
+        return json_refusal(message, 410, retired=True)
     return render(request, "checklists/mobile/message.html", {"community": community, "message": message},
                   status=410)
 
@@ -67,14 +57,14 @@ def _resolve(request, code: str, *, edit: bool):
         raise Http404("没有这个社区代码")
     if not policy.may(request.user, ChecklistAction.VIEW_CHECKLIST, community):
         if wants_json(request):
-            return None, json_error(NOT_YOURS, 403)
+            return None, json_refusal(NOT_YOURS, 403)
         return None, not_yours(request, community)
     if community.retired_at is not None:
         return None, retired(request, community)
     can_edit = policy.may(request.user, ChecklistAction.SAVE, community)
     if edit and not can_edit:
         message = policy.refusal(ChecklistAction.SAVE)
-        return None, json_error(message, 403) if wants_json(request) else render(
+        return None, json_refusal(message, 403) if wants_json(request) else render(
             request, "checklists/mobile/message.html", {"community": community, "message": message}, status=403
         )
     return Access(community, open_round(), can_edit), None
@@ -88,7 +78,7 @@ def community_view(edit: bool = False):
         def wrapper(request, code: str, *args, **kwargs):
             if not request.user.is_authenticated:
                 if wants_json(request):
-                    return json_error("登录已失效，请重新登录（未同步的内容保存在本机）", 401, login=reverse("login"))
+                    return json_refusal("登录已失效，请重新登录（未同步的内容保存在本机）", 401, login=reverse("login"))
                 return redirect_to_login(request.get_full_path())
             access, refusal = _resolve(request, code, edit=edit)
             return refusal or view(request, access, *args, **kwargs)

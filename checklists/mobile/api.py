@@ -14,12 +14,14 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from intake.responses import json_refusal, wants_json
+
 from .. import services
 from ..evidence import PhotoError, evidence_remove
 from ..models import Evidence
 from ..originals import parse_declared
 from ..selectors.mobile import checklist, progress, receipt_revision
-from .access import Access, community_view, item_or_404, json_error, wants_json
+from .access import Access, community_view, item_or_404
 from .display import counts_json, item_state, result_version, version_rows
 from .forms import answer_from_json, answer_from_post
 from .plain import back_to
@@ -36,7 +38,7 @@ def posted(view):
     @wraps(view)
     def wrapper(request, access: Access, *args, **kwargs):
         if access.round is None:
-            return json_error(NO_ROUND, 409, code="round")
+            return json_refusal(NO_ROUND, 409, code="round")
         return view(request, access, *args, **kwargs)
 
     return wrapper
@@ -65,9 +67,9 @@ def save(request, access: Access, number: int):
     else:
         answer, errors = answer_from_post(item, request.POST)
     if errors:
-        return json_error("填写的内容格式有误，已保留在本机，请修改后重试", 400, errors=errors)
+        return json_refusal("填写的内容格式有误，已保留在本机，请修改后重试", 400, errors=errors)
     if answer.round_code and answer.round_code != access.round.code:
-        return json_error("核查轮次已变更，请刷新页面", 409, code="round")
+        return json_refusal("核查轮次已变更，请刷新页面", 409, code="round")
     try:
         outcome = services.answer_save(
             round_=access.round, community=access.community, item_number=number, user=request.user,
@@ -77,12 +79,12 @@ def save(request, access: Access, number: int):
     except services.ConflictError as exc:
         mine = {"values": answer.values, "not_applicable": answer.not_applicable, "note": answer.note}
         theirs = result_version(exc.current)
-        return json_error(exc.message, 409, code="conflict", mine=mine, theirs=theirs,
+        return json_refusal(exc.message, 409, code="conflict", mine=mine, theirs=theirs,
                           rows=version_rows(item, mine, theirs))
     except services.RequestReused as exc:
-        return json_error(exc.message, 409, code="reused")
+        return json_refusal(exc.message, 409, code="reused")
     except services.TransitionError as exc:
-        return json_error(exc.message, 422, code="locked")
+        return json_refusal(exc.message, 422, code="locked")
     state = _state(access, number)
     if outcome.replayed:
         _, revision = receipt_revision(answer.request_id)
@@ -111,18 +113,18 @@ def upload(request, access: Access, number: int):
     item_or_404(access, number)
     upload = request.FILES.get("photo")
     if upload is None:
-        return json_error("没有收到照片，请重新选择", 400, code="empty")
+        return json_refusal("没有收到照片，请重新选择", 400, code="empty")
     try:
         client_id = uuid.UUID(request.POST["client_id"]) if request.POST.get("client_id") else None
     except ValueError:
-        return json_error("请求号格式有误", 400, errors={"client_id": ["请求号格式有误"]})
+        return json_refusal("请求号格式有误", 400, errors={"client_id": ["请求号格式有误"]})
     try:
         declared = parse_declared(request.POST["declared"]) if request.POST.get("declared") else None
         evidence = add_photo(access, number, request.user, upload, client_id, declared)
     except PhotoError as exc:
         return _photo_refused(exc)
     except services.TransitionError as exc:
-        return json_error(exc.message, 422, code="locked")
+        return json_refusal(exc.message, 422, code="locked")
     return _photo_state(access, number, evidence.pk, status=201)
 
 
@@ -132,7 +134,7 @@ RETRY_AFTER_SECONDS = 10
 
 
 def _photo_refused(exc: PhotoError):
-    response = json_error(exc.message, _PHOTO_STATUS.get(exc.code, 400), code=exc.code)
+    response = json_refusal(exc.message, _PHOTO_STATUS.get(exc.code, 400), code=exc.code)
     if exc.code == "busy":
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
@@ -145,16 +147,16 @@ def photo_original(request, access: Access, number: int, pk: int):
     item_or_404(access, number)
     evidence = _live_photo(access, number, pk)
     if evidence is None:
-        return json_error("没有这张照片，可能已被移除", 404, code="gone")
+        return json_refusal("没有这张照片，可能已被移除", 404, code="gone")
     upload = request.FILES.get("original")
     if upload is None:
-        return json_error("没有收到原图，请重新发送", 400, code="empty")
+        return json_refusal("没有收到原图，请重新发送", 400, code="empty")
     try:
         add_original(evidence, request.user, upload)
     except PhotoError as exc:
         return _photo_refused(exc)
     except services.TransitionError as exc:
-        return json_error(exc.message, 422, code="locked")
+        return json_refusal(exc.message, 422, code="locked")
     return _photo_state(access, number, pk)
 
 
@@ -164,11 +166,11 @@ def photo_remove(request, access: Access, number: int, pk: int):
     item_or_404(access, number)
     evidence = _live_photo(access, number, pk)
     if evidence is None:
-        return json_error("没有这张照片，可能已被移除", 404)
+        return json_refusal("没有这张照片，可能已被移除", 404)
     try:
         evidence_remove(evidence=evidence, user=request.user)
     except services.TransitionError as exc:
-        return json_error(exc.message, 422, code="locked")
+        return json_refusal(exc.message, 422, code="locked")
     return _ok({"item": _state(access, number)})
 
 
@@ -207,7 +209,7 @@ def _done(request, access: Access, number: int, message: str):
 
 def _refused(request, access: Access, number: int, message: str, **extra):
     if wants_json(request):
-        return json_error(message, 422, **extra)
+        return json_refusal(message, 422, **extra)
     messages.error(request, message)
     return back_to(request, access, number)
 
@@ -228,7 +230,7 @@ def submit_all(request, access: Access):
     try:
         outcome = services.items_submit_all(round_=access.round, community=access.community, user=request.user)
     except PermissionDenied as exc:
-        return json_error(str(exc), 403)
+        return json_refusal(str(exc), 403)
     message = submit_all_message(outcome)
     if not wants_json(request):
         (messages.success if outcome.submitted else messages.info)(request, message)

@@ -1,9 +1,11 @@
 """Read a worker's answer to one item from the plain HTML form or the page's JSON, checking its shape only:
-whether the figures meet the standard is the evaluation engine's business, and bad figures are still kept."""
+whether the figures meet the standard is the evaluation engine's business, and bad figures are still kept.
+
+The JSON goes through intake.jsondata (size, depth and numbers bounded before it is parsed) and a field name the
+item does not have is named, not dropped; a count or decimal longer than intake.numbers allows is refused unread."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,9 +13,12 @@ from decimal import Decimal
 from django import forms
 from django.http import QueryDict
 
+from intake import jsondata, numbers
+
 TEXT_MAX = 5000
-NUMBER_MAX = 40  # characters in a count or decimal box; anything longer is a paste accident
+WORD_MAX = 40  # characters of a yes/no answer sent as a word
 CHOICES_MAX = 50
+ENVELOPE = ("request_id", "base_revision", "round", "values", "not_applicable", "note")
 TOO_LONG = "内容过长"
 BAD_FORMAT = "格式有误"
 
@@ -57,11 +62,18 @@ def _check_value(field: dict, raw) -> tuple[object, str]:
         return (raw or None), ""
     if isinstance(raw, bool) and kind == "bool":
         return raw, ""
-    if isinstance(raw, int | Decimal) and not isinstance(raw, bool) and kind in ("count", "decimal"):
-        raw = str(raw)
+    if kind in ("count", "decimal"):
+        if isinstance(raw, bool) or not isinstance(raw, str | int | Decimal):
+            return None, BAD_FORMAT
+        try:
+            text = numbers.text_of(raw)  # a number too long to read is refused here, unread
+        except numbers.NumberError as exc:
+            return None, exc.message
+        # Text is kept as typed (the engine names a bad figure); a JSON number becomes its exact text.
+        return (raw if isinstance(raw, str) else text), ""
     if not isinstance(raw, str):
         return None, BAD_FORMAT
-    limit = TEXT_MAX if kind == "text" else NUMBER_MAX
+    limit = TEXT_MAX if kind == "text" else WORD_MAX
     return (raw, "") if len(raw) <= limit else (None, TOO_LONG)
 
 
@@ -74,7 +86,8 @@ def _check_marks(item: dict, raw) -> tuple[dict, dict[str, list[str]]]:
     marks, errors = {}, {}
     for key, options in raw.items():
         if key not in keys:
-            continue  # the engine names fields it does not know; nothing to keep
+            errors[str(key)[:100]] = [f"第{item['number']}项没有字段“{str(key)[:100]}”"]
+            continue
         ok = isinstance(options, dict) and all(
             isinstance(o, str) and isinstance(n, str) and len(n) <= TEXT_MAX for o, n in options.items()
         )
@@ -89,6 +102,8 @@ def _answer(item: dict, envelope: dict, raw_values: dict, raw_marks) -> tuple[An
     form = EnvelopeForm(envelope)
     errors: dict[str, list[str]] = {} if form.is_valid() else {k: list(v) for k, v in form.errors.items()}
     values = {}
+    for key in jsondata.unknown_fields(raw_values, (f["key"] for f in item["fields"])):
+        errors[key[:100]] = [f"第{item['number']}项没有字段“{key[:100]}”"]
     for field in item["fields"]:
         value, problem = _check_value(field, raw_values.get(field["key"]))
         if problem:
@@ -123,13 +138,16 @@ def answer_from_post(item: dict, post: QueryDict) -> tuple[Answer | None, dict[s
 
 
 def answer_from_json(item: dict, body: bytes) -> tuple[Answer | None, dict[str, list[str]]]:
-    """Read the page's JSON: {request_id, base_revision, round, values, not_applicable, note}."""
+    """Read the page's JSON: {request_id, base_revision, round, values, not_applicable, note}; any other field is
+    named as unknown."""
     try:
         # Decimals stay exact: a JSON number never becomes a float on the way to the engine.
-        data = json.loads(body or b"{}", parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError):
-        return None, {"__all__": ["请求内容不是有效的 JSON"]}
+        data = jsondata.loads(body or b"{}")
+    except jsondata.JsonError as exc:
+        return None, {"__all__": [f"请求内容不是有效的 JSON：{exc.message}"]}
     if not isinstance(data, dict) or not isinstance(data.get("values", {}), dict):
         return None, {"__all__": ["请求内容格式有误"]}
+    if unknown := jsondata.unknown_fields(data, ENVELOPE):
+        return None, {"__all__": [f"请求内容格式有误：{jsondata.unknown_message(k[:100] for k in unknown)}"]}
     envelope = {k: data[k] for k in ("request_id", "base_revision", "round", "note") if data.get(k) is not None}
     return _answer(item, envelope, data.get("values") or {}, data.get("not_applicable"))

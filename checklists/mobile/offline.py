@@ -16,10 +16,10 @@ from django.utils.cache import get_conditional_response, quote_etag
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
+from intake.responses import json_refusal
 from standards.rounds import open_round
 
 from ..selectors.offline import SW_SOURCE, build_version, offline_manifest, shell_urls
-from .access import json_error
 
 
 @lru_cache(maxsize=4)
@@ -53,7 +53,7 @@ def service_worker(request):
 def manifest(request):
     """List the pages the logged-in worker's phone keeps for the open round, each with its ETag."""
     if not request.user.is_authenticated:
-        return json_error("登录已失效，请重新登录（未同步的内容保存在本机）", 401, login=reverse("login"))
+        return json_refusal("登录已失效，请重新登录（未同步的内容保存在本机）", 401, login=reverse("login"))
     data = asdict(offline_manifest(request, open_round()))
     data["at"] = int(timezone.now().timestamp() * 1000)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})

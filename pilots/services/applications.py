@@ -143,15 +143,23 @@ def report_save(*, user, application: Application, report: str) -> Application:
     return application
 
 
-@transaction.atomic
 def material_attach(*, user, application: Application, data: bytes, filename: str) -> ApplicationFile:
-    """Check a file by its content and attach it to the application, privately."""
+    """Check a file by its content (a picture decoded before any transaction opens) and attach it to the
+    application, privately."""
     policy.require(user, PilotAction.EDIT_APPLICATION, application)
     _editable(application)
     try:
         checked = files.check(data)
     except files.EvidenceFileError as exc:
         raise PilotError({"file": str(exc)}) from exc
+    return _attach(user, application, data, filename, checked)
+
+
+@transaction.atomic
+def _attach(user, application: Application, data: bytes, filename: str, checked: files.CheckedFile) -> ApplicationFile:
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    policy.require(user, PilotAction.EDIT_APPLICATION, application)
+    _editable(application)
     name = files.display_name(filename, checked, "申报材料")
     material = ApplicationFile(application=application, original_name=name, kind=checked.kind, size=checked.size,
                                sha256=checked.sha256, uploaded_by=user)

@@ -1,5 +1,6 @@
-"""现场复核: the visit (date, members, findings) and its photos, through the phones' photo pipeline; the photos
-are decoded before the transaction opens, so a large one never holds a lock."""
+"""现场复核: the visit (date, members, findings) and its photos, through the phones' photo pipeline (the image
+intake's budget and decoding slots); the photos are decoded before the transaction opens, so a large one never
+holds a lock."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from wagtail.log_actions import log
 
-from checklists.photos import PhotoError, ProcessedPhoto, process_photo
+from checklists.photos import PhotoError, ProcessedPhoto, processed
 from communities import policy
 
 from ..actions import PilotAction
@@ -52,9 +53,11 @@ def _processed(photos: Sequence[tuple[str, bytes]]) -> list[tuple[str, Processed
     done = []
     for name, data in photos:
         try:
-            done.append((name, process_photo(data)))
+            done.append((name, processed(data)))
         except PhotoError as exc:
-            raise PilotError({"photos": f"{name}：{exc}"}) from exc
+            # The intake's busy message speaks of the phone resending; here the province submits the form again.
+            message = "服务器正忙，请稍后重新提交" if exc.code == "busy" else exc.message
+            raise PilotError({"photos": f"{name}：{message}"}) from exc
     return done
 
 

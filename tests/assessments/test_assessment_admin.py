@@ -176,3 +176,22 @@ def test_the_coverage_drill_down_lists_smart_communities(client, assess, bureau)
     row = re.search(r'data-community="379921001001">(.*?)</tr>', page, re.S).group(1)
     assert "智慧社区" in row and "<td>是</td>" in row
     assert client.get("/admin/assessments/2026/county/379921/indicators/1/communities/").status_code == 404
+
+
+def test_a_number_too_long_to_read_is_named_on_the_field_and_parsed_outside_any_lock(logged_in, monkeypatch):
+    from django.db import connection
+
+    from standards import scoring
+
+    form = text(logged_in.get(PAGE + "indicators/6/"))
+    assert 'maxlength="46"' in form
+    for digits in (5_000, 600_000):
+        refused = text(logged_in.post(PAGE + "indicators/6/", {"departments": "9" * digits, "note": ""}))
+        assert "数值过长：最多30位数字" in refused and not IndicatorValue.objects.exists()
+    depths, real = [], scoring.parse_inputs
+    baseline = len(connection.atomic_blocks)
+    monkeypatch.setattr(scoring, "parse_inputs",
+                        lambda *args: depths.append(len(connection.atomic_blocks) - baseline) or real(*args))
+    assert logged_in.post(PAGE + "indicators/6/", {"departments": "4", "note": ""}).status_code == 302
+    assert IndicatorValue.objects.get(number=6).values == {"departments": 4}
+    assert depths == [0]  # the values were read once, before the round's scoring pin was locked

@@ -2,6 +2,7 @@
 (served only through the permission-checking view, never from MEDIA_URL), removable, on the audit trail."""
 
 import io
+import zipfile
 
 import pytest
 from django.conf import settings
@@ -53,8 +54,6 @@ def test_refused_files_say_why(data, message):
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused():
-    import zipfile
-
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("readme.txt", "hi")
@@ -115,3 +114,15 @@ def test_removing_a_file_keeps_it_on_record(client, assess, bureau, city):
     assert evidence.removed_at is not None and evidence.file.storage.exists(evidence.file.name)
     assert client.get(f"/admin/assessments/files/{evidence.pk}/").status_code == 404
     assert ModelLogEntry.objects.filter(action=services.FILE_REMOVED).get().data["file"] == "机房.png"
+
+
+def test_an_evidence_workbook_may_use_the_whole_twenty_megabytes():
+    import os
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx())) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+        for name in source.namelist():
+            target.writestr(name, source.read(name))
+        target.writestr("xl/media/photo.bin", os.urandom(15 * 1024 * 1024))  # a workbook with a picture in it
+    assert 15 * 1024 * 1024 < len(out.getvalue()) < files.MAX_BYTES
+    assert files.check(out.getvalue()).kind == "xlsx"

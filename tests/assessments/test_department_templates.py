@@ -3,6 +3,7 @@ would, import it (atomic, every bad cell named by its address), over HTTP as a b
 
 import io
 import re
+import tracemalloc
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -11,9 +12,12 @@ from openpyxl import load_workbook
 
 from assessments import departments, selectors
 from assessments.models import Department, IndicatorValue
-from assessments.workbooks import template_import, template_workbook
+from assessments.regions import region_by
+from assessments.workbooks import TemplateError, template_import, template_workbook
 from communities.models import CityPage, Role
+from intake.spreadsheets import DOCTYPE
 from tests.coverage.coverage_factory import build_region
+from tests.intake.xlsx_factory import dimension_bomb, with_doctype
 
 BASE = "/admin/assessments/2026/city/379900/"
 
@@ -156,3 +160,67 @@ def test_a_department_is_changed_and_deleted_over_http(client, assess, bureau, p
     assert client.post(BASE + f"departments/{police.pk}/delete/").status_code == 302
     assert not Department.objects.exists()
     assert client.get(BASE + f"departments/?edit={police.pk}").status_code == 404
+
+
+# --- the template goes through the bounded spreadsheet intake ---------------------------------------------------
+
+@pytest.fixture
+def security(assess, bureau, city):
+    """A department reporting indicator 6, a count (公共安全视频图像服务政府其他职能部门的个数)."""
+    return departments.department_save(user=bureau, round_=assess, region=city, name="政法委", indicators=[6])
+
+
+def test_a_template_with_a_doctype_is_refused_by_name_over_http(client, assess, bureau, security):
+    client.force_login(bureau)
+    data = with_doctype(template_workbook(selectors.result_for(assess, region_by("city", "379900")), security))
+    page = client.post(BASE + f"departments/{security.pk}/import/", {"file": upload(data)}, follow=True)
+    assert page.status_code == 200 and f"未导入：{DOCTYPE}" in page.content.decode()
+    assert not IndicatorValue.objects.exists()
+
+
+def test_the_declared_dimension_never_pads_the_rows(assess, bureau, city, security):
+    result = selectors.result_for(assess, city)
+    bomb = dimension_bomb(template_workbook(result, security), last="A400")  # says A1:XFD1048576
+    tracemalloc.start()
+    report = template_import(user=bureau, result=result, department=security, data=bomb)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [str(e) for e in report.errors] == ["A400：“x”不是政法委负责的指标编号"]
+    assert peak < 16 * 1024 * 1024  # read as padded rows, 400 × 16,384 cells took over 50 MB
+
+
+def test_the_red_teams_six_kilobyte_template_is_a_named_error(assess, bureau, city, security):
+    result = selectors.result_for(assess, city)
+    bomb = dimension_bomb(template_workbook(result, security))  # one cell in XFD1048576
+    with pytest.raises(TemplateError, match="第1048576行：表格超过5000行"):
+        template_import(user=bureau, result=result, department=security, data=bomb)
+
+
+def test_a_count_too_long_to_read_is_named_by_its_cell(client, assess, bureau, city, security):
+    client.force_login(bureau)
+    data = template_workbook(selectors.result_for(assess, city), security)
+    row = rows_of(data)[(6, "departments")]
+    for digits in (5_000, 600_000):
+        page = client.post(BASE + f"departments/{security.pk}/import/",
+                           {"file": upload(fill(data, {f"G{row}": "9" * digits}))})
+        named = f"G{row}：公共安全视频图像服务政府其他职能部门的个数：数值过长：最多30位数字"
+        assert page.status_code == 200 and named in page.content.decode()
+    assert not IndicatorValue.objects.exists()
+    good = client.post(BASE + f"departments/{security.pk}/import/", {"file": upload(fill(data, {f"G{row}": 3}))})
+    assert good.status_code == 302 and IndicatorValue.objects.get(number=6).values == {"departments": 3}
+
+
+def test_values_are_parsed_before_the_import_locks_anything(assess, bureau, city, security, monkeypatch):
+    from django.db import connection
+
+    from standards import scoring
+
+    depths, real = [], scoring.parse_inputs
+    baseline = len(connection.atomic_blocks)
+    monkeypatch.setattr(scoring, "parse_inputs",
+                        lambda *args: depths.append(len(connection.atomic_blocks) - baseline) or real(*args))
+    data = template_workbook(selectors.result_for(assess, city), security)
+    filled = fill(data, {f"G{rows_of(data)[(6, 'departments')]}": "3"})
+    assert template_import(user=bureau, result=selectors.result_for(assess, city), department=security,
+                           data=filled).ok
+    assert depths == [0]

@@ -2,6 +2,7 @@
 allowed, overrides need a note, and every value is on the audit trail as the importing user via import."""
 
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -114,3 +115,37 @@ def test_an_unreadable_file_is_one_clear_message(assess, tmp_path):
         run(path)
     with pytest.raises(CommandError, match="无法读取文件"):
         run(tmp_path / "missing.jsonl")
+
+
+def _line(values: str) -> str:
+    return '{"round": "2026", "level": "county", "code": "379921", "indicator": 48, "values": ' + values + "}\n"
+
+
+@pytest.mark.parametrize("values, named", [
+    ('{"incidents": ' + "9" * 5000 + "}", "第1行：数值过长：最多30位数字"),
+    ('{"incidents": 1e200000}', "第1行：数值过长：最多30位数字"),
+    ('{"incidents": "' + "9" * 600_000 + '"}', "第1行：在智慧城市建设过程中发生的失泄密事件（案件）数：数值过长"),
+    ('{"incidents": ' + "[" * 50_000 + "}", "第1行：JSON 嵌套过深：最多10层"),
+    ('{"incidents": NaN}', "第1行：不是有效的 JSON（不接受 NaN）"),
+], ids=["5000-digits", "1e200000", "600000-digit-text", "50000-brackets", "NaN"])
+def test_hostile_numbers_and_nesting_are_named_lines_not_tracebacks(assess, tmp_path, values, named):
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(_line(values) + json.dumps(GOOD[0]) + "\n", encoding="utf-8")
+    with pytest.raises(CommandError) as caught:
+        run(path)
+    assert named in str(caught.value) and "第2行" not in str(caught.value)
+    assert not IndicatorValue.objects.exists()
+
+
+def test_every_line_is_read_before_the_transaction_opens(assess, tmp_path, monkeypatch):
+    """Values are parsed outside any transaction, so none is parsed while the round's scoring pin is locked."""
+    from django.db import connection
+
+    from standards import scoring
+
+    depths, real = [], scoring.parse_inputs
+    monkeypatch.setattr(scoring, "parse_inputs",
+                        lambda *args: depths.append(len(connection.atomic_blocks) - baseline) or real(*args))
+    baseline = len(connection.atomic_blocks)
+    run(write_jsonl(tmp_path / "a.jsonl", GOOD))
+    assert IndicatorValue.objects.count() == 2 and depths == [0, 0]

@@ -8,17 +8,15 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from PIL import ImageFile
 
-from checklists import photos
 from checklists.evidence import evidence_add
 from checklists.models import Evidence
-from checklists.photo_slots import slots
 from checklists.photos import PhotoError, process_photo
 from checklists.results_import import import_results
 from checklists.services import result_for
 from communities.models import CityPage, Role
+from intake.images import slots
 from standards.rounds import open_round
 from tests.checklists.photo_factory import make_huge_png, make_jpeg
 from tests.checklists.test_originals import copy_of, facts
@@ -128,23 +126,6 @@ def _worker():
 
 def _result(community):
     return result_for(round_=open_round(), community=community, item_number=8)
-
-
-@pytest.fixture
-def decode_spy(monkeypatch):
-    """Record how many transactions were open around each decode and render (0: none but the test's own)."""
-    baseline = len(connection.atomic_blocks)
-    depths: list[int] = []
-
-    def spy(real):
-        def wrapped(*args, **kwargs):
-            depths.append(len(connection.atomic_blocks) - baseline)
-            return real(*args, **kwargs)
-        return wrapped
-
-    monkeypatch.setattr(photos, "_decode", spy(photos._decode))
-    monkeypatch.setattr(photos, "_render", spy(photos._render))
-    return depths
 
 
 def test_phone_uploads_decode_outside_any_transaction(worker_client, community, decode_spy):

@@ -223,3 +223,30 @@ def test_coverage_of_imported_results(round_, db, tmp_path, photo, make_user):
     assert communities[b]["pass_rate_percent"] == 96.0 and not communities[c]["smart"]
     assert communities[town]["smart"] and not communities[town]["in_scope"]
     assert communities["379821001002"]["items_passed"] == 0
+
+
+def test_hostile_lines_are_named_not_tracebacks(round_, importer, tmp_path):
+    deep = json.dumps(line()).replace('"values": {', '"values": {"x": ' + "[" * 50_000 + "], ", 1)
+    path = write_jsonl(tmp_path, [
+        json.dumps(line()).replace('"smart_lights": 60', '"smart_lights": ' + "9" * 5000),
+        deep,
+        line(item="8" * 5000),
+        line(community="379902001002", values={**LIGHTS, "smart_lights": "9" * 600_000}),
+        json.dumps(line(community="379902001003")).replace('"smart_lights": 60', '"smart_lights": NaN'),
+        line(community="379902001004", colour="red"),
+    ])
+    report = import_results(path, user=importer)
+    assert [str(error) for error in report.errors] == [
+        "第1行：数值过长：最多30位数字",
+        "第2行：JSON 嵌套过深：最多10层",
+        f"第3行：item 必须是指标序号（现为“{'8' * 40}”）",
+        f"第4行：{_label('smart_lights')}：数值过长：最多30位数字",
+        "第5行：不是有效的 JSON（不接受 NaN）",
+        "第6行：未知字段：colour",
+    ]
+    assert not ItemResult.objects.filter(revision__gt=0).exists()
+
+
+def _label(key: str) -> str:
+    item = latest().item(8)
+    return next(field["label"] for field in item["fields"] if field["key"] == key)

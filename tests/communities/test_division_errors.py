@@ -50,7 +50,7 @@ def test_zero_parent_part_and_bad_urban_rural_class():
 def test_unknown_header_and_unreadable_files():
     assert refused([("a.csv", csv_bytes([["编号", "地名"], ["37", "山东省"]]))]) == [
         "a.csv 第1行：第1行找不到代码列（列名应为 code 或 统计用区划代码 或 区划代码 或 代码；现有：编号，地名）"]
-    assert refused([("b.xlsx", b"PK\x03\x04 not really a workbook")])[0].startswith("b.xlsx 第1行：无法读取 XLSX 文件")
+    assert refused([("b.xlsx", b"PK\x03\x04 not really a workbook")])[0].startswith("b.xlsx 第1行：XLSX 表格已损坏")
     assert refused([("c.csv", csv_bytes([["代码", "区划代码", "名称"]]))]) == [
         "c.csv 第1行：第1行有多个代码列（代码、区划代码），请只保留一个"]
     assert refused([("d.csv.gz", b"\x1f\x8b\x08\x00broken")])[0].startswith("d.csv.gz 第1行：无法解压 gzip 文件")

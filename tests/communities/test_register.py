@@ -1,5 +1,6 @@
 import csv
 import io
+import tracemalloc
 from io import StringIO
 
 import openpyxl
@@ -189,3 +190,34 @@ def test_one_log_entry_per_import_and_a_valid_tree():
     assert Page.find_problems() == ([], [], [], [], [])
     community = CommunityPage.objects.get(code="370102001001")
     assert community.slug == "370102001001" and community.url_path.endswith("/370102001/370102001001/")
+
+
+# --- read through the bounded spreadsheet intake ------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_register_declaring_the_whole_sheet_is_read_cell_by_cell():
+    from tests.intake.xlsx_factory import dimension_bomb
+
+    bomb = dimension_bomb(xlsx_bytes(ROWS), last="A600")  # says A1:XFD1048576; one stray cell in row 600
+    tracemalloc.start()
+    report = import_register(bomb, "register.xlsx", actor=SYSTEM)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert {e.row for e in report.errors} == {600}  # the stray cell's row lacks its columns: named, nothing kept
+    assert not CommunityPage.objects.filter(code="370102001001").exists()
+    assert peak < 32 * 1024 * 1024  # padded to 16,384 columns, 600 rows took over 75 MB
+
+
+@pytest.mark.django_db
+def test_a_register_with_a_doctype_is_refused_by_name_in_the_admin(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from intake.spreadsheets import DOCTYPE
+    from tests.intake.xlsx_factory import with_doctype
+
+    with pytest.raises(RegisterFileError, match="DOCTYPE"):
+        import_register(with_doctype(xlsx_bytes(ROWS)), "register.xlsx", actor=SYSTEM)
+    upload = SimpleUploadedFile("register.xlsx", with_doctype(xlsx_bytes(ROWS)))
+    response = admin_client.post("/admin/register/import/", {"file": upload})
+    assert response.status_code == 200 and DOCTYPE in response.content.decode()
+    assert not CommunityPage.objects.filter(code__startswith="3701").exists()

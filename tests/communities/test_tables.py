@@ -49,7 +49,7 @@ def test_gzip_is_unpacked_within_a_limit(monkeypatch):
 
 @pytest.mark.parametrize("content, message", [
     (b"", "第1行应为列名"),
-    (b"PK\x03\x04broken", "无法读取 XLSX 文件"),
+    (b"PK\x03\x04broken", "XLSX 表格已损坏"),
     (b"\x81", "无法识别文件编码"),
 ])
 def test_unreadable_files_are_named(content, message):

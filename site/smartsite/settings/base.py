@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "smartsite",
     # The project's apps, lowest first: each may import only those above it in this list.
     "audit",
+    "intake",
     "communities",
     "accounts",
     "people",
@@ -267,9 +268,10 @@ if EVIDENCE_ORIGINALS not in {"required", "optional", "never"}:
     raise ImproperlyConfigured(
         "EVIDENCE_ORIGINALS must be required, optional or never / 原图设置只能是 required、optional 或 never"
     )
-# Photo processing (checklists/photo_slots.py): at most PHOTO_WORKERS photos decoded at once per process, each
-# refused before decoding if it would take more than PHOTO_MAX_DECODE_BYTES; an upload that finds every slot
-# taken for PHOTO_WAIT_SECONDS is answered 503 "busy" and the phone sends it again.
+# Every picture (intake/images.py: phone photos, imports, evidence files, pilot materials and visit photos): at most
+# PHOTO_WORKERS decoded at once per process, each refused before decoding if it would take more than
+# PHOTO_MAX_DECODE_BYTES; an upload that finds every slot taken for PHOTO_WAIT_SECONDS is refused as busy (the
+# phone gets 503 and sends it again).
 PHOTO_WORKERS = int(os.environ.get("PHOTO_WORKERS", "2"))
 PHOTO_WAIT_SECONDS = float(os.environ.get("PHOTO_WAIT_SECONDS", "10"))
 PHOTO_MAX_DECODE_BYTES = int(os.environ.get("PHOTO_MAX_DECODE_BYTES", str(384 * 1024 * 1024)))
