@@ -143,6 +143,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
+# A logout form without its own `next` (the second-factor pages') lands on the login page: the project has no
+# registration/logged_out.html, and Django would otherwise render it.
+LOGOUT_REDIRECT_URL = "login"
 # A worker stays logged in on their phone for a whole assessment round.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(120 * 24 * 3600)))
 
