@@ -14,6 +14,7 @@ from functools import lru_cache
 from django.db import transaction
 from django.utils import timezone
 
+from audit.actors import log, log_user
 from communities import policy
 from communities.models import COUNTY_KINDS, UnitKind, assessed_as, street_in_scope
 from standards.models import Round, StandardVersion
@@ -22,6 +23,9 @@ from . import scoring
 from . import selectors as q
 from .actions import CoverageAction
 from .models import CoverageSnapshot
+
+SNAPSHOT_CREATED = "coverage.snapshot_created"
+LOG_ACTIONS = {SNAPSHOT_CREATED: "生成覆盖率快照"}
 
 CITY, COUNTY = "city", "county"
 # The standard's data carries the indicator's name; its definition is only in the policy text.
@@ -191,7 +195,11 @@ def snapshot_create(*, round_: Round, user, note: str = "") -> CoverageSnapshot:
         "streets": computation.streets,
         "community_streets": computation.community_streets,
     }
-    return CoverageSnapshot.objects.create(round=round_, data=data, note=note.strip()[:200], created_by=user)
+    snapshot = CoverageSnapshot.objects.create(round=round_, data=data, note=note.strip()[:200],
+                                               created_by=log_user(user))
+    log(snapshot, SNAPSHOT_CREATED, actor=user, data={"round": round_.code, "snapshot": snapshot.pk,
+                                                       "note": snapshot.note})
+    return snapshot
 
 
 @dataclass
