@@ -4,6 +4,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 from accounts.views import PhoneLoginView
 from checklists.mobile.offline import service_worker
+from communities.region_scope import scoped_admin_urls
 from pilots import public as pilots_public
 
 from . import views
@@ -15,6 +16,8 @@ urlpatterns = [
     path("login/", PhoneLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("accounts.urls")),
+    # Before Wagtail's admin: its page chooser's parent and chosen pages, answered only within the user's scope.
+    *scoped_admin_urls(),
     path("admin/", include(wagtailadmin_urls)),
     path("c/", include("checklists.mobile.urls")),
     path("api/", include("coverage.api")),
