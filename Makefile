@@ -74,7 +74,8 @@ prod: setup
 	DJANGO_SETTINGS_MODULE=smartsite.settings.production GUNICORN_BIND=$(HOST) \
 		$(BIN)/gunicorn -c deploy/gunicorn.conf.py smartsite.wsgi
 
-# 50 simulated workers for 60 s against gunicorn + PostgreSQL on 127.0.0.1 (bench/loadtest/README.md).
+# 50 simulated workers for 60 s against gunicorn + PostgreSQL on 127.0.0.1 (README.md, "Load test"): on
+# LOADTEST_DATABASE_URL, or else on a throwaway PostgreSQL cluster it starts and removes itself.
 loadtest: setup
 	$(BIN)/python -m bench.loadtest.run $(LOADTEST_ARGS)
 

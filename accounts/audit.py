@@ -10,6 +10,7 @@ PREFIX = "accounts."
 # action key -> label shown in the admin's history and log reports
 ACTIONS = {
     "locked_out": "登录锁定",
+    "slowed": "登录放慢",
     "unlocked": "解除登录锁定",
     "two_factor_enrolled": "启用二次验证",
     "two_factor_reset": "重置二次验证",

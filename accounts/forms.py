@@ -9,12 +9,12 @@ from .lockout import lockout_message
 
 
 class LockoutAwareMixin:
-    """A refused login reads "locked, try again in N minutes" instead of "wrong password" once Axes has locked
-    the caller (the lockout itself is decided by Axes' backend and signal handler during authenticate())."""
+    """A refused login reads "locked, try again in N minutes" (or, for a slowed account, "in N seconds") instead of
+    "wrong password" once Axes has refused the caller (decided by Axes' backend and our handler in authenticate())."""
 
     def get_invalid_login_error(self):
         if getattr(self.request, "axes_locked_out", False):
-            return forms.ValidationError(lockout_message(), code="locked_out")
+            return forms.ValidationError(lockout_message(self.request), code="locked_out")
         return super().get_invalid_login_error()
 
 

@@ -14,9 +14,9 @@ class ChainLink(models.Model):
     """One log entry's place in the chain.
 
     Written in the entry's own transaction with the digest of its content (`content_digest`); sealed right
-    after commit with its number and the chained digest over the previous link's (`seq`, `prev_digest`,
-    `digest`). Append-only: nothing in the product edits or deletes a link, except pruning entries older than
-    the retention period (audit.retention).
+    after commit, by that transaction's own sealer, with its number, its seal time and the chained digest over
+    the previous link's (`seq`, `sealed_at`, `prev_digest`, `digest`). Append-only: nothing in the product
+    edits or deletes a link, except pruning entries older than the retention period (audit.retention).
     """
 
     log_model = models.CharField("日志模型", max_length=100)  # app_label.model_name
@@ -27,6 +27,9 @@ class ChainLink(models.Model):
     seq = models.BigIntegerField("链上序号", null=True, blank=True, unique=True)
     prev_digest = models.CharField("前一链节哈希", max_length=64, blank=True)
     digest = models.CharField("链节哈希", max_length=64, blank=True)
+    # When the sealer numbered it: never earlier than the link before it, and covered by `digest`. Empty only on
+    # links sealed before seal times were kept (their digest is over prev:seq:content alone).
+    sealed_at = models.DateTimeField("封存时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "审计链节"
@@ -44,6 +47,7 @@ class ChainHead(models.Model):
     digest = models.CharField("最后哈希", max_length=64, default=GENESIS)
     base_seq = models.BigIntegerField("起始序号（此前已清理）", default=0)
     base_digest = models.CharField("起始哈希", max_length=64, default=GENESIS)
+    sealed_at = models.DateTimeField("最后封存时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "审计链头"

@@ -21,11 +21,9 @@ from audit.models import ChainHead
 from audit.verify import verify_chain
 
 from . import database
+from .checks import FORMAT, MANIFEST, checked_backup, file_sha256, parse_manifest
 from .database import BackupError
-from .media import referenced_names, sha256_of, stored_sha256, walk
-
-MANIFEST = "manifest.json"
-FORMAT = "zhsq-backup/1"
+from .media import referenced_names, stored_sha256, walk
 
 
 @dataclass
@@ -33,11 +31,6 @@ class Outcome:
     manifest: dict
     manifest_sha256: str = ""
     warnings: list[str] = field(default_factory=list)
-
-
-def _file_sha256(path: Path) -> tuple[str, int]:
-    with path.open("rb") as stream:
-        return sha256_of(stream)
 
 
 def backup_create(directory: Path | str) -> Outcome:
@@ -56,11 +49,11 @@ def backup_create(directory: Path | str) -> Outcome:
         target.parent.mkdir(parents=True, exist_ok=True)
         with default_storage.open(name, "rb") as source, target.open("wb") as out:
             shutil.copyfileobj(source, out, 1024 * 1024)
-        digest, size = _file_sha256(target)
+        digest, size = file_sha256(target)
         files.append({"name": name, "size": size, "sha256": digest})
     stored = {f["name"] for f in files}
     missing = sorted(referenced_names() - stored)
-    digest, size = _file_sha256(dump)
+    digest, size = file_sha256(dump)
     head = ChainHead.objects.filter(pk=1).first()
     manifest = {
         "format": FORMAT,
@@ -77,30 +70,12 @@ def backup_create(directory: Path | str) -> Outcome:
     return outcome
 
 
-def read_manifest(directory: Path) -> dict:
+def read_manifest(directory: Path | str) -> dict:
+    """Return a backup's manifest, its shape checked (not its digest: see backups.checks)."""
     try:
-        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        return parse_manifest((Path(directory) / MANIFEST).read_bytes())
     except FileNotFoundError:
         raise BackupError(f"{directory} 下没有 {MANIFEST}：不是本系统的备份目录") from None
-    except ValueError as exc:
-        raise BackupError(f"{MANIFEST} 已损坏：{exc}") from None
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"不认识的备份格式：{manifest.get('format')}")
-    return manifest
-
-
-def check_backup(directory: Path, manifest: dict) -> list[str]:
-    """Return what in the backup directory no longer matches its manifest (nothing when it is intact)."""
-    problems = []
-    expected = [(manifest["database"]["file"], manifest["database"])]
-    expected += [(Path("media") / f["name"], f) for f in manifest["media"]["files"]]
-    for relative, entry in expected:
-        path = directory / relative
-        if not path.is_file():
-            problems.append(f"缺少文件 {relative}")
-        elif _file_sha256(path) != (entry["sha256"], entry["size"]):
-            problems.append(f"文件 {relative} 的 SHA-256 与清单不符")
-    return problems
 
 
 def _check_target(manifest: dict, force: bool) -> None:
@@ -112,24 +87,22 @@ def _check_target(manifest: dict, force: bool) -> None:
         raise BackupError("目标存储（MEDIA_ROOT 或对象存储）里已有文件：请恢复到空的存储；确要覆盖时加 --force")
 
 
-def backup_restore(directory: Path | str, *, force: bool = False) -> Outcome:
-    """Check the backup against its manifest, restore database and files, then check them again in place."""
-    directory = Path(directory)
-    manifest = read_manifest(directory)
-    if problems := check_backup(directory, manifest):
-        raise BackupError("备份与清单不符，未做任何恢复：\n" + "\n".join(problems))
-    _check_target(manifest, force)
-    database.restore(directory / manifest["database"]["file"])
-    for entry in manifest["media"]["files"]:
-        name = entry["name"]
-        if default_storage.exists(name):
-            default_storage.delete(name)  # only with --force: the storage was checked empty otherwise
-        with (directory / "media" / name).open("rb") as source:
-            saved = default_storage.save(name, File(source, name=name))
-        if saved != name:
-            raise BackupError(f"存储把 {name} 另存为了 {saved}")
-    outcome = Outcome(manifest, warnings=verify_restored(manifest))
-    outcome.warnings += audit_after_restore(manifest)
+def backup_restore(directory: Path | str, *, manifest_sha256: str | None, trust_manifest: bool = False,
+                   force: bool = False) -> Outcome:
+    """Check the whole backup and the target before writing anything, restore database and files, then check
+    them again in place."""
+    backup = checked_backup(directory, manifest_sha256=manifest_sha256, trust_manifest=trust_manifest)
+    _check_target(backup.manifest, force)
+    database.restore(backup.database)
+    for media in backup.media:
+        if default_storage.exists(media.name):
+            default_storage.delete(media.name)  # only with --force: the storage was checked empty otherwise
+        with media.path.open("rb") as source:
+            saved = default_storage.save(media.name, File(source, name=media.name))
+        if saved != media.name:
+            raise BackupError(f"存储把 {media.name} 另存为了 {saved}")
+    outcome = Outcome(backup.manifest, backup.manifest_sha256, warnings=verify_restored(backup.manifest))
+    outcome.warnings += audit_after_restore(backup.manifest)
     return outcome
 
 

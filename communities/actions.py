@@ -16,6 +16,7 @@ class CommunityAction(Action):
     # Which 市辖区 count toward the city (主城区) is the city's own decision: its bureau's, not the province's
     # (`local`), nor a county's bureau's (their assignment does not contain the city page the action is asked of).
     CONFIRM_MAIN_URBAN = "confirm_main_urban"
+    VIEW_REGION = "view_region"  # see a region named in Wagtail's page screens (chooser, bulk actions)
 
 
 register(CommunityAction, {
@@ -25,4 +26,5 @@ register(CommunityAction, {
     CommunityAction.EDIT_REGISTER: Rule((), refusal="只有管理员可以维护社区名册"),
     CommunityAction.CONFIRM_MAIN_URBAN: Rule((Role.BUREAU,), local=True,
                                              refusal=_("只有本市大数据局或管理员可以确认主城区")),
+    CommunityAction.VIEW_REGION: Rule((Role.WORKER, Role.VERIFIER, Role.BUREAU), refusal="不在您的辖区内"),
 })

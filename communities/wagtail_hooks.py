@@ -2,8 +2,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.models import Page
 
-from . import admin_views, main_urban, main_urban_views, policy, region_edits
+from . import admin_views, main_urban, main_urban_views, policy, region_edits, region_scope
 from .actions import CommunityAction
 from .register_write import LOG_ACTIONS as REGISTER_ACTIONS
 from .roles import LOG_ACTIONS as ROLE_ACTIONS
@@ -68,3 +69,25 @@ def register_log_actions(actions):
     for key, label in {**ROLE_ACTIONS, **REGISTER_ACTIONS, **region_edits.LOG_ACTIONS,
                        **main_urban.LOG_ACTIONS}.items():
         actions.register_action(key, label, label)
+
+
+# Region names stay in scope in Wagtail's own page screens (communities/region_scope.py; the chooser's parent
+# and chosen pages are taken over in smartsite.urls).
+@hooks.register("construct_page_chooser_queryset")
+def chooser_pages_in_scope(pages, request):
+    return region_scope.visible_pages(request.user, pages)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_pages_in_scope(parent_page, pages, request):
+    return region_scope.visible_pages(request.user, pages)
+
+
+@hooks.register("before_bulk_action")
+def bulk_pages_in_scope(request, action_type, objects, action_class_instance):
+    if issubclass(action_class_instance.model, Page):
+        region_scope.require_visible(request.user, objects)
+
+
+for _action in region_scope.scoped_bulk_actions():
+    hooks.register("register_bulk_action", _action, order=1)  # after Wagtail's own, which they replace

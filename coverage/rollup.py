@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.actors import log, log_user
 from communities import policy
 from communities.counting import Standing, Tally, kind_name, standing
 from communities.models import COUNTY_KINDS, CommunityKind, StreetKind, UnitKind, assessed_as
@@ -25,6 +26,9 @@ from . import scoring
 from . import selectors as q
 from .actions import CoverageAction
 from .models import CoverageSnapshot
+
+SNAPSHOT_CREATED = "coverage.snapshot_created"
+LOG_ACTIONS = {SNAPSHOT_CREATED: "生成覆盖率快照"}
 
 CITY, COUNTY = "city", "county"
 # The standard's data carries the indicator's name; its definition is only in the policy text.
@@ -232,7 +236,11 @@ def snapshot_create(*, round_: Round, user, note: str = "") -> CoverageSnapshot:
         "community_streets": computation.community_streets,
         "excluded": computation.excluded,
     }
-    return CoverageSnapshot.objects.create(round=round_, data=data, note=note.strip()[:200], created_by=user)
+    snapshot = CoverageSnapshot.objects.create(round=round_, data=data, note=note.strip()[:200],
+                                               created_by=log_user(user))
+    log(snapshot, SNAPSHOT_CREATED, actor=user, data={"round": round_.code, "snapshot": snapshot.pk,
+                                                       "note": snapshot.note})
+    return snapshot
 
 
 @dataclass

@@ -2,6 +2,7 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .rollup import LOG_ACTIONS
 from .views import admin_urls, may_view
 
 
@@ -19,3 +20,9 @@ class CoverageMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_coverage_menu_item():
     return CoverageMenuItem("覆盖率统计", reverse("coverage:index"), icon_name="table", order=330)
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    for key, label in LOG_ACTIONS.items():
+        actions.register_action(key, label, label)

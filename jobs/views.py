@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from smartsite.private_files import private_file_response
 
 from .forms import JobForm
 from .models import Job, JobStatus
@@ -83,10 +85,4 @@ def job_download(request, pk: int):
     job = _own_job(request, pk)
     if job.status != JobStatus.DONE or not job.result:
         raise Http404("任务尚未完成")
-    try:
-        handle = job.result.open("rb")
-    except FileNotFoundError:
-        raise Http404("结果文件已不存在") from None
-    response = FileResponse(handle, as_attachment=True, filename=job.result_name or job.result.name.rsplit("/")[-1])
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(job.result, filename=job.result_name, download=True)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from checklists.actions import ChecklistAction
 from checklists.models import ChecklistLogEntry, Evidence, ItemResult, Status
 from communities import policy
 from communities.counting import live_q
+from communities.models import CommunityPage
 from standards.models import Round
 from standards.rounds import open_round
 
@@ -119,6 +122,29 @@ def result_history(result: ItemResult) -> QuerySet[ChecklistLogEntry]:
 def live_photos(result: ItemResult) -> QuerySet[Evidence]:
     """Return the photos currently attached to a result."""
     return result.photos.filter(removed_at__isnull=True).order_by("uploaded_at", "pk")
+
+
+@dataclass(frozen=True)
+class DuplicateSource:
+    """Another community's evidence a photo repeats, as this viewer may be told of it."""
+
+    community: str  # "春晖社区（379902001002）", or "" when the viewer may not review that community
+    item: int
+    same_file: bool
+
+
+def duplicate_sources(user, photos) -> dict[int, list[DuplicateSource]]:
+    """Return, per photo id, where else its picture is evidence; another community is named only to a viewer who
+    may review it (a verifier must not learn another city's communities from a duplicate flag)."""
+    found = {photo.pk: photo.duplicate_of or [] for photo in photos}
+    codes = {d.get("community") for sources in found.values() for d in sources}
+    communities = CommunityPage.objects.filter(code__in=codes).only("title", "code", "path", "depth")
+    named = {c.code: f"{c.title}（{c.code}）" for c in communities if policy.may(user, ChecklistAction.REVIEW, c)}
+    return {
+        pk: [DuplicateSource(named.get(d.get("community"), ""), d.get("item"), d.get("kind") == "same_file")
+             for d in sources]
+        for pk, sources in found.items()
+    }
 
 
 def rounds_overview(user) -> QuerySet[Round]:

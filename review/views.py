@@ -7,6 +7,8 @@ any decision is refused with PermissionDenied).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -156,6 +158,20 @@ def history_rows(result: ItemResult) -> list[dict]:
     ]
 
 
+@dataclass(frozen=True)
+class PhotoRow:
+    photo: Evidence
+    thumb: str
+    display: str
+    duplicates: list[selectors.DuplicateSource]
+
+
+def photo_rows(user, code: str, photos: list[Evidence]) -> list[PhotoRow]:
+    sources = selectors.duplicate_sources(user, photos)
+    return [PhotoRow(p, evidence_url(code, p, "thumb"), evidence_url(code, p, "display"), sources[p.pk])
+            for p in photos]
+
+
 class ReviewDetailView(InspectView):
     page_title = "审核"
     any_permission_required = ["view"]
@@ -182,8 +198,7 @@ class ReviewDetailView(InspectView):
             result=result, item=item, rows=field_rows(item, result.values, result.not_applicable),
             evaluation=evaluation, verdict_label=evaluation["verdict_label"],
             photos_visible=policy.may(user, photos_action(item), result),
-            photos=[(p, evidence_url(code, p, "thumb"), evidence_url(code, p, "display"))
-                    for p in selectors.live_photos(result)],
+            photos=photo_rows(user, code, list(selectors.live_photos(result))),
             history=history_rows(result), can_decide=can_decide,
             can_approve=ChecklistAction.APPROVE in actions, can_return=ChecklistAction.RETURN in actions,
             can_reopen=ChecklistAction.REOPEN in actions,

@@ -4,7 +4,7 @@
 demo city. `replayed(build)` runs the real builder the first time, reads back every row it inserted or changed
 (table by table, through the models' own fields) and, for later tests, writes those rows again with one
 `executemany` per table, in a few milliseconds. The rows keep their primary keys, so they refer to each other as
-the builder left them; timestamps the builder wrote move to the time of the replay, as if it had just run.
+the builder left them; timestamps the builder wrote move with the time of the replay, as if it had just finished.
 
 A replay is used only where the builder would have written the same rows: the rows the recording refers to
 (content types, groups, the locale …) and the rows the builder changed (the tree root's child count) must be as
@@ -28,7 +28,8 @@ from django.db.models import Model
 from django.utils import timezone
 from wagtail.models import BaseLogEntry
 
-from audit.chain import seal_on_commit, seal_pending
+from audit.chain import seal_links, seal_on_commit
+from audit.models import ChainLink
 
 Rows = dict[Any, tuple]
 # Tables the database fills itself: SQLite's full-text index of Wagtail's search entries is kept by triggers.
@@ -227,7 +228,9 @@ def _advance_sequences(tables_: list[Table]) -> None:
 
 def replay(recording: Recording) -> Any:
     """Write the recorded rows into this database; raise _Stale where it is not the state they were made in."""
-    delta = timezone.now() - recording.started
+    # As if the builder had just finished: nothing it wrote lies in the future (the audit chain's seal times
+    # come after every entry's own time).
+    delta = timezone.now() - recording.finished
     with transaction.atomic():
         for table, rows in recording.expected.items():
             if _timeless(table.read(pk__in=list(rows))) != _timeless(rows):
@@ -241,7 +244,9 @@ def replay(recording: Recording) -> Any:
         except IntegrityError as exc:
             raise _Stale(str(exc)) from exc
         _advance_sequences(list(recording.inserted))
-        seal_on_commit()  # as the builder's own log entries would have
+        # As the builder's own log entries would have: its transaction's sealer seals the links it wrote.
+        links = [table for table in recording.inserted if table.model is ChainLink]
+        seal_on_commit([row[t.pk_index] for t in links for row in recording.inserted[t]])
     return _thaw(recording.result)
 
 
@@ -252,7 +257,7 @@ STATS: dict[str, dict] = {}
 
 def _pending_work() -> int:
     """Count the on_commit callbacks other than the audit chain's seal, which a replay schedules again itself."""
-    return sum(1 for _, hook, *_ in connection.run_on_commit if getattr(hook, "func", None) is not seal_pending)
+    return sum(1 for _, hook, *_ in connection.run_on_commit if getattr(hook, "func", None) is not seal_links)
 
 
 def replayed(key: str, build: Callable[[], Any], keep: Callable[[Any], bool] = lambda result: True) -> Any:

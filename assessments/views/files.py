@@ -3,32 +3,19 @@ assessment; MEDIA_URL is never served. Anything unknown, removed or not the view
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin import messages
 
 from communities import policy
+from smartsite.private_files import private_file_response
 
 from .. import selectors, services
 from ..actions import AssessmentAction
 from ..files import CONTENT_TYPES
 from ..regions import region_of_page
-
-
-def private_file(field, content_type: str, *, filename: str = "") -> FileResponse:
-    """Stream a private file (a download when `filename` is given) that no cache, sniffer or page may reuse;
-    404 when its bytes are gone. Call only after the permission check."""
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type, as_attachment=bool(filename), filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @require_GET
@@ -37,8 +24,8 @@ def evidence_file(request, pk: int):
     evidence = selectors.evidence_by_id(pk)
     if evidence is None or not policy.may(request.user, AssessmentAction.VIEW_ASSESSMENT, evidence):
         raise Http404
-    return private_file(evidence.file, CONTENT_TYPES.get(evidence.kind, "application/octet-stream"),
-                        filename=evidence.original_name)
+    return private_file_response(evidence.file, content_type=CONTENT_TYPES.get(evidence.kind, ""),
+                                 filename=evidence.original_name, download=True)
 
 
 @require_POST

@@ -3,9 +3,10 @@ every acknowledged save and photo is in the database exactly once.
 
     python -m bench.loadtest.run [--workers 50] [--seconds 60] [--communities 1000]
 
-Uses LOADTEST_DATABASE_URL or DATABASE_URL (PostgreSQL) only for its server: the data go to its own database
-<name>_loadtest, dropped and recreated. Everything listens on and talks to 127.0.0.1; the run is bounded in time
-(locust -t, plus hard subprocess timeouts). Exit status 1 when any request failed or anything was lost.
+With LOADTEST_DATABASE_URL (a PostgreSQL on 127.0.0.1) the data go to its own database <name>_loadtest, dropped and
+recreated; without it the run starts a throwaway PostgreSQL cluster of its own and removes it afterwards
+(bench/loadtest/cluster.py). Everything listens on and talks to 127.0.0.1; the run is bounded in time (locust -t,
+plus hard subprocess timeouts). Exit status 1 when any request failed or anything was lost.
 """
 
 from __future__ import annotations
@@ -16,58 +17,64 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import nullcontext
 from urllib.parse import urlsplit, urlunsplit
 
 from bench.databases import ROOT, VAR, recreate
+from bench.loadtest.cluster import cluster, free_port
 
 OUT = VAR / "loadtest"
+STATIC = VAR / "loadtest-static"  # kept between runs: collectstatic then copies and compresses only what changed
 RESULTS = ROOT / "bench" / "loadtest" / "results.json"
-DEV_DATABASE = "postgres://postgres@127.0.0.1:54320/zhsq"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def database_url() -> str:
-    base = os.environ.get("LOADTEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEV_DATABASE
+def database_url(base: str) -> str:
+    """Return the load test's own database beside the one `base` names (PostgreSQL on this machine only)."""
     parts = urlsplit(base)
     if not parts.scheme.startswith("postgres"):
-        raise SystemExit("负载测试需要 PostgreSQL：请设置 LOADTEST_DATABASE_URL=postgres://…")
+        raise SystemExit("LOADTEST_DATABASE_URL 应为 postgres://…（不设置时自动启动一个临时 PostgreSQL）")
     if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("负载测试只对本机（127.0.0.1）上的数据库运行")
     return urlunsplit(parts._replace(path=f"/{parts.path.lstrip('/') or 'zhsq'}_loadtest"))
+
+
+def database():
+    """The PostgreSQL to use: LOADTEST_DATABASE_URL's, else a throwaway cluster started for this run."""
+    given = os.environ.get("LOADTEST_DATABASE_URL")
+    return nullcontext(given) if given else cluster()
 
 
 def server_env(url: str, secret: str, port: int, workers: int) -> dict[str, str]:
     return {
         **os.environ, "DJANGO_SETTINGS_MODULE": "smartsite.settings.production", "DEVTOOLS": "1", "DATABASE_URL": url,
         "SECRET_KEY": secret, "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_COOKIES": "0",
-        "MEDIA_ROOT": str(OUT / "media"), "STATIC_ROOT": str(OUT / "static"), "PYTHONPATH": str(ROOT),
+        "MEDIA_ROOT": str(OUT / "media"), "STATIC_ROOT": str(STATIC), "PYTHONPATH": str(ROOT),
         "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers), "GUNICORN_ACCESS_LOG": "",
         "GUNICORN_LOG_LEVEL": "warning", "LOG_LEVEL": "WARNING",
     }
 
 
+_STARTED = time.monotonic()
+
+
 def step(message: str) -> None:
-    print(f"· {message}", flush=True)
+    print(f"· {time.monotonic() - _STARTED:5.0f} s  {message}", flush=True)
 
 
 def prepare(env: dict[str, str], communities: int, workers: int) -> None:
     def manage(*args: str, timeout: int = 600) -> None:
         subprocess.run([sys.executable, "manage.py", *args], env=env, cwd=ROOT, check=True, timeout=timeout)
 
-    step("建库、迁移、生成模拟省份、收集静态文件")
+    step("建库、迁移")
     recreate(env["DATABASE_URL"])
     manage("migrate", "--noinput", "-v", "0")
+    step("生成模拟省份")
     manage("generate_province", "--communities", str(communities))
+    step("收集静态文件")
     manage("collectstatic", "--noinput", "-v", "0")
     step(f"准备 {workers} 个已登录的社区工作人员")
     subprocess.run([sys.executable, "-m", "bench.loadtest.seed", "--workers", str(workers),
@@ -149,8 +156,21 @@ def main() -> None:
         raise SystemExit("--seconds 须在 1–600 之间，--workers 须在 1–200 之间")
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
+    with database() as base:
+        if not os.environ.get("LOADTEST_DATABASE_URL"):
+            step(f"临时 PostgreSQL 已启动：{base}（结束后删除）")
+        report = run(args, database_url(base))
+    RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print_report(report)
+    bad = report["failures"] + report["server_errors"] + sum(
+        v for k, v in report["verify"].items() if not k.startswith(("acknowledged", "resent", "conflicts_refused")))
+    sys.exit(1 if bad else 0)
+
+
+def run(args, url: str) -> dict:
+    """Prepare the database, serve, load, stop and verify; return the report."""
     port = free_port()
-    env = server_env(database_url(), secrets.token_urlsafe(50), port, args.server_workers)
+    env = server_env(url, secrets.token_urlsafe(50), port, args.server_workers)
     prepare(env, args.communities, args.workers)
     step(f"启动 gunicorn（127.0.0.1:{port}，{args.server_workers} 进程 × 4 线程）")
     server = start_gunicorn(env, port)
@@ -164,14 +184,9 @@ def main() -> None:
                            "--acks", str(OUT / "acks.json")], env=env, cwd=ROOT, check=True, capture_output=True,
                           text=True, timeout=300)
     server_errors = (OUT / "gunicorn.log").read_text(encoding="utf-8", errors="replace").count("Traceback")
-    report = {"database": "postgresql", "workers": args.workers, "seconds": args.seconds,
-              "gunicorn": f"{args.server_workers}x4 gthread", "cpus": os.cpu_count(), **stats(),
-              "server_errors": server_errors, "verify": json.loads(done.stdout.strip().splitlines()[-1])}
-    RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print_report(report)
-    bad = report["failures"] + server_errors + sum(
-        v for k, v in report["verify"].items() if not k.startswith(("acknowledged", "resent")))
-    sys.exit(1 if bad else 0)
+    return {"database": "postgresql", "workers": args.workers, "seconds": args.seconds,
+            "gunicorn": f"{args.server_workers}x4 gthread", "cpus": os.cpu_count(), **stats(),
+            "server_errors": server_errors, "verify": json.loads(done.stdout.strip().splitlines()[-1])}
 
 
 def print_report(r: dict) -> None:
@@ -185,6 +200,7 @@ def print_report(r: dict) -> None:
           f"（重发 {v['resent_photos']}）；丢失保存 {v['lost_saves']}，重复应用 {v['resends_applied_twice']}，"
           f"重复修订 {v['duplicate_revisions']}，无回执修改 {v['unreceipted_changes']}，"
           f"末次写入不符 {v['last_write_mismatch']}，丢失照片 {v['lost_photos']}，重复照片 {v['duplicate_photos']}")
+    print(f"同一请求号改动内容后重发 {v['conflicts_refused']} 次，均应被拒（409），被误用 {v['conflicts_applied']}")
     print(f"已写入 {RESULTS.relative_to(ROOT)}")
 
 

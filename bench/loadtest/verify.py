@@ -32,9 +32,10 @@ def check(acks: list[dict], *, round_code: str, since: datetime, starts: dict[Ke
     saves = [a for a in acks if a["type"] == "save"]
     resends = [a for a in acks if a["type"] == "resend"]
     photos = [a for a in acks if a["type"] in ("photo", "photo_resend")]
+    conflicted = [a["request_id"] for a in acks if a["type"] == "save_conflict"]
     receipts = {
         str(r.request_id): r
-        for r in SaveReceipt.objects.filter(request_id__in=[a["request_id"] for a in saves + resends])
+        for r in SaveReceipt.objects.filter(request_id__in=[a["request_id"] for a in saves + resends] + conflicted)
         .select_related("result__community")
     }
     problems: Counter = Counter()
@@ -52,15 +53,35 @@ def check(acks: list[dict], *, round_code: str, since: datetime, starts: dict[Ke
             problems["resends_applied_twice"] += 1
     problems.update(_revision_problems(saves, round_code, since, starts))
     problems.update(_photo_problems(photos, since))
+    conflicts = [a for a in acks if a["type"] in ("save_conflict", "photo_conflict")]
+    problems["conflicts_applied"] = _conflicts_applied(conflicts, receipts)
     return {
         "acknowledged_saves": len(saves), "resent_saves": len(resends),
         "acknowledged_photos": len({a["client_id"] for a in photos}),
         "resent_photos": sum(a["type"] == "photo_resend" for a in photos),
+        "conflicts_refused": len(conflicts),
         **{key: problems[key] for key in (
             "lost_saves", "mismatched_saves", "resends_applied_twice", "duplicate_revisions", "unreceipted_changes",
-            "last_write_mismatch", "lost_photos", "duplicate_photos",
+            "last_write_mismatch", "lost_photos", "duplicate_photos", "conflicts_applied",
         )},
     }
+
+
+def _conflicts_applied(conflicts: list[dict], receipts: dict) -> int:
+    """Changed content sent under a used id was refused (409): the first save or photo must still be the one."""
+    applied = 0
+    photos = defaultdict(list)
+    for pk, client_id in Evidence.objects.filter(
+            client_id__in=[a["client_id"] for a in conflicts if a["type"] == "photo_conflict"]
+    ).values_list("pk", "client_id"):
+        photos[str(client_id)].append(pk)
+    for ack in conflicts:
+        if ack["type"] == "save_conflict":
+            receipt = receipts.get(ack["request_id"])
+            applied += receipt is None or receipt.revision != ack["revision"]
+        else:
+            applied += photos[ack["client_id"]] != [ack["evidence"]]
+    return applied
 
 
 def _revision_problems(saves: list[dict], round_code: str, since: datetime, starts: dict[Key, int]) -> Counter:

@@ -8,8 +8,8 @@ from django.http import Http404
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.files import CONTENT_TYPES
-from assessments.views.files import private_file
 from communities import policy
+from smartsite.private_files import private_file_response
 
 from ..actions import PilotAction
 from ..models import ApplicationFile, VisitPhoto
@@ -29,8 +29,8 @@ def _material(request, pk: int) -> ApplicationFile:
 def material_file(request, pk: int):
     """Send one material, as a download, to a user who may see its application."""
     material = _material(request, pk)
-    return private_file(material.file, CONTENT_TYPES.get(material.kind, "application/octet-stream"),
-                        filename=material.original_name)
+    return private_file_response(material.file, content_type=CONTENT_TYPES.get(material.kind, ""),
+                                 filename=material.original_name, download=True)
 
 
 @require_POST
@@ -51,4 +51,4 @@ def visit_photo(request, pk: int, size: str):
     photo = VisitPhoto.objects.filter(pk=pk).select_related("visit__pilot__region").first()
     if photo is None or size not in ("thumb", "full") or not policy.may(request.user, PilotAction.VIEW_PILOTS, photo):
         raise Http404
-    return private_file(photo.thumbnail if size == "thumb" else photo.image, "image/jpeg")
+    return private_file_response(photo.thumbnail if size == "thumb" else photo.image, content_type="image/jpeg")

@@ -4,6 +4,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 from accounts.views import PhoneLoginView
 from checklists.mobile.offline import service_worker
+from communities.region_scope import scoped_admin_urls
 from pilots import public as pilots_public
 
 from . import i18n, views
@@ -17,6 +18,8 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     # One-time activation links from the printed roster sheets (people/activation.py).
     path("activate/", include("people.urls")),
+    # Before Wagtail's admin: its page chooser's parent and chosen pages, answered only within the user's scope.
+    *scoped_admin_urls(),
     path("admin/", include(wagtailadmin_urls)),
     path("c/", include("checklists.mobile.urls")),
     path("api/", include("coverage.api")),

@@ -1,15 +1,17 @@
 """Login throttling (issue 11, "Identity"): 40 wrong passwords used to be followed by a working right one, at the
-phone login and at the admin login. Now an account, and separately an address, is locked after repeated
-failures, with a Chinese message, a JSON answer for the phone page's JavaScript, and audit entries."""
+phone login and at the admin login. Now an account is locked from the address that failed (and an address under
+any names), with a Chinese message, a JSON answer for the phone page's JavaScript, and audit entries; an account
+failing from many addresses is slowed, never shut for its owner (issue 19: not a denial-of-service switch)."""
 
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.db.models import F
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from accounts.lockout import client_ip
+from accounts.lockout import account_wait, client_ip, slowdown_seconds
 from tests.accounts.conftest import PASSWORD
 
 LOCKED = "登录失败次数过多，已暂时锁定"
@@ -49,12 +51,57 @@ def test_the_locking_failure_already_says_locked(client, users):
     assert responses[4].status_code == 429 and LOCKED in responses[4].content.decode()
 
 
-def test_an_account_is_locked_from_every_address(client, users):
+def test_five_bad_passwords_from_one_address_do_not_lock_the_owner_out_elsewhere(client, users):
+    """The red team's reproduction: anyone could lock the bureau out everywhere for 30 minutes."""
+    for _ in range(5):
+        attempt(client, "verifier", "wrong-password", address="10.6.6.6")
+    assert attempt(client, "verifier", PASSWORD, address="10.6.6.6").status_code == 429  # that address: locked
+    owner = attempt(client, "verifier", PASSWORD, address="10.9.9.9")
+    assert owner.status_code == 302 and logged_in(client)
+
+
+def test_an_account_failing_from_many_addresses_is_slowed_not_shut(client, users):
     for n in range(5):
         attempt(client, "worker", "wrong-password", address=f"10.2.0.{n}")
-    assert attempt(client, "worker", PASSWORD, address="10.9.9.9").status_code == 429
-    # The addresses stay usable for everyone else.
+    assert attempt(client, "worker", PASSWORD, address="10.9.9.9").status_code == 302  # five: no wait yet
+    client.logout()
+    attempt(client, "worker", "wrong-password", address="10.2.0.5")  # the sixth: each next try waits 2 s
+    slowed = attempt(client, "worker", PASSWORD, address="10.9.9.9")
+    assert slowed.status_code == 429 and slowed["Retry-After"] == "2" and not logged_in(client)
+    assert "请 2 秒后再试" in slowed.content.decode() and "已放慢登录" in slowed.content.decode()
+    json = attempt(client, "worker", PASSWORD, address="10.9.9.8", **JSON)
+    assert json.status_code == 429 and json.json()["retry_after"] == 2 and json["Retry-After"] == "2"
+    # The refused tries were not counted (the wait stays 2 s); once it has passed, the owner gets in.
+    assert sum(AccessAttempt.objects.filter(username="worker").values_list("failures_since_start", flat=True)) == 6
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(seconds=2))
+    assert attempt(client, "worker", PASSWORD, address="10.9.9.9").status_code == 302
+    # The addresses the failures came from stay usable for everyone else.
+    client.logout()
     assert attempt(client, "verifier", PASSWORD, address="10.2.0.1").status_code == 302
+
+
+def test_the_wait_doubles_with_each_failure_up_to_its_ceiling(client, users, settings):
+    for n in range(5):
+        attempt(client, "worker", "wrong-password", address=f"10.2.1.{n}")
+    waits = []
+    for n in range(5, 8):
+        AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=5))  # the last wait passed
+        attempt(client, "worker", "wrong-password", address=f"10.2.1.{n}")
+        waits.append(attempt(client, "worker", PASSWORD, address="10.9.9.9")["Retry-After"])
+    assert waits == ["2", "4", "8"]
+    assert [slowdown_seconds(n) for n in (5, 6, 7, 8, 12, 20)] == [0, 2, 4, 8, 128, 300]
+    settings.LOGIN_SLOWDOWN_MAX_SECONDS = 60
+    assert slowdown_seconds(20) == 60 and account_wait("worker") <= 8
+
+
+def test_a_slowdown_is_audited_once(client, users):
+    for n in range(6):
+        attempt(client, "worker", "wrong-password", address=f"10.2.2.{n}")
+        AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=1))
+    attempt(client, "worker", "wrong-password", address="10.2.2.9")
+    entry = ModelLogEntry.objects.get(action="accounts.slowed")
+    assert entry.object_id == str(users["worker"].pk) and entry.data["wait_seconds"] == 2
+    assert not ModelLogEntry.objects.filter(action="accounts.locked_out").exists()
 
 
 def test_an_address_is_locked_separately_with_its_own_limit(client, users, settings):
@@ -96,7 +143,7 @@ def test_a_lockout_is_audited_once_however_often_it_is_retried(client, users):
     assert entries.count() == 1
     entry = entries.get()
     assert entry.object_id == str(users["worker"].pk) and entry.data["ip_address"] == "10.1.1.1"
-    assert entry.data["locked"] == ["username"]  # the account, not the address
+    assert entry.data["locked"] == ["account_address"]  # the account at that address, not the address itself
     assert "worker @ 10.1.1.1" == entry.label
 
 
@@ -125,7 +172,7 @@ def test_production_keeps_the_strict_axes_backend():
     from smartsite.settings import base
 
     assert base.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
-    assert base.AXES_LOCKOUT_PARAMETERS == ["username", "ip_address"]
+    assert base.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"], "ip_address"]
 
 
 def test_behind_a_proxy_the_forwarded_address_counts(rf, settings):

@@ -114,3 +114,29 @@ def test_next_cannot_leave_the_site(client, users, required):
     secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
     done = client.post("/account/2fa/setup/", {"token": totp(secret), "next": "https://evil.example/"})
     assert done["Location"] == "/admin/"
+
+
+@pytest.mark.parametrize("step", ["setup", "verify"])
+def test_logging_out_from_the_second_factor_page_ends_the_session(client, users, required, step):
+    """The 退出登录 button of the enrolment and verification pages: a login page, not a 500, and no session."""
+    if step == "verify":
+        enrol(client, users["administrator"])
+        client.logout()
+    client.force_login(users["administrator"])
+    page = client.get(f"/account/2fa/{step}/?next=/admin/")
+    assert page.status_code == 200
+    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', page.content.decode(), re.S)
+    assert form and form.group(1) == "/logout/"
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.group(2)))
+    response = client.post(form.group(1), hidden, follow=True)
+    assert response.status_code == 200 and response.redirect_chain[-1][0].startswith("/login/")
+    assert "智慧社区达标核查 · 登录" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")
+
+
+def test_logging_out_without_a_next_page_lands_on_the_login_page(client, users):
+    client.force_login(users["verifier"])
+    response = client.post("/logout/", follow=True)
+    assert response.status_code == 200 and response.redirect_chain == [("/login/", 302)]
+    assert "_auth_user_id" not in client.session

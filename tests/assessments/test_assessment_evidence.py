@@ -15,6 +15,7 @@ from assessments import files, services
 from assessments.models import EvidenceFile
 from communities.models import CityPage, Role
 from tests.coverage.coverage_factory import build_region
+from tests.site.private_file_checks import assert_private_file
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 BASE = "/admin/assessments/2026/city/379900/indicators/1/"
@@ -93,8 +94,7 @@ def test_files_are_served_only_through_the_permission_check(client, assess, bure
     assert f"/admin/assessments/files/{evidence.pk}/" in page
     response = client.get(f"/admin/assessments/files/{evidence.pk}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == data
-    assert response["X-Content-Type-Options"] == "nosniff" and "attachment" in response["Content-Disposition"]
-    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert_private_file(response, download=True, filename="%E7%BB%9F%E8%AE%A1%E8%A1%A8.xlsx")
     assert client.get(settings.MEDIA_URL + evidence.file.name).status_code == 404  # media is never served
     build_region([("379801", "另一县", "county", [("001", "subdistrict", 1)])])
     client.force_login(make_user("other", Role.BUREAU, CityPage.objects.get(code="379800")))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from audit.chain import seal_pending
 from audit.models import ChainHead, ChainLink
 from audit.retention import PRUNED, latest_cutoff, months_before
 from audit.verify import verify_chain
@@ -40,7 +41,7 @@ def aged(round_, demo):
     old = timezone.now() - timedelta(days=365)
     for n in range(10):
         log(round_, ROUND_EDITED, data={"round": round_.code, "n": n}, timestamp=old + timedelta(minutes=n))
-    verify_chain()  # seals the set-up and the old entries
+    seal_pending()  # this test's transaction never commits, so nothing sealed the set-up and the old entries
     old_entries = ModelLogEntry.objects.filter(action=ROUND_EDITED).values("pk")
     ChainLink.objects.filter(entry_id__in=old_entries, log_model="wagtailcore.modellogentry").update(created_at=old)
     # Everything written before them (the demo set-up) is young and stays; put the old ones first in the chain.
@@ -71,14 +72,16 @@ def test_old_entries_go_and_what_remains_verifies(round_, demo):
     old = timezone.now() - timedelta(days=365)
     for n in range(10):
         log(round_, ROUND_EDITED, data={"round": round_.code, "n": n}, timestamp=old + timedelta(minutes=n))
-    verify_chain()
+    seal_pending()
     ChainLink.objects.update(created_at=old)
     write_story(round_)
+    seal_pending()  # as the story's own commits would have (this test's transaction never commits)
     young = entry_count() - 10
     assert verify_chain().ok
     assert "已删除 10 条" in prune(latest_cutoff())
     assert ChainHead.objects.get().base_seq == 10
     assert not ModelLogEntry.objects.filter(timestamp__lt=old + timedelta(hours=1)).exists()
+    seal_pending()
     verdict = verify_chain()
     assert verdict.ok and verdict.checked == young + 1  # and the prune itself, on the chain
     pruned = ModelLogEntry.objects.get(action=PRUNED)

@@ -2,16 +2,21 @@
 an empty storage in a fresh process (as an operator would), and compare every row count and every file hash."""
 
 import hashlib
+import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 import uuid
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -101,9 +106,16 @@ def restore_elsewhere(backup: Path, url: str, media: Path, *extra) -> subprocess
                           capture_output=True, text=True, timeout=600)
 
 
+def backed_up(directory: Path) -> str:
+    """Run `backup` as an operator would and return the manifest digest it tells them to keep apart."""
+    out = StringIO()
+    call_command("backup", str(directory), stdout=out)
+    return re.search(r"--manifest-sha256 ([0-9a-f]{64})", out.getvalue()).group(1)
+
+
 def test_backup_and_restore_drill(working, target, tmp_path):
     backup, media = tmp_path / "backup", tmp_path / "restored-media"
-    call_command("backup", str(backup))
+    digest = backed_up(backup)
     source_counts = database.live_counts()
     manifest = read_manifest(backup)
     assert manifest["database"]["tables"] == source_counts and source_counts["checklists_evidence"] == 2
@@ -115,7 +127,9 @@ def test_backup_and_restore_drill(working, target, tmp_path):
     assert all(sha256(Path(settings.MEDIA_ROOT) / name) == digest for name, digest in source_files.items())
 
     url, counts = target
-    done = restore_elsewhere(backup, url, media)
+    unproven = restore_elsewhere(backup, url, media)  # the digest kept apart is asked for
+    assert unproven.returncode != 0 and "请用 --manifest-sha256" in unproven.stderr and not media.exists()
+    done = restore_elsewhere(backup, url, media, "--manifest-sha256", digest)
     assert done.returncode == 0, done.stderr
     assert "已恢复并核对" in done.stdout
     assert counts() == source_counts  # every table, row for row
@@ -123,9 +137,9 @@ def test_backup_and_restore_drill(working, target, tmp_path):
     assert restored == source_files  # every file, byte for byte: evidence originals, renditions, job results
     assert all(restored[e.original.name] == e.sha256 for e in evidence)
 
-    again = restore_elsewhere(backup, url, tmp_path / "other-media")
+    again = restore_elsewhere(backup, url, tmp_path / "other-media", "--manifest-sha256", digest)
     assert again.returncode != 0 and "目标数据库不是空的" in again.stderr
-    forced = restore_elsewhere(backup, url, media, "--force")  # e.g. repeating a drill over the last one
+    forced = restore_elsewhere(backup, url, media, "--trust-manifest", "--force")  # repeating a drill over the last
     assert forced.returncode == 0, forced.stderr
     assert counts() == source_counts
 
@@ -136,15 +150,115 @@ def test_a_damaged_backup_restores_nothing(working, tmp_path):
     photo = next(p for p in (backup / "media" / "evidence").rglob("*") if p.is_file())
     photo.write_bytes(photo.read_bytes()[:-10])
     with pytest.raises(CommandError, match="备份与清单不符，未做任何恢复") as caught:
-        call_command("restore", str(backup))
+        call_command("restore", str(backup), "--trust-manifest")
     assert str(photo.relative_to(backup)) in str(caught.value)
     with pytest.raises(CommandError, match="备份目录 .* 不是空的"):
         call_command("backup", str(backup))
     with pytest.raises(CommandError, match="没有 manifest.json"):
-        call_command("restore", str(tmp_path))
+        call_command("restore", str(tmp_path), "--trust-manifest")
 
 
 def test_the_live_database_is_never_overwritten_without_force(working, tmp_path):
     call_command("backup", str(tmp_path / "backup"))
     with pytest.raises(CommandError, match="目标数据库不是空的.*--force"):
-        call_command("restore", str(tmp_path / "backup"))
+        call_command("restore", str(tmp_path / "backup"), "--trust-manifest")
+
+
+# --- a restore checks everything before it writes anything (the red team's five reproductions) ---------------
+
+
+@pytest.fixture
+def backup(settings, tmp_path, make_user):
+    """A small backup (this database and two stored files) and the digest `backup` printed; afterwards the site
+    has a new, empty MEDIA_ROOT and a user made after the backup, so anything a refused restore wrote shows."""
+    settings.MEDIA_ROOT = tmp_path / "source-media"
+    for name in ("evidence/2026/ab/one.jpg", "jobs/result.csv"):
+        default_storage.save(name, ContentFile(f"bytes of {name}".encode()))
+    directory = tmp_path / "backup"
+    digest = backed_up(directory)
+    settings.MEDIA_ROOT = tmp_path / "live-media"
+    make_user("made-after-the-backup")
+    return directory, digest
+
+
+def rewritten(directory: Path, change) -> str:
+    """Let `change(manifest)` edit the manifest, write it back and return its new digest: an attacker who can
+    write the backup can re-hash its manifest too."""
+    path = directory / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    change(manifest)
+    path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def refused(directory: Path, *args) -> str:
+    """Restore with --force, so the checks alone stand between the backup and the live data; return the refusal."""
+    with pytest.raises(CommandError) as caught:
+        call_command("restore", str(directory), *args, "--force")
+    assert get_user_model().objects.filter(username="made-after-the-backup").exists()  # the database untouched
+    live = Path(settings.MEDIA_ROOT)
+    assert not live.exists() or not any(live.rglob("*"))  # and nothing stored
+    return str(caught.value)
+
+
+def add_file(directory: Path, name: str, data: bytes) -> dict:
+    return {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def test_a_rehashed_backup_is_refused_with_the_digest_kept_apart(backup):
+    directory, digest = backup
+    dump = directory / read_manifest(directory)["database"]["file"]
+    dump.write_bytes(dump.read_bytes() + b"tampered")
+
+    def rehash(manifest):
+        manifest["database"]["sha256"], manifest["database"]["size"] = sha256(dump), dump.stat().st_size
+
+    forged = rewritten(directory, rehash)
+    message = refused(directory, "--manifest-sha256", digest)
+    assert f"清单 manifest.json 的 SHA-256 是 {forged}，不是给出的 {digest}" in message
+    assert "请用 --manifest-sha256" in refused(directory)  # no digest: refused unless the risk is accepted
+    assert "64 位十六进制数" in refused(directory, "--manifest-sha256", "最新")
+
+
+def test_a_symlink_anywhere_in_the_backup_is_refused(backup, tmp_path):
+    directory, _ = backup
+    secret = tmp_path / "host-secret.txt"
+    secret.write_bytes(b"root:x:0:0")
+    (directory / "media" / "evidence" / "2026" / "stolen.jpg").symlink_to(secret)
+    digest = rewritten(directory, lambda m: m["media"]["files"].append(
+        add_file(directory, "evidence/2026/stolen.jpg", secret.read_bytes())))
+    message = refused(directory, "--manifest-sha256", digest)
+    assert "符号链接 media/evidence/2026/stolen.jpg" in message and "拒绝恢复" in message
+    (directory / "media" / "evidence" / "2026" / "stolen.jpg").unlink()
+    (directory / "media" / "linked").symlink_to(tmp_path, target_is_directory=True)  # a folder counts too
+    assert "符号链接 media/linked" in refused(directory, "--trust-manifest")
+
+
+@pytest.mark.parametrize("named", ["/etc/passwd", "../elsewhere.sqlite3", "media/jobs/result.csv", "database.pgdump"])
+def test_database_file_must_be_the_dump_inside_the_backup(backup, named):
+    directory, _ = backup
+    if named == "database.pgdump" and connection.vendor == "postgresql":
+        named = "database.sqlite3"  # the other kind's file name
+
+    def rename(manifest):
+        manifest["database"]["file"] = named
+
+    message = refused(directory, "--manifest-sha256", rewritten(directory, rename))
+    assert "database.file 只能是备份目录里的" in message and named in message
+
+
+@pytest.mark.parametrize("name", ["/tmp/zhsq-restore-escape.txt", "../../outside.txt", "evidence/../../x.txt",
+                                  "evidence//x.txt", "./evidence/x.txt", "C:\\evil.txt"])
+def test_media_names_that_leave_the_storage_are_refused(backup, name):
+    """An absolute name used to restore the database, then traceback half-way through the files."""
+    directory, _ = backup
+    digest = rewritten(directory, lambda m: m["media"]["files"].append(add_file(directory, name, b"x")))
+    message = refused(directory, "--manifest-sha256", digest)
+    assert "不是普通的相对路径" in message and "拒绝恢复" in message
+    assert not Path("/tmp/zhsq-restore-escape.txt").exists()
+
+
+def test_a_manifest_of_the_wrong_shape_is_named(backup):
+    directory, _ = backup
+    digest = rewritten(directory, lambda m: m["media"]["files"].append({"name": "evidence/x.jpg", "size": "1"}))
+    assert "清单格式不对：media.files[2].sha256 缺失或类型不对" in refused(directory, "--manifest-sha256", digest)

@@ -8,6 +8,7 @@ from checklists.evidence import evidence_add, evidence_remove
 from checklists.services import answer_save
 from communities.models import CommunityPage
 from tests.checklists.photo_factory import make_jpeg
+from tests.site.private_file_checks import assert_private_file
 
 User = get_user_model()
 
@@ -42,9 +43,11 @@ def test_the_communitys_people_get_every_rendition(client, photo, username):
         assert response.status_code == 200
         field.open("rb")
         assert body(response) == field.read()
-        assert response["Cache-Control"].startswith("private")
-        assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Type"] == "image/jpeg" and "attachment" in response["Content-Disposition"]
+        original = variant == "original"
+        # A photo's files never change: the phone may keep them, but only privately.
+        assert_private_file(response, download=original, filename="lamp.jpg" if original else None,
+                            cache="private, max-age=604800, immutable")
+    assert response["Content-Type"] == "image/jpeg"
 
 
 def test_outsiders_get_404_for_every_rendition(client, photo, make_user, other_unit_community, demo):
@@ -101,6 +104,7 @@ def test_x_accel_redirect_hands_the_file_to_nginx(client, photo, settings):
     assert response.status_code == 200 and response.content == b""
     assert response["X-Accel-Redirect"] == f"/protected-media/{photo.display.name}"
     assert response["Content-Type"] == "image/jpeg"
+    assert_private_file(response, download=False, cache="private, max-age=604800, immutable")
 
 
 def test_x_sendfile_names_the_local_path(client, photo, settings):

@@ -7,7 +7,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.log_actions import registry as log_action_registry
+from wagtail.models import ModelLogEntry
 
+from audit.models import ChainLink
 from checklists.evidence import evidence_add
 from checklists.models import ItemResult, Status
 from communities.models import CommunityPage
@@ -232,6 +235,11 @@ def test_snapshot_freezes_the_figures(round_, demo):
     assert frozen.matrix(["379902001001", "379902001002"]) == {"379902001001": "P" * 25, "379902001002": "N" * 25}
     assert frozen.streets["379902001"]["smart_communities"] == 1
     assert snapshot.created_by == bureau and snapshot.note == "申报定稿"
+    entry = ModelLogEntry.objects.get(action="coverage.snapshot_created")  # on the audit trail, like every write
+    assert entry.user_id == bureau.pk and entry.object_id == str(snapshot.pk)
+    assert entry.data == {"round": round_.code, "snapshot": snapshot.pk, "note": "申报定稿"}
+    assert ChainLink.objects.filter(log_model="wagtailcore.modellogentry", entry_id=entry.pk).exists()
+    assert log_action_registry.get_action_label("coverage.snapshot_created") == "生成覆盖率快照"
 
 
 def test_only_bureau_and_admins_snapshot(round_, demo):

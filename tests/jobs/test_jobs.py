@@ -4,6 +4,7 @@ the 我的任务 admin page, and one run through django-tasks' database backend 
 import csv
 import io
 import zipfile
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -20,6 +21,7 @@ from communities.models import ADMIN_GROUP, CityPage, Role, UnitPage
 from jobs.models import Job, JobKind, JobStatus
 from jobs.services import JobError, enqueue_job, job_retry, may_retry
 from tests.checklists.photo_factory import make_jpeg
+from tests.site.private_file_checks import assert_private_file
 
 EXPORT = {"round": "2026", "format": "xlsx"}
 
@@ -144,6 +146,8 @@ def test_my_jobs_page(round_, bureau, make_user, django_capture_on_commit_callba
     assert status["status"] == "done" and status["progress"] == 100 and status["download"]
     download = client.get(status["download"])
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    assert_private_file(download, download=True, filename=quote(job.result_name))
+    assert download["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     listing = client.get("/admin/jobs/").content.decode()
     assert "下载" in listing and "覆盖率导出" in listing
     stranger = make_user("job-stranger", Role.BUREAU, CityPage.objects.get(code="379900"))

@@ -25,6 +25,7 @@ from tests.pilots.admin_helpers import (
     text,
 )
 from tests.pilots.pilot_factory import BANDS, applied, batch, listed, self_assess
+from tests.site.private_file_checks import assert_private_file
 
 INDEX = "/admin/pilots/"
 
@@ -55,6 +56,7 @@ def test_a_city_bureau_assembles_and_submits_its_application(client, assess, bur
     assert "已上传 方案.pdf" in page and f"/admin/pilots/materials/{material.pk}/" in page
     download = client.get(f"/admin/pilots/materials/{material.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert_private_file(download, download=True, filename="%E6%96%B9%E6%A1%88.pdf")
     confirm = text(client.get(f"/admin/pilots/applications/{application.pk}/submit/"))
     assert "确认提交" in confirm and "示范市 · 四星试点" in confirm
     submit = f"/admin/pilots/applications/{application.pk}/submit/"
@@ -125,6 +127,7 @@ def test_the_province_reviews_assigns_an_expert_who_scores_and_signs(client, ass
                                               "photos": [photo]}))
     thumb = re.search(r'<img src="(/admin/pilots/photos/\d+/thumb/)"', page).group(1)
     assert "已记录现场复核" in page and client.get(thumb)["Content-Type"] == "image/jpeg"
+    assert_private_file(client.get(thumb), download=False)
     page = follow(client, client.post(move_url(pilot, "confirm"), {"revision": Pilot.objects.get().revision}))
     assert "现为“列入名单”" in page and buttons(page) == ["start_midterm"]
     early = text(client.post(move_url(pilot, "start_midterm"), {"revision": Pilot.objects.get().revision}))

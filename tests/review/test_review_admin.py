@@ -17,6 +17,7 @@ from review.views import field_rows
 from standards.models import RoundStatus
 from standards.rounds import round_set_status
 from tests.checklists.photo_factory import make_jpeg
+from tests.factories import CityFactory, CommunityFactory, StreetFactory, UnitFactory
 from tests.replay import replayed
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -151,6 +152,27 @@ def test_the_item_page_shows_photo_flags(client, queue):
     assert "与其他社区重复" in html and "阳光社区（379902001001）第1项" in html and "同一文件" in html
     html = client.get(f"/admin/review/{queue['wireless'].pk}/").content.decode()
     assert "旧照片" in html
+
+
+def test_a_duplicate_in_another_city_is_flagged_without_its_name(client, queue):
+    """The duplicate-photo panel names another community only to someone who may review it."""
+    far = CommunityFactory(title="远方社区", parent=StreetFactory(
+        title="远方街道", parent=UnitFactory(title="远方区", parent=CityFactory(title="远方市"))))
+    photo = queue["new_area"].photos.get()
+    photo.duplicate_of = [*photo.duplicate_of, {"community": far.code, "community_name": far.title, "item": 3,
+                                                "evidence": 9, "kind": "similar"}]
+    photo.save()
+    client.force_login(user("verifier"))  # the unit's verifier: does not review 远方市
+    html = client.get(f"/admin/review/{queue['new_area'].pk}/").content.decode()
+    assert "阳光社区（379902001001）第1项" in html  # theirs to review: named
+    assert "另一社区的佐证第3项" in html and "画面相似" in html
+    assert "远方" not in html and far.code not in html
+    client.force_login(user("bureau"))  # the city's bureau sees no photos at all, nor where they repeat
+    html = client.get(f"/admin/review/{queue['new_area'].pk}/").content.decode()
+    assert "远方" not in html and far.code not in html and "阳光社区（379902001001）" not in html
+    client.force_login(user("admin"))
+    html = client.get(f"/admin/review/{queue['new_area'].pk}/").content.decode()
+    assert f"远方社区（{far.code}）第3项" in html and "另一社区的佐证" not in html
 
 
 def test_approve(client, queue):

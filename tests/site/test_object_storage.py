@@ -116,3 +116,4 @@ def test_redirect_mode_hands_out_a_short_lived_signed_url(photo, settings, other
     fetched = requests.get(location, timeout=10)
     assert fetched.status_code == 200 and fetched.content == data
     assert fetched.headers["Content-Type"] == "image/jpeg"
+    assert fetched.headers["Content-Disposition"].startswith("attachment; ")  # the store names it as we would

@@ -6,7 +6,8 @@ SHOWN = 20
 
 
 class Command(BaseCommand):
-    help = "核验审计日志哈希链，指出第一条被改动、删除、重排或插入的日志 / Verify the tamper-evident audit chain"
+    help = ("核验审计日志哈希链（只读），指出第一条被改动、删除、重排或插入的日志 / "
+            "Verify the tamper-evident audit chain (writes nothing)")
 
     def add_arguments(self, parser):
         parser.add_argument("--anchor", help="以前记下的链头“序号:哈希”，核对链没有被整体改写")
@@ -18,6 +19,8 @@ class Command(BaseCommand):
             lines += [f"  {problem}" for problem in verdict.problems[1:SHOWN]]
             raise CommandError("\n".join(lines))
         self.stdout.write(f"审计链完整：核验 {verdict.checked} 条日志。链头 {verdict.head_seq}:{verdict.head_digest}")
+        if verdict.in_flight:
+            self.stdout.write(f"另有 {verdict.in_flight} 条日志刚写入、正在封存，下次核验时在链上")
 
 
 def parse_anchor(text: str) -> tuple[int, str]:

@@ -19,4 +19,5 @@ class Command(BaseCommand):
             self.stderr.write(f"注意：{warning}")
         files, tables = outcome.manifest["media"]["files"], outcome.manifest["database"]["tables"]
         self.stdout.write(f"已备份到 {directory}：{len(tables)} 张表 {sum(tables.values())} 行，{len(files)} 个文件。")
-        self.stdout.write(f"清单 manifest.json 的 SHA-256：{outcome.manifest_sha256}（请另行记下）")
+        self.stdout.write(f"清单 manifest.json 的 SHA-256：{outcome.manifest_sha256}（请与备份分开记下；恢复时用 "
+                          f"restore {directory} --manifest-sha256 {outcome.manifest_sha256}）")

@@ -149,20 +149,27 @@ AUTH_PASSWORD_VALIDATORS = [
 ACTIVATION_DAYS = int(os.environ.get("ACTIVATION_DAYS", "14"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
+# A logout form without its own `next` (the second-factor pages') lands on the login page: the project has no
+# registration/logged_out.html, and Django would otherwise render it.
+LOGOUT_REDIRECT_URL = "login"
 # A worker stays logged in on their phone for a whole assessment round.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(120 * 24 * 3600)))
 
 # Identity (accounts/, README "Security"). Login lockout by django-axes: the standalone backend refuses a locked
-# account or address before the password is checked; accounts.lockout counts each against its own limit.
+# caller before the password is checked; accounts.lockout counts each lock against its own limit.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "accounts.lockout.LockoutHandler"
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching its limit locks (not the pair)
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))  # per account
+# An account is locked from one address only (the pair), so a stranger's wrong passwords never shut its owner out
+# everywhere; an address is locked under any names at its own limit. Failures on one account from many addresses
+# slow it down instead (accounts.lockout: a growing wait, at most LOGIN_SLOWDOWN_MAX_SECONDS).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))  # per account and address
 # Per address: a community office or a district's network often shares one public address.
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20"))
+LOGIN_SLOWDOWN_MAX_SECONDS = int(os.environ.get("LOGIN_SLOWDOWN_MAX_SECONDS", "300"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
 # A locked caller's further tries are refused without being counted, so the lock ends when the message says.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
