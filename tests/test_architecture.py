@@ -1,8 +1,8 @@
 """The README's architecture is true: the apps' order there is INSTALLED_APPS' order, and no app imports an app
 below it, not even inside a function. Every project module is parsed (its imports read with `ast`, never run).
 
-`smartsite` is the site package: its root (`smartsite.urls`, `smartsite.views`: the URLconf and the home page)
-sits above every app and is imported by none; the rest (settings, spreadsheet, private files, object storage)
+`smartsite` is the site package: its root (`smartsite.urls`, `smartsite.views`, `smartsite.i18n`: the URLconf,
+the home page, the script catalogs) sits above every app and is imported by none; the rest (settings, spreadsheet, private files, object storage)
 sits below every app and imports none. `devtools` and `bench` (development tools) and `tests` may import
 anything; nothing in the product imports them.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE_ROOT = ("smartsite.urls", "smartsite.views")
+SITE_ROOT = ("smartsite.urls", "smartsite.views", "smartsite.i18n")
 TOOLS = ("devtools", "bench")
 
 
