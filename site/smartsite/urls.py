@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from accounts.views import PhoneLoginView
 from checklists.mobile.offline import service_worker
 from pilots import public as pilots_public
+from publications import public as publications_public
 
 from . import views
 
@@ -18,6 +19,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("c/", include("checklists.mobile.urls")),
     path("api/", include("coverage.api")),
-    # The province's published pilot lists, for everyone (pilots/public.py).
+    # What is published, for everyone: the pilot lists as published (pilots/public.py), the batches with their
+    # outcomes, the 智慧社区名单 and the approved highlights (publications/public.py).
     *pilots_public.urlpatterns,
+    *publications_public.urlpatterns,
 ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "coverage",
     "assessments",
     "pilots",
+    "publications",
     "jobs",
     "backups",
     "wagtail.contrib.settings",
