@@ -34,14 +34,24 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe); the photo intake checks each one's content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(one, initial) for one in data]
+        return [super().clean(data, initial)]
+
+
 class PhotoUploadForm(forms.Form):
-    photos = forms.FileField(label=_("照片"), widget=MultipleFileInput(attrs={"accept": "image/*", "multiple": True}),
-                             help_text=_("JPEG、PNG、WebP 或 HEIC，每张不超过 20MB；公开展示前会去除拍摄位置等信息"))
+    photos = MultipleFileField(label=_("照片"),
+                               help_text=_("JPEG、PNG、WebP 或 HEIC，每张不超过 20MB；公开展示前会去除拍摄位置等信息"))
     caption = forms.CharField(label=_("图片说明"), max_length=200, required=False,
                               help_text=_("公开页面上作为照片的文字说明（读屏软件也会读出），可留空"))
-
-    def clean_photos(self):
-        return self.files.getlist("photos")
 
 
 class NoticeForm(forms.Form):
