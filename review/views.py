@@ -7,6 +7,8 @@ any decision is refused with PermissionDenied).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -20,6 +22,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from checklists import audit, decisions, services
 from checklists.actions import ChecklistAction
 from checklists.models import Evidence, ItemResult, Status
+from checklists.originals import original_pending
 from checklists.workflow import TransitionError, possible_actions
 from communities import policy
 from communities.models import CommunityPage
@@ -30,6 +33,15 @@ from standards.models import Round, StandardVersion
 
 from . import selectors
 from .forms import ReopenForm, ReturnForm
+
+
+class ReviewPhoto(NamedTuple):
+    """A photo on the review page: its record, its two renditions' addresses, whether its original is to come."""
+
+    photo: Evidence
+    thumb: str
+    display: str
+    original_pending: bool
 
 
 def evidence_url(code: str, evidence: Evidence, variant: str = "display") -> str:
@@ -180,8 +192,8 @@ class ReviewDetailView(InspectView):
             result=result, item=item, rows=field_rows(item, result.values, result.not_applicable),
             evaluation=evaluation, verdict_label=evaluation["verdict_label"],
             photos_visible=policy.may(user, photos_action(item), result),
-            photos=[(p, evidence_url(code, p, "thumb"), evidence_url(code, p, "display"))
-                    for p in selectors.live_photos(result)],
+            photos=[ReviewPhoto(p, evidence_url(code, p, "thumb"), evidence_url(code, p, "display"),
+                                original_pending(bool(p.original))) for p in selectors.live_photos(result)],
             history=history_rows(result), can_decide=can_decide,
             can_approve=ChecklistAction.APPROVE in actions, can_return=ChecklistAction.RETURN in actions,
             can_reopen=ChecklistAction.REOPEN in actions,
