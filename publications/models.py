@@ -250,8 +250,8 @@ class ProvinceApprovalTask(Task):
     def get_actions(self, obj, user):
         if not self._approves(obj, user):
             return []
-        return [("reject", _("退回修改"), True), ("approve", _("批准发布"), False),
-                ("approve", _("批准发布并留言"), True)]
+        # Wagtail appends "并发布" to the approval of a workflow's last step.
+        return [("reject", _("退回修改"), True), ("approve", _("批准"), False), ("approve", _("批准（附意见）"), True)]
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
         from .page_permissions import approves_anywhere

@@ -1,10 +1,13 @@
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.utils import get_valid_next_url_from_request
 
+from .models import HighlightPage
 from .services.highlights import PHOTO_ADDED, PHOTO_REMOVED
 from .services.notices import PUBLISHED as NOTICE_PUBLISHED
 from .services.smartlists import PUBLISHED as SMART_LIST_PUBLISHED
@@ -45,3 +48,16 @@ def register_log_actions(actions):
 @hooks.register("insert_global_admin_css")
 def publications_admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("publications/admin.css"))
+
+
+# After a submission or an approval Wagtail sends the editor to the page explorer, which bureaus and the province
+# have no access to (their reports are reached from 公开信息): send them back there instead.
+LEAVING = {"action-submit", "action-workflow-action", "action-publish", "action-restart-workflow"}
+
+
+@hooks.register("after_edit_page")
+def back_to_publications(request, page):
+    if isinstance(page, HighlightPage) and LEAVING & request.POST.keys() \
+            and not get_valid_next_url_from_request(request):
+        return redirect("publications:home")
+    return None

@@ -20,6 +20,7 @@ from ..models import HighlightPage, HighlightPhoto
 from ..page_permissions import approves, writes
 from ..services import PublicationError, highlights, tree
 from .base import PublicationsView, back, refused, show_errors
+from .home import editor_url
 
 
 @require_POST
@@ -38,7 +39,8 @@ def highlight_new(request):
         index = tree.highlight_index(user=request.user, region=Page.objects.get(pk=region_pk))
     except (PublicationError, PermissionDenied) as exc:
         return back(request, reverse("publications:home"), exc)
-    return redirect("wagtailadmin_pages:add", "publications", "highlightpage", index.pk)
+    add = reverse("wagtailadmin_pages:add", args=["publications", "highlightpage", index.pk])
+    return redirect(f"{add}?next={reverse('publications:home')}")
 
 
 def _editable(user, pk: int) -> HighlightPage:
@@ -60,7 +62,7 @@ class PhotosView(PublicationsView):
         context = super().get_context_data(**kwargs)
         context.update(page=self.page, form=form or PhotoUploadForm(), photos=selectors.photo_rows(self.page),
                        locked=self.page.permissions_for_user(self.request.user).page_locked(),
-                       edit_url=reverse("wagtailadmin_pages:edit", args=[self.page.pk]),
+                       edit_url=editor_url(self.page),
                        max_photos=highlights.MAX_PHOTOS)
         return context
 

@@ -24,8 +24,13 @@ def may_anything(user) -> bool:
             or policy.may(user, A.WRITE_HIGHLIGHT))
 
 
+def editor_url(page) -> str:
+    """Wagtail's editor of a report, coming back to 公开信息 after a submission or an approval."""
+    return f"{reverse('wagtailadmin_pages:edit', args=[page.pk])}?next={reverse('publications:home')}"
+
+
 def highlight_row(page) -> dict:
-    return {"page": page, "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
+    return {"page": page, "edit_url": editor_url(page),
             "photos_url": reverse("publications:photos", args=[page.pk]),
             "public_url": page.url if page.live else "", "status": page.status_string,
             "waiting": page.workflow_in_progress}

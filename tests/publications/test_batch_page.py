@@ -11,8 +11,6 @@ from django.utils import timezone
 from pilots.stages import Stage
 from publications.services import notices
 
-TODAY = None
-
 
 def page(client, pilot) -> str:
     response = client.get(f"/pilots/{pilot.application.batch.year}/")
@@ -36,13 +34,14 @@ def test_a_pilot_under_way_is_shown_as_such(client, reach):
     pilot = reach(Stage.MIDTERM)
     html = page(client, pilot)
     assert row(html, pilot) == "piloting 示范县 示范市 四星试点 试点建设中"
-    assert 'href="/pilots/%d/list/"' % pilot.application.batch.year in html and "data-notices" not in html
+    assert f'href="/pilots/{pilot.application.batch.year}/list/"' in html and "data-notices" not in html
 
 
 def test_rectification_shows_the_decision_day_and_deadline(client, reach):
     pilot = reach(Stage.RECTIFICATION)
     today, due = timezone.localdate().isoformat(), pilot.deadline.isoformat()
-    assert row(page(client, pilot), pilot) == f"rectifying 示范县 示范市 四星试点 限期整改 {today} 决定，整改期限 {due}"
+    expected = f"rectifying 示范县 示范市 四星试点 限期整改 {today} 决定， 整改期限 {due}"
+    assert row(page(client, pilot), pilot) == expected
 
 
 def test_withdrawal_shows_only_with_the_provinces_notice_never_the_internal_reason(client, reach, province):

@@ -5,13 +5,11 @@ photos go through the photo intake and become public with the approval."""
 from __future__ import annotations
 
 import io
-import re
 
 from django.urls import reverse
 from PIL import Image
 from wagtail.models import Page, PageLogEntry, TaskState
 
-from communities.models import CityPage
 from publications.models import HighlightIndexPage, HighlightPage, HighlightPhoto
 
 EDIT = "/admin/pages/{}/edit/"
@@ -34,7 +32,8 @@ def start(client, user, region) -> HighlightIndexPage:
     response = client.post(reverse("publications:highlight_new"), {"region": region.pk})
     assert response.status_code == 302, response.status_code
     index = HighlightIndexPage.objects.get(region=region)
-    assert response["Location"] == f"/admin/pages/add/publications/highlightpage/{index.pk}/"
+    add = f"/admin/pages/add/publications/highlightpage/{index.pk}/"
+    assert response["Location"] == f"{add}?next=/admin/publications/"  # back to 公开信息 after submitting
     return index
 
 

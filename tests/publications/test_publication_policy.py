@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
-from django.urls import reverse
 
 from communities import policy
 from communities.models import UnitKind

@@ -35,7 +35,8 @@ def test_home_shows_each_part_to_those_allowed(client, round_, province, bureau,
     assert options == ["示范市", "示范海岛区", "示范县", "示范县级市"]  # the city, then its county-level units by code
     client.force_login(verifier)
     refused = client.get(HOME)
-    assert refused.status_code == 403 and "只有本市或本县（市、区）的大数据局可以撰写本地的亮点工作" in refused.content.decode()
+    assert refused.status_code == 403
+    assert "只有本市或本县（市、区）的大数据局可以撰写本地的亮点工作" in refused.content.decode()
     assert not menu(client)
     client.logout()
     assert client.get(HOME).status_code == 302
@@ -80,7 +81,7 @@ def test_a_bureau_starts_a_report_only_under_its_own_regions(client, demo, burea
     client.force_login(bureau)
     response = client.post(reverse("publications:highlight_new"), {"region": county.pk})
     index = HighlightIndexPage.objects.get(region=county)
-    assert response["Location"] == f"/admin/pages/add/publications/highlightpage/{index.pk}/"
+    assert response["Location"] == f"/admin/pages/add/publications/highlightpage/{index.pk}/?next=/admin/publications/"
     assert client.get(response["Location"]).status_code == 200
     assert index.live and index.get_workflow().name == "亮点工作审核"
     client.force_login(other_bureau)
