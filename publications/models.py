@@ -114,7 +114,7 @@ class HighlightIndexPage(Page):
         verbose_name_plural = _("亮点工作栏目")
 
     def get_url_parts(self, request=None):
-        return fixed_url(request, f"/publications/#region-{self.pk}")
+        return fixed_url(request, "/publications/#highlights")  # the public index lists every region's reports
 
     @property
     def policy_region(self) -> Page:

@@ -65,12 +65,11 @@ def batch_outcomes(batch: Batch) -> list[PilotOutcome]:
     """Return the batch's listed pilots, in the published list's order, each with its public outcome (3 queries)."""
     pilots = list(listed_pilots(batch))
     records = _records(pilots)
-    notices = dict(RevocationNotice.objects.filter(pilot__in=pilots).values_list("pilot_id", "pk"))
-    published = dict(RevocationNotice.objects.filter(pilot__in=pilots).values_list("pilot_id", "published_at"))
+    notices = {pilot_id: (pk, at) for pilot_id, pk, at in RevocationNotice.objects.filter(pilot__in=pilots)
+               .values_list("pilot_id", "pk", "published_at")}
     return [PilotOutcome(p.pk, p.application.city.title, p.region.title, p.level, str(p.get_level_display()),
                          p.target_star,
-                         outcome_of(p.stage, records[p.pk], granted_star=p.granted_star,
-                                    notice=(notices[p.pk], published[p.pk]) if p.pk in notices else None))
+                         outcome_of(p.stage, records[p.pk], granted_star=p.granted_star, notice=notices.get(p.pk)))
             for p in pilots]
 
 

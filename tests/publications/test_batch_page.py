@@ -24,10 +24,15 @@ def row(html: str, pilot) -> str:
     return found.group(1) + " " + re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", found.group(2))).strip()
 
 
-def test_a_granted_star_shows_with_its_star_and_day(client, reach):
+def test_a_granted_star_shows_with_its_star_and_day_and_the_list_as_published_stays(client, reach):
     pilot = reach(Stage.GRANTED)
     today = timezone.localdate().isoformat()
     assert row(page(client, pilot), pilot) == f"granted 示范县 示范市 四星试点 授星 授予四星 ★★★★ · {today}"
+    year = pilot.application.batch.year
+    frozen = client.get(f"/pilots/{year}/list/").content.decode()
+    assert "<td>示范市</td><td>示范县</td><td class=\"star\">四星试点</td>" in frozen and "授星" not in frozen
+    assert client.get(f"/pilots/{year + 1}/").status_code == 404
+    assert client.get(f"/pilots/{year + 1}/list/").status_code == 404
 
 
 def test_a_pilot_under_way_is_shown_as_such(client, reach):
@@ -57,15 +62,6 @@ def test_withdrawal_shows_only_with_the_provinces_notice_never_the_internal_reas
     assert f'href="#notice-{notice.pk}"' in after and f'id="notice-{notice.pk}"' in after
     assert "关于收回示范县四星试点奖补资金的通报" in after and "收回奖补资金，予以通报。" in after
     assert internal and internal not in after and internal not in before
-
-
-def test_the_list_as_published_stays_at_its_own_address(client, reach):
-    pilot = reach(Stage.GRANTED)
-    year = pilot.application.batch.year
-    frozen = client.get(f"/pilots/{year}/list/").content.decode()
-    assert "<td>示范市</td><td>示范县</td><td class=\"star\">四星试点</td>" in frozen and "授星" not in frozen
-    assert client.get(f"/pilots/{year + 1}/").status_code == 404
-    assert client.get(f"/pilots/{year + 1}/list/").status_code == 404
 
 
 def test_nothing_before_the_list_is_published(client, reach):

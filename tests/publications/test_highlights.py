@@ -71,6 +71,8 @@ def test_a_bureau_writes_submits_and_the_province_approves(client, bureau, provi
     assert not page.live and page.workflow_in_progress
 
     client.force_login(province)
+    dashboard = client.get("/admin/").content.decode()  # Wagtail's "awaiting your review" panel lists it
+    assert f"/admin/pages/{page.pk}/edit/" in dashboard and page.title in dashboard
     assert client.get(EDIT.format(page.pk)).status_code == 200
     response = client.post(approve, {"comment": "同意发布"})
     assert response.status_code == 302
