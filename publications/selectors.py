@@ -3,7 +3,6 @@ photos; and the admin's lists (pilots awaiting a 通报, rounds and their 名单
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -209,9 +208,3 @@ def highlights_for(user) -> QuerySet[HighlightPage]:
             condition |= Q(path__startswith=path)
         pages = HighlightPage.objects.filter(condition)
     return pages.order_by("-latest_revision_created_at", "-pk")
-
-
-def awaiting_day(page: HighlightPage) -> datetime.datetime | None:
-    """Return when the report was submitted for the province's approval, if it waits for it now."""
-    state = page.current_workflow_state
-    return state.created_at if state and state.status == state.STATUS_IN_PROGRESS else None

@@ -2,7 +2,8 @@
 a 收回奖补 通报; a city's bureau writes a 亮点工作 report with a photo in Wagtail's editor and submits it; the
 province approves it; then a member of the public on a phone reads the batch (授星 with its star and day, 收回奖补
 with its 通报), the 名单 and the report. No page breaks the Content-Security-Policy. Screenshots go to
-/tmp/h-public-shots/ (PUBLIC_SHOTS overrides)."""
+/tmp/h-public-shots/ (PUBLIC_SHOTS overrides). Where axe-core is at hand (AXE_JS, default the vendored
+tests/browser/vendor/axe.min.js) each new screen must also have no serious or critical WCAG 2.1 AA finding."""
 
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN", "timez
 PHONE_393 = {**PHONE, "viewport": {"width": 393, "height": 851}}
 PASSWORDS = {"bureau": "bureau-demo-2026", "province": "pw-12345678"}
 SHOTS = Path(os.environ.get("PUBLIC_SHOTS", "/tmp/h-public-shots"))
+AXE = Path(os.environ.get("AXE_JS", Path(__file__).parent / "vendor" / "axe.min.js"))
+WCAG = "{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}"
+# Wagtail's own editor screens (not ours) are looked at, not judged here.
+WAGTAILS = ("04-bureau-editor-new", "07-province-moderation")
 
 
 class Walker:
@@ -39,6 +44,7 @@ class Walker:
 
     def __init__(self, browser, base: str):
         self.browser, self.base, self.contexts, self.violations = browser, base, [], []
+        self.findings: dict[str, list[str]] = {}
         SHOTS.mkdir(parents=True, exist_ok=True)
 
     def page(self, options: dict):
@@ -63,6 +69,16 @@ class Walker:
         page.wait_for_load_state("networkidle")
         self.violations += page.evaluate("window.__csp || []")
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        if AXE.exists() and name not in WAGTAILS:
+            self.findings[name] = self.axe(page)
+
+    def axe(self, page) -> list[str]:
+        """Return the page's serious and critical axe-core findings (evaluated outside the page's CSP)."""
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(AXE.read_text(encoding="utf-8"))
+        results = page.evaluate(f"axe.run(document, {WCAG})")
+        return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in results["violations"]
+                if v["impact"] in ("serious", "critical")]
 
     def close(self):
         for context in self.contexts:
@@ -184,3 +200,4 @@ def test_province_bureau_and_public_walk_the_public_pages(walker, round_):
     width = pub.evaluate("document.documentElement.scrollWidth")
     assert width <= 393, "nothing runs off the phone's screen"
     assert walker.violations == []
+    assert {name: found for name, found in walker.findings.items() if found} == {}
