@@ -49,7 +49,7 @@ class Walker:
 
     def page(self, options: dict):
         context = self.browser.new_context(**options)
-        context.set_default_timeout(20_000)
+        context.set_default_timeout(45_000)  # the machine is shared: Wagtail's editor can take a while
         context.add_init_script(RECORD)
         self.contexts.append(context)
         page = context.new_page()
@@ -81,7 +81,9 @@ class Walker:
                 if v["impact"] in ("serious", "critical")]
 
     def close(self):
-        for context in self.contexts:
+        for n, context in enumerate(self.contexts):
+            for page in context.pages:  # where each person ended up (the first thing to look at after a failure)
+                page.screenshot(path=str(SHOTS / f"last-{n}.png"), full_page=True)
             context.close()
 
 
@@ -199,5 +201,12 @@ def test_province_bureau_and_public_walk_the_public_pages(walker, round_):
     walker.shot(pub, "12-public-highlight")
     width = pub.evaluate("document.documentElement.scrollWidth")
     assert width <= 393, "nothing runs off the phone's screen"
+    desk = walker.page(DESKTOP)  # the same pages on a desktop
+    for name, url in (("13-desktop-batch", f"/pilots/{year}/"), ("14-desktop-smart-list", "/publications/"
+                                                                 "smart-communities/2026/")):
+        desk.goto(base + url)
+        walker.shot(desk, name)
     assert walker.violations == []
+    if AXE.exists():
+        assert len(walker.findings) == 12, "every screen of ours was checked"
     assert {name: found for name, found in walker.findings.items() if found} == {}

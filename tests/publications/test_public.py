@@ -7,12 +7,15 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from wagtail.models import Page, TaskState
 
+from audit.actors import system
 from pilots.stages import Stage
 from publications.services.notices import notice_publish
 from publications.services.smartlists import smart_list_publish
+from publications.services.tree import public_index
 from tests.coverage.coverage_factory import make_smart
 from tests.publications.test_highlights import EDIT, create, jpeg, start
 
@@ -46,6 +49,11 @@ def test_the_index_answers_before_anything_is_published(client, demo):
     html = client.get("/publications/").content.decode()
     assert "<h1>公开信息</h1>" in html and "尚未公布试点名单。" in html and "尚无经审核发布的亮点工作。" in html
     assert "/publications/" in client.get("/").content.decode()  # linked from the site's home page
+    with transaction.atomic():
+        index = public_index(actor=system("tests"))
+    assert index.live and client.get("/publications/").status_code == 200
+    index.unpublish()  # taken down by the province: gone, not shown empty
+    assert client.get("/publications/").status_code == 404
 
 
 def test_no_personal_data_and_no_inline_code_on_any_public_page(client, reach, province, bureau, round_, city):
