@@ -77,3 +77,28 @@ def test_no_personal_data_and_no_inline_code_on_any_public_page(client, reach, p
     assert "示范市" in highlight and "四星试点" in highlight and "<img" in highlight
     index = client.get("/publications/").content.decode()
     assert all(f'href="{url}"' in index for url in (urls[1], urls[-1])) and "智慧社区名单（第1版）" in index
+
+
+def test_the_index_takes_the_same_queries_however_many_reports(client, demo, bureau, city):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from publications.models import HighlightPage
+    from publications.services.tree import highlight_index
+
+    index = highlight_index(user=bureau, region=Page.objects.get(pk=city.pk))
+
+    def report(n: int) -> None:
+        page = index.add_child(instance=HighlightPage(title=f"亮点{n}", body="正文"))
+        page.save_revision().publish()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/publications/").status_code == 200
+        return len(captured)
+
+    report(1)
+    one = queries()
+    for n in range(2, 6):
+        report(n)
+    assert queries() == one
