@@ -98,6 +98,7 @@ def test_the_index_takes_the_same_queries_however_many_reports(client, demo, bur
         return len(captured)
 
     report(1)
+    queries()  # the first request fills Wagtail's cached site root paths
     one = queries()
     for n in range(2, 6):
         report(n)
