@@ -161,3 +161,22 @@ def test_another_citys_bureau_cannot_open_or_approve_the_report(client, bureau, 
     assert denied.status_code == 302 and denied["Location"] == "/admin/"
     assert not page.permissions_for_user(other_bureau).can_publish()
     assert page.permissions_for_user(bureau).can_edit() and not page.permissions_for_user(bureau).can_publish()
+
+
+def test_the_province_sends_a_report_back_and_the_bureau_resubmits(client, bureau, province, city):
+    page = written(client, bureau, city)
+    form = {"title": page.title, "body": page.body, "pilot": "", "action-submit": "1"}
+    client.post(EDIT.format(page.pk), form)
+    state = TaskState.objects.get(status="in_progress")
+    client.force_login(province)
+    response = client.post(f"/admin/pages/workflow/action/{page.pk}/reject/{state.pk}/", {"comment": "请补充成效数据"})
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert not page.live and page.current_workflow_state.status == "needs_changes"
+    assert TaskState.objects.get(pk=state.pk).comment == "请补充成效数据"
+    client.force_login(bureau)
+    assert page.permissions_for_user(bureau).can_edit() and not page.permissions_for_user(bureau).page_locked()
+    client.post(EDIT.format(page.pk), {**form, "body": "补充：办件量 1.2 万件。"})
+    page.refresh_from_db()
+    assert page.workflow_in_progress and not page.live  # back with the province, still not public
+    assert PageLogEntry.objects.filter(page=page, action="wagtail.workflow.reject").exists()
