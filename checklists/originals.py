@@ -37,6 +37,12 @@ def originals_mode() -> str:
     return getattr(settings, "EVIDENCE_ORIGINALS", REQUIRED)
 
 
+def original_pending(has_original: bool) -> bool:
+    """Whether a photo's original is still to come (原图待上传, on the phone and the verifier's screen alike): the
+    deployment wants originals and this one has not arrived."""
+    return originals_mode() != NEVER and not has_original
+
+
 @dataclass(frozen=True)
 class DeclaredFacts:
     """The original's facts as the phone read them (unconfirmed until the original itself arrives)."""

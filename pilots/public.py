@@ -1,4 +1,5 @@
-"""The public 省级试点名单 of each batch at /pilots/<year>/: the live PilotListPage, nothing else, no login."""
+"""The public 省级试点名单 of each batch exactly as published, at /pilots/<year>/list/: the live PilotListPage, nothing
+else, no login. (/pilots/<year>/ itself, the batch with its pilots' outcomes, is publications.public.)"""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
@@ -15,4 +16,4 @@ def pilot_list(request: HttpRequest, year: int) -> HttpResponse:
     return page.serve(request)
 
 
-urlpatterns = [path("pilots/<int:year>/", pilot_list, name="pilot_list")]
+urlpatterns = [path("pilots/<int:year>/list/", pilot_list, name="pilot_list")]

@@ -22,6 +22,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from checklists import audit, decisions, services
 from checklists.actions import ChecklistAction
 from checklists.models import Evidence, ItemResult, Status
+from checklists.originals import original_pending
 from checklists.workflow import TransitionError, possible_actions
 from communities import policy
 from communities.models import CommunityPage
@@ -164,12 +165,13 @@ class PhotoRow:
     thumb: str
     display: str
     duplicates: list[selectors.DuplicateSource]
+    original_pending: bool  # the phone sent a small copy; the original is still to come
 
 
 def photo_rows(user, code: str, photos: list[Evidence]) -> list[PhotoRow]:
     sources = selectors.duplicate_sources(user, photos)
-    return [PhotoRow(p, evidence_url(code, p, "thumb"), evidence_url(code, p, "display"), sources[p.pk])
-            for p in photos]
+    return [PhotoRow(p, evidence_url(code, p, "thumb"), evidence_url(code, p, "display"), sources[p.pk],
+                     original_pending(bool(p.original))) for p in photos]
 
 
 class ReviewDetailView(InspectView):

@@ -2,9 +2,9 @@
 below it, not even inside a function. Every project module is parsed (its imports read with `ast`, never run).
 
 `smartsite` is the site package: its root (`smartsite.urls`, `smartsite.views`, `smartsite.i18n`: the URLconf,
-the home page, the script catalogs) sits above every app and is imported by none; the rest (settings, spreadsheet, private files, object storage)
-sits below every app and imports none. `devtools` and `bench` (development tools) and `tests` may import
-anything; nothing in the product imports them.
+the home page, the script catalogs) sits above every app and is imported by none; the rest (settings,
+spreadsheet, private files, object storage) sits below every app and imports none. `devtools` and `bench`
+(development tools) and `tests` may import anything; nothing in the product imports them.
 """
 
 from __future__ import annotations

@@ -48,9 +48,10 @@ TODAYS_SCHEMA = [
     ("jobs", None),
     ("assessments", None),
     ("pilots", None),
+    ("publications", None),
 ]
 # Apps added since today's schema with tables of their own: their (empty) tables appear with the upgrade.
-NEW_APPS = ("assessments", "pilots")
+NEW_APPS = ("assessments", "pilots", "publications")
 # The moves of issue 9; later migrations (new columns, new apps) are applied too, whatever they are.
 SPLIT_MIGRATIONS = {
     ("standards", "0001_initial"), ("coverage", "0001_initial"), ("checklists", "0003_split_apps"),

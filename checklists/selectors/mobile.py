@@ -18,7 +18,7 @@ from standards.models import Round, StandardVersion
 
 from ..actions import ChecklistAction
 from ..models import PASSES, Evidence, ItemResult, SaveReceipt, Status
-from ..originals import NEVER, originals_mode
+from ..originals import original_pending
 
 HOUSEHOLDS = "households"
 
@@ -213,12 +213,11 @@ def _photos_by_result(round_: Round, community: CommunityPage, numbers: list[int
     if numbers is not None:
         rows = rows.filter(result__item_number__in=numbers)
     photos: dict[int, list[PhotoView]] = {}
-    wanted = originals_mode() != NEVER
     fields = ("pk", "result_id", "original_name", "flag_old", "flag_duplicate", "taken_at", "original")
     for pk, result_id, name, old, duplicate, taken_at, original in rows.order_by("uploaded_at", "pk").values_list(
         *fields
     ):
-        pending = wanted and not original
+        pending = original_pending(bool(original))
         photos.setdefault(result_id, []).append(PhotoView(pk, name, old, duplicate, taken_at, pending))
     return photos
 

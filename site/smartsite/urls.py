@@ -6,6 +6,7 @@ from accounts.views import PhoneLoginView
 from checklists.mobile.offline import service_worker
 from communities.region_scope import scoped_admin_urls
 from pilots import public as pilots_public
+from publications import public as publications_public
 
 from . import i18n, views
 
@@ -26,6 +27,8 @@ urlpatterns = [
     # The phone's language switcher posts to /i18n/setlang/ (Django's set_language); the admin uses Wagtail's own.
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/<str:language>/", i18n.javascript_catalog, name="javascript_catalog"),
-    # The province's published pilot lists, for everyone (pilots/public.py).
+    # What is published, for everyone: the pilot lists as published (pilots/public.py), the batches with their
+    # outcomes, the 智慧社区名单 and the approved highlights (publications/public.py).
     *pilots_public.urlpatterns,
+    *publications_public.urlpatterns,
 ]

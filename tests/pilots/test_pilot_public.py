@@ -1,5 +1,6 @@
-"""The public list of a batch at /pilots/<year>/: anyone may read it once published, it stays as published, and
-it keeps to the site's Content-Security-Policy."""
+"""The public list of a batch as published, at /pilots/<year>/list/: anyone may read it once published, it stays as
+published, and it keeps to the site's Content-Security-Policy. (/pilots/<year>/, the batch with its outcomes, is
+tests/publications/test_batch_page.py's.)"""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from tests.pilots.pilot_factory import Walk, arguments, at_stage, ready
 def test_anyone_reads_the_list_once_published_and_not_before(client, assess, bureau, province, county):
     walk = Walk(bureau, province, assess, county)
     pilot = at_stage(walk, Stage.LISTED)
-    url = f"/pilots/{pilot.application.batch.year}/"
+    url = f"/pilots/{pilot.application.batch.year}/list/"
     assert client.get(url).status_code == 404  # listed, not yet published
-    assert client.get(f"/pilots/{pilot.application.batch.year + 1}/").status_code == 404  # no such batch
+    assert client.get(f"/pilots/{pilot.application.batch.year + 1}/list/").status_code == 404  # no such batch
     batches.batch_publish(user=province, batch=pilot.application.batch)
     response = client.get(url)
     assert response.status_code == 200
@@ -30,7 +31,7 @@ def test_anyone_reads_the_list_once_published_and_not_before(client, assess, bur
     assert "县（市、区）（1 个）" in html and "设区市（" not in html
     assert "<td>示范市</td><td>示范县</td><td class=\"star\">四星试点</td>" in html
     assert f"公布日期：{timezone.localdate():%Y年%-m月%-d日}" in html and "共 1 个试点" in html
-    assert page.url == url
+    assert page.url == f"/pilots/{pilot.application.batch.year}/"  # the batch's page, with its outcomes
     # Only the live page is ever served: unpublished, it is gone again.
     page.unpublish()
     assert client.get(url).status_code == 404
@@ -43,7 +44,7 @@ def table(html: str) -> str:
 def test_the_published_list_does_not_drift(client, assess, bureau, province, county):
     walk = Walk(bureau, province, assess, county)
     pilot = at_stage(walk, Stage.MIDTERM)  # listed, published, then on into the midterm
-    url = f"/pilots/{pilot.application.batch.year}/"
+    url = f"/pilots/{pilot.application.batch.year}/list/"
     before = table(client.get(url).content.decode())
     pilot = pilot_move(user=province, pilot=ready(walk, pilot, "midterm_fail"), move="midterm_fail",
                        **arguments("midterm_fail"))
@@ -55,7 +56,7 @@ def test_the_published_list_does_not_drift(client, assess, bureau, province, cou
 
 def test_the_page_keeps_to_the_csp(client, assess, bureau, province, county):
     pilot = at_stage(Walk(bureau, province, assess, county), Stage.MIDTERM)  # published on the way
-    response = client.get(f"/pilots/{pilot.application.batch.year}/")
+    response = client.get(f"/pilots/{pilot.application.batch.year}/list/")
     policy = response["Content-Security-Policy"]
     nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
     assert "default-src 'self'" in policy and "unsafe-inline" not in policy

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "coverage",
     "assessments",
     "pilots",
+    "publications",
     "jobs",
     "backups",
     "wagtail.contrib.settings",
