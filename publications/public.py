@@ -18,7 +18,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from assessments.views.files import private_file
+from smartsite.private_files import private_file_response
 
 from . import selectors
 from .models import HighlightPage, HighlightPhoto, PublicationsIndexPage
@@ -82,7 +82,7 @@ def highlight_photo(request: HttpRequest, pk: int, size: str) -> FileResponse:
         return response
     # Not (yet) public: its editors and the province see it in the editor and the preview.
     if photo.removed_at is None and (writes(request.user, photo.page) or approves(request.user, photo.page)):
-        return private_file(field, "image/jpeg")
+        return private_file_response(field, content_type="image/jpeg")
     raise Http404
 
 

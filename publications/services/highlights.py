@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.actors import log, log_user
-from checklists.photo_slots import processed as photo_intake
 from checklists.photos import PhotoError, ProcessedPhoto
+from checklists.photos import processed as photo_intake
 from communities import policy
 
 from ..actions import PublicationAction
