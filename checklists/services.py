@@ -9,8 +9,10 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities import policy
 from communities.models import CommunityPage
@@ -83,13 +85,26 @@ UNCHANGED_SINCE_RETURN = "被退回后尚未修改"
 NOT_STARTED = "尚未填写"
 
 
+class CommunityRetired(PermissionDenied):
+    """The community was retired by a 区划调整: what it has is kept, nothing more is written for it."""
+
+    def __init__(self, community: CommunityPage) -> None:
+        date = timezone.localtime(community.retired_at).strftime("%Y-%m-%d")
+        self.message = _("该社区已于 %(date)s 因区划调整撤销，不能再填报或上传照片。"
+                         "已填报的内容、照片和审核记录均已保留。") % {"date": date}
+        super().__init__(self.message)
+
+
 def authorize(user, community: CommunityPage, action: Action, via: str = "web") -> None:
-    """Raise PermissionDenied unless the policy lets `user` take `action` on this community.
+    """Raise PermissionDenied unless the policy lets `user` take `action` on this community, and
+    CommunityRetired (a PermissionDenied) for a retired community, on every surface: phone, admin, import.
 
     An import replays what was decided on paper, so it needs the right to import there rather than the role
     that took each step (a district verifier imports its workers' answers and its own decisions).
     """
     policy.require(user, ChecklistAction.IMPORT_RESULTS if via == "import" else action, community)
+    if community.retired_at is not None:
+        raise CommunityRetired(community)
 
 
 def item_definition(round_: Round, item_number: int) -> dict:

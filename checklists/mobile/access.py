@@ -10,8 +10,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from communities import policy
 from communities.models import CommunityPage
@@ -21,6 +19,7 @@ from standards.rounds import open_round
 
 from ..actions import ChecklistAction
 from ..selectors.mobile import community_by_code
+from ..services import CommunityRetired
 
 NOT_YOURS = policy.refusal(ChecklistAction.VIEW_CHECKLIST)
 
@@ -41,9 +40,7 @@ def not_yours(request, community: CommunityPage):
 def retired(request, community: CommunityPage):
     """Say plainly that the community was retired by a 区划调整 (410 Gone): nothing more is saved for it, and what
     it has is kept. The phone's queue treats it as locked (the edit stays on screen with this reason)."""
-    date = timezone.localtime(community.retired_at).strftime("%Y-%m-%d")
-    message = _("该社区已于 %(date)s 因区划调整撤销，不能再填报或上传照片。已填报的内容、照片和审核记录均已保留。") % {
-        "date": date}
+    message = CommunityRetired(community).message
     if wants_json(request):
         return json_refusal(message, 410, retired=True)
     return render(request, "checklists/mobile/message.html", {"community": community, "message": message},

@@ -46,3 +46,24 @@ def test_strangers_still_get_not_yours(client, make_user, other_unit_community, 
     client.force_login(make_user("stranger", "worker", other_unit_community))
     response = client.get(url(retired))
     assert response.status_code == 403 and RETIRED not in response.content.decode()
+
+
+def test_every_write_path_refuses_it_not_only_the_phone(round_, retired, worker, make_user, tmp_path):
+    """The services (which the admin, the phone and imports all call) refuse a retired community by name."""
+    from checklists.decisions import item_approve
+    from checklists.results_import import import_results
+    from checklists.services import CommunityRetired, item_submit
+    from communities.models import Role
+    from tests.checklists.test_results_import import line, write_jsonl
+
+    with pytest.raises(CommunityRetired, match=RETIRED):
+        answer_save(round_=round_, community=retired, item_number=8, user=worker, values=LIGHTS)
+    result = ItemResult.objects.get(community=retired, item_number=8)
+    with pytest.raises(CommunityRetired):
+        item_submit(result=result, user=worker)
+    verifier = make_user("retired-verifier", Role.VERIFIER, retired.get_parent().get_parent())
+    with pytest.raises(CommunityRetired):
+        item_approve(result=result, user=verifier)
+    report = import_results(write_jsonl(tmp_path, [line(community=retired.code, status="draft")]), user=verifier)
+    assert [e.row for e in report.errors] == [1] and RETIRED in report.errors[0].message
+    assert ItemResult.objects.get(pk=result.pk).revision == result.revision
