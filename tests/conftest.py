@@ -21,7 +21,7 @@ from standards import scoring
 from standards.rounds import round_open
 from standards.versions import parse, standard_save
 from tests.factories import bundled_standard
-from tests.replay import STATS, replayed
+from tests.replay import STATS, committed, replayed
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def demo(db, settings):
     Built by `seed_demo` in the first test that asks, then replayed row for row (tests/replay.py): about 10 ms on
     SQLite and 30 ms on PostgreSQL instead of 1–2 s.
     """
-    return replayed("demo", seed_demo)
+    return replayed("demo", committed(seed_demo))
 
 
 # --- self-assessment (assessments, pilots) -------------------------------------------------------------

@@ -260,6 +260,23 @@ def _pending_work() -> int:
     return sum(1 for _, hook, *_ in connection.run_on_commit if getattr(hook, "func", None) is not seal_links)
 
 
+def committed(build: Callable[[], Any]) -> Callable[[], Any]:
+    """Wrap a builder so the work it leaves for `on_commit` (the register's search indexing, queued when an import
+    commits) runs at its end, as a commit would, and is recorded with its rows. The audit seal is left scheduled."""
+
+    def run():
+        start = len(connection.run_on_commit)
+        result = build()
+        left = connection.run_on_commit[start:]
+        work = [entry for entry in left if getattr(entry[1], "func", None) is not seal_links]
+        connection.run_on_commit[start:] = [entry for entry in left if entry not in work]
+        for _, hook, *_ in work:
+            hook()
+        return result
+
+    return run
+
+
 def replayed(key: str, build: Callable[[], Any], keep: Callable[[Any], bool] = lambda result: True) -> Any:
     """Return `build()`'s result, having written its rows by replaying the recording under `key` when possible.
 

@@ -37,14 +37,14 @@ def contents() -> dict[str, dict]:
 @pytest.mark.django_db
 def test_a_replay_writes_what_the_builder_wrote(recordings, django_assert_max_num_queries):
     with transaction.atomic():
-        built_result = replay.replayed("demo", seed_demo)
+        built_result = replay.replayed("demo", replay.committed(seed_demo))
         built = contents()
         searched = {p.pk for p in Page.objects.search("东城街道")}
         transaction.set_rollback(True)
     assert "demo" in recordings and not CommunityPage.objects.exists()
     start = timezone.now()
     with django_assert_max_num_queries(60):
-        assert replay.replayed("demo", seed_demo) == built_result
+        assert replay.replayed("demo", replay.committed(seed_demo)) == built_result
     assert contents() == built
     assert {p.pk for p in Page.objects.search("东城街道")} == searched != set()  # the search index came along
     assert CommunityPage.objects.count() == 33
@@ -62,10 +62,11 @@ def test_a_replay_writes_what_the_builder_wrote(recordings, django_assert_max_nu
 @pytest.mark.django_db
 def test_a_conflicting_database_gets_a_real_build(recordings):
     with transaction.atomic():
-        replay.replayed("demo", seed_demo)
+        replay.replayed("demo", replay.committed(seed_demo))
         transaction.set_rollback(True)
     someone = get_user_model().objects.create_user(username="worker", password="another")
-    replay.replayed("demo", seed_demo)  # seed_demo takes the existing account over, as it would on any database
+    # seed_demo takes the existing account over, as it would on any database
+    replay.replayed("demo", replay.committed(seed_demo))
     someone.refresh_from_db()
     assert someone.check_password(DEMO_USERS["worker"][0])
     assert get_user_model().objects.count() == 4 and CommunityPage.objects.count() == 33
@@ -75,10 +76,10 @@ def test_a_conflicting_database_gets_a_real_build(recordings):
 @pytest.mark.django_db
 def test_a_changed_reference_gets_a_real_build(recordings):
     with transaction.atomic():
-        replay.replayed("demo", seed_demo)
+        replay.replayed("demo", replay.committed(seed_demo))
         transaction.set_rollback(True)
     CommunityFactory()  # a province under the root: the tree root is not as recorded
-    replay.replayed("demo", seed_demo)
+    replay.replayed("demo", replay.committed(seed_demo))
     assert Page.find_problems() == ([], [], [], [], [])
     assert CommunityPage.objects.filter(code__startswith="3799").count() == 33
 
