@@ -26,12 +26,12 @@ SHOWN = 200  # errors and changes listed on the page; the command's --report has
 class RegisterImportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("文件类型"), required=False, widget=forms.RadioSelect, initial=REGISTER,
-        choices=[(REGISTER, _("社区名册（city_code … households 各列，一个文件）")),
+        choices=[(REGISTER, _("社区名册（市、区县、街道、社区各列，一个文件）")),
                  (DIVISIONS, _("统计用区划代码表（代码、名称两列；可多个文件，如五个 CSV 或一个 XLSX）"))],
     )
     file = MultipleFileField(label=_("文件（CSV 或 XLSX）"), accept=".csv,.xlsx,.gz")
     moves = forms.FileField(label=_("迁移对照表（可选，仅区划代码表）"), required=False,
-                            help_text=_("CSV 两列 old_code,new_code：写明迁移的单位，优先于按名称识别。"))
+                            help_text=_("CSV 两列 <code>old_code,new_code</code>：写明迁移的单位，优先于按名称识别。"))
     retire_missing = forms.BooleanField(
         label=_("撤销文件中不再列出的单位（仅区划代码表）"), required=False,
         help_text=_("文件是所涉省份的完整区划表时勾选：不再列出的单位撤销（不删除，填报与记录保留），"

@@ -12,9 +12,6 @@ SERVER_ERRORS: set[str] = {"admin/pages/<int:page_id>/view_draft/"}
 # screen shows raw data (any words), listed until it shows something a person reads.
 LATIN: dict[str, set[str]] = {
     "admin/standards/inspect/<int:pk>/": {"*"},  # the standard's stored data, keys and all
-    # the register import names the contract's CSV columns as plain text (they are codes: <code> them)
-    "admin/register/import/": {"city_code city_name unit_code unit_name unit_kind street_code street_name street_kind "
-                               "community_code community_name households"},
     # an indicator's history shows the input's internal key ("percent=90.00") instead of its label (issue 20)
     ASSESSMENT + "indicators/<int:number>/": {"percent"},
     # Wagtail's own, untranslatable without replacing its views: the page-type report shows each type's code
@@ -22,6 +19,8 @@ LATIN: dict[str, set[str]] = {
     # page); Django stores permission names in English ("Can add group"), which the group form lists.
     "admin/reports/page-types-usage/": {"communities.citypage", "communities.communitypage", "communities.provincepage",
                                         "communities.streetpage", "communities.unitpage", "pilots.pilotlistpage",
+                                        "publications.highlightindexpage", "publications.highlightpage",
+                                        "publications.publicationsindexpage", "publications.smartlistpage",
                                         "wagtailcore.page"},
     "admin/sites/": {"*"},  # "Port", "Site name", "Root page" (which words pass depends on the data's titles)
     "admin/groups/new/": {"*"},
