@@ -32,6 +32,15 @@ COMMON_REASONS = [
 ]
 
 
+# The queue opens on what waits for a decision; the other statuses are one click away (issue 20). ALL is every
+# status but drafts, which are the worker's business until submitted.
+ALL = "all"
+DEFAULT_STATUS = Status.SUBMITTED
+STATUS_CHOICES = [(Status.SUBMITTED, Status.SUBMITTED.label), (Status.RETURNED, Status.RETURNED.label),
+                  (Status.APPROVED, Status.APPROVED.label), (Status.DRAFT, Status.DRAFT.label),
+                  (ALL, "全部（不含草稿）")]
+
+
 def common_reasons() -> list[str]:
     """Return the reasons offered when returning an item."""
     return list(getattr(settings, "CHECKLIST_RETURN_REASONS", COMMON_REASONS))
@@ -62,7 +71,7 @@ class ReviewFilterSet(WagtailFilterSet):
     community = django_filters.CharFilter(label="社区（代码或名称）", method="filter_community")
     item = django_filters.TypedChoiceFilter(label="指标", field_name="item_number", choices=_item_choices, coerce=int)
     status = django_filters.ChoiceFilter(
-        label="状态", choices=Status.choices, widget=forms.RadioSelect, empty_label="全部（不含草稿）"
+        label="状态", choices=STATUS_CHOICES, widget=forms.RadioSelect, empty_label=None, method="filter_status"
     )
     flags = django_filters.MultipleChoiceFilter(
         label="问题标记（任一）", choices=list(selectors.FLAGS.items()), method="filter_flags",
@@ -72,6 +81,18 @@ class ReviewFilterSet(WagtailFilterSet):
     class Meta:
         model = ItemResult
         fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("status"):
+            data = data.copy()
+            data["status"] = DEFAULT_STATUS
+        super().__init__(data, *args, **kwargs)
+        self.form.fields["status"].initial = DEFAULT_STATUS  # the default is not reported as an active filter
+
+    def filter_status(self, queryset, name, value):
+        if value == ALL:
+            return queryset.exclude(status=Status.DRAFT)
+        return queryset.filter(status=value)
 
     def filter_community(self, queryset, name, value):
         value = value.strip()
@@ -83,13 +104,6 @@ class ReviewFilterSet(WagtailFilterSet):
         if not value:
             return queryset
         return queryset.filter(reduce(operator.or_, (selectors.flag_condition(flag) for flag in value)))
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        # Drafts are the worker's business until submitted; show them only when asked for.
-        if not self.form.cleaned_data.get("status"):
-            queryset = queryset.exclude(status=Status.DRAFT)
-        return queryset
 
 
 class ReturnForm(forms.Form):

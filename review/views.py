@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
 from wagtail.admin import messages
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 
 from checklists import audit, decisions, services
@@ -32,7 +32,7 @@ from standards.evaluation import clean_values, summary, with_labels
 from standards.models import Round, StandardVersion
 
 from . import selectors
-from .forms import ReopenForm, ReturnForm
+from .forms import DEFAULT_STATUS, STATUS_CHOICES, ReopenForm, ReturnForm
 
 
 def evidence_url(code: str, evidence: Evidence, variant: str = "display") -> str:
@@ -69,6 +69,36 @@ class FlagsColumn(Column):
         return flags
 
 
+class StatusColumn(Column):
+    """The item's status as a badge whose colour differs by status and which always carries the status's text."""
+
+    cell_template_name = "review/status_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["status"] = instance.status
+        return context
+
+
+@dataclass(frozen=True)
+class StatusTab:
+    label: str
+    url: str
+    current: bool
+
+
+def status_tabs(query, path: str) -> list[StatusTab]:
+    """Return one link per status filter, keeping the other filters (and dropping the page number)."""
+    chosen = query.get("status") or DEFAULT_STATUS
+    tabs = []
+    for value, label in STATUS_CHOICES:
+        params = query.copy()
+        params.pop("p", None)
+        params["status"] = value
+        tabs.append(StatusTab(str(label), f"{path}?{params.urlencode()}", value == chosen))
+    return tabs
+
+
 def _item_name(result: ItemResult) -> str:
     try:
         return f"{result.item_number}. {result.round.standard.item(result.item_number)['name']}"
@@ -93,6 +123,7 @@ def _local_time(value):
 class ReviewIndexView(SafeSpreadsheetExportMixin, IndexView):
     page_title = "审核队列"
     any_permission_required = ["view"]
+    results_template_name = "review/index_results.html"
     custom_field_preprocess = {"submitted_at": {"csv": _local_time, "xlsx": _local_time}}
 
     def get_base_queryset(self):
@@ -102,6 +133,11 @@ class ReviewIndexView(SafeSpreadsheetExportMixin, IndexView):
     def item_names(self) -> dict[tuple[int, int], str]:
         # Names come from the few standard versions, not from each row (a version's JSON is large).
         return _item_names()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["status_tabs"] = status_tabs(self.request.GET, reverse("review:index"))
+        return context
 
     @cached_property
     def columns(self):
@@ -113,10 +149,7 @@ class ReviewIndexView(SafeSpreadsheetExportMixin, IndexView):
             Column("street", label="街道/乡镇", accessor=lambda r: getattr(r.community.street, "title", "")),
             Column("item", label="指标", sort_key="item_number",
                    accessor=lambda r: self.item_names.get((r.round.standard_id, r.item_number), r.item_number)),
-            StatusTagColumn(
-                "status", label="状态", accessor="get_status_display", sort_key="status",
-                primary=lambda r: r.status == Status.SUBMITTED,
-            ),
+            StatusColumn("status", label="状态", accessor="get_status_display", sort_key="status"),
             FlagsColumn("flags", label="问题"),
             DateColumn("submitted_at", label="提交时间", sort_key="submitted_at"),
             Column("round", label="轮次", accessor="round.code"),
@@ -296,4 +329,4 @@ class ApproveAllView(View):
             messages.error(request, exc.message)
         else:
             messages.success(request, f"{community.title}：已通过 {len(approved)} 项")
-        return redirect(reverse("review:index") + f"?round={round_.pk}&community={community.code}")
+        return redirect(reverse("review:index") + f"?round={round_.pk}&community={community.code}&status=all")

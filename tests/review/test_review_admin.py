@@ -79,7 +79,7 @@ def listed(client, query=""):
 
 def test_the_queue_lists_only_the_verifiers_units_waiting_first(client, queue):
     client.force_login(user("verifier"))
-    response = client.get("/admin/review/")
+    response = client.get("/admin/review/?status=all")
     codes = [(r.community.code, r.item_number, r.status) for r in response.context["object_list"]]
     # Waiting items first, oldest submission first; drafts are the worker's business until submitted.
     assert codes == [
@@ -100,6 +100,9 @@ def test_a_county_verifier_sees_only_the_county(client, queue, county_verifier):
         ("?status=submitted", {"failing", "wireless", "new_area"}),
         ("?status=approved", {"approved"}),
         ("?status=draft", {"draft"}),
+        ("?status=returned", set()),
+        ("?status=all", {"failing", "wireless", "new_area", "approved"}),  # every status but drafts
+        ("", {"failing", "wireless", "new_area"}),  # the queue opens on 待审核
         ("?item=1", {"failing", "new_area"}),
         ("?community=379902001001", {"failing", "wireless"}),
         ("?community=阳光", {"failing", "wireless", "new_area"}),  # two communities share the name
@@ -115,12 +118,32 @@ def test_filters(client, queue, query, expected):
     assert listed(client, query) == {queue[name].pk for name in expected}
 
 
+def test_the_queue_opens_on_waiting_items_with_the_other_statuses_one_click_away(client, queue):
+    # Issue 20: the queue opened on every status (已通过 included) and every badge was the same grey.
+    client.force_login(user("verifier"))
+    page = client.get("/admin/review/?item=1").content.decode()
+    tabs = page[page.index("data-status-tabs"):page.index("</nav>", page.index("data-status-tabs"))]
+    assert [label for label in ("待审核", "被退回", "已通过", "草稿", "全部（不含草稿）") if label in tabs] == [
+        "待审核", "被退回", "已通过", "草稿", "全部（不含草稿）"]
+    assert 'href="/admin/review/?item=1&amp;status=submitted" aria-current="page"' in tabs
+    approved = "/admin/review/?item=1&amp;status=approved"
+    assert approved in tabs  # one click, keeping the other filters
+    assert 'data-status="approved"' not in page and page.count('data-status="submitted"') == 2
+
+    every = client.get("/admin/review/?status=all").content.decode()
+    # Each badge carries its status's text and a class of its own (review/review.css colours them).
+    badge = '<span class="w-status review-status review-status--{0}" data-status="{0}">{1}</span>'
+    assert badge.format("submitted", "待审核") in every and badge.format("approved", "已通过") in every
+    assert "review/review.css" in every
+
+
 def test_filters_by_unit_and_street_offer_only_the_verifiers_own(client, queue):
     client.force_login(user("verifier"))
     unit = UnitPage.objects.get(code="379903")
     street = StreetPage.objects.get(code="379902001")
     assert listed(client, f"?unit={unit.pk}") == {queue["new_area"].pk}
-    assert listed(client, f"?street={street.pk}") == {queue["failing"].pk, queue["wireless"].pk, queue["approved"].pk}
+    assert listed(client, f"?street={street.pk}&status=all") == {
+        queue["failing"].pk, queue["wireless"].pk, queue["approved"].pk}
     response = client.get("/admin/review/")
     units = {u.code for u in response.context["filters"].form.fields["unit"].queryset}
     assert units == {"379902", "379903"}
