@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from intake import numbers, spreadsheets
+from smartsite import display
 from smartsite.spreadsheet import xlsx_row
 
 from .document import input_help
@@ -49,7 +50,7 @@ def _help(spec: dict[str, Any], computed: bool) -> str:
 def _status(figure) -> str:
     """Return what the indicator scores now and where its value comes from (with a computed value's figure)."""
     computed = computed_values(figure.definition, figure.derived) if figure.community is not None else {}
-    shown = "；社区汇总值 " + next(iter(computed.values())) + "%" if computed else ""
+    shown = "；社区汇总值 " + display.percent(next(iter(computed.values()))) if computed else ""
     return f"{figure.score.points}分（{SOURCE_LABELS[figure.source]}{shown}）"
 
 
