@@ -8,6 +8,8 @@ from functools import reduce
 import django_filters
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from checklists.actions import ChecklistAction
@@ -38,7 +40,7 @@ ALL = "all"
 DEFAULT_STATUS = Status.SUBMITTED
 STATUS_CHOICES = [(Status.SUBMITTED, Status.SUBMITTED.label), (Status.RETURNED, Status.RETURNED.label),
                   (Status.APPROVED, Status.APPROVED.label), (Status.DRAFT, Status.DRAFT.label),
-                  (ALL, "全部（不含草稿）")]
+                  (ALL, _("全部（不含草稿）"))]
 
 
 def common_reasons() -> list[str]:
@@ -65,16 +67,17 @@ def _item_choices():
 
 
 class ReviewFilterSet(WagtailFilterSet):
-    round = django_filters.ModelChoiceFilter(label="轮次", queryset=Round.objects.all(), empty_label="全部轮次")
-    unit = django_filters.ModelChoiceFilter(label="区县", field_name="community__unit", queryset=_units)
-    street = django_filters.ModelChoiceFilter(label="街道/乡镇", field_name="community__street", queryset=_streets)
-    community = django_filters.CharFilter(label="社区（代码或名称）", method="filter_community")
-    item = django_filters.TypedChoiceFilter(label="指标", field_name="item_number", choices=_item_choices, coerce=int)
+    round = django_filters.ModelChoiceFilter(label=_("轮次"), queryset=Round.objects.all(), empty_label=_("全部轮次"))
+    unit = django_filters.ModelChoiceFilter(label=_("区县"), field_name="community__unit", queryset=_units)
+    street = django_filters.ModelChoiceFilter(label=_("街道/乡镇"), field_name="community__street", queryset=_streets)
+    community = django_filters.CharFilter(label=_("社区（代码或名称）"), method="filter_community")
+    item = django_filters.TypedChoiceFilter(label=_("指标"), field_name="item_number", choices=_item_choices,
+                                            coerce=int)
     status = django_filters.ChoiceFilter(
-        label="状态", choices=STATUS_CHOICES, widget=forms.RadioSelect, empty_label=None, method="filter_status"
+        label=_("状态"), choices=STATUS_CHOICES, widget=forms.RadioSelect, empty_label=None, method="filter_status"
     )
     flags = django_filters.MultipleChoiceFilter(
-        label="问题标记（任一）", choices=list(selectors.FLAGS.items()), method="filter_flags",
+        label=_("问题标记（任一）"), choices=list(selectors.FLAGS.items()), method="filter_flags",
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -107,8 +110,8 @@ class ReviewFilterSet(WagtailFilterSet):
 
 
 class ReturnForm(forms.Form):
-    reasons = forms.MultipleChoiceField(label="常用理由", required=False, widget=forms.CheckboxSelectMultiple)
-    detail = forms.CharField(label="补充说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.MultipleChoiceField(label=_("常用理由"), required=False, widget=forms.CheckboxSelectMultiple)
+    detail = forms.CharField(label=_("补充说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,7 +120,7 @@ class ReturnForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("reasons") and not (data.get("detail") or "").strip():
-            raise forms.ValidationError("退回必须说明理由：请勾选常用理由或填写补充说明")
+            raise forms.ValidationError(gettext("退回必须说明理由：请勾选常用理由或填写补充说明"))
         return data
 
     @property
@@ -127,6 +130,6 @@ class ReturnForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label="重新打开的理由", widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "重新打开必须填写理由"},
+        label=_("重新打开的理由"), widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("重新打开必须填写理由")},
     )
