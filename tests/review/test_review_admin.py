@@ -1,9 +1,11 @@
 """The district review screens in the Wagtail admin: queue, filters, the item page, decisions, isolation."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 
@@ -461,3 +463,20 @@ def test_the_queue_costs_the_same_queries_for_3_or_15_rows(client, round_, demo)
         counts.append((rows, len(queries)))
     (few, few_queries), (many, many_queries) = counts
     assert (few, many) == (3, 15) and many_queries == few_queries
+
+
+def test_the_review_screens_in_english(client, queue):
+    # The review queue, the item page and the dashboard panel go through gettext: an English session reads English
+    # (the Chinese, the msgids, is unchanged: the other tests read it).
+    client.force_login(user("verifier"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    listing = client.get("/admin/review/").content.decode()
+    assert 'aria-label="By status"' in listing and ">All (without drafts)</a>" in listing
+    assert re.search(r">\s*Old photo\s*<", listing) and "旧照片" not in listing
+    page = client.get(f"/admin/review/{queue['failing'].pk}/").content.decode()
+    for text in ("Reported data", "History", "Return for changes (a reason is required)", ">Approve</button>",
+                 "Approve all 2 items of this community awaiting review"):
+        assert text in page, text
+    assert ">填报数据<" not in page and ">历史记录<" not in page  # the common reasons stay as written (stored text)
+    home = client.get("/admin/").content.decode()
+    assert 'data-count="submitted">3</strong> awaiting review' in home
