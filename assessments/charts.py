@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 WIDTH = 500  # SVG user units; the chart scales to the page through its viewBox
+FONT = 12  # the labels' size in user units (assessments.css)
 
 
 def _x(value: int, top: int) -> float:
@@ -54,14 +55,35 @@ class CategoryBar:
 
 
 ROW = 28
+GAP = 6  # between a label and its bar, and between a bar and its figure
 
 
-def category_bars(categories: list[dict[str, Any]]) -> tuple[int, tuple[CategoryBar, ...]]:
-    """Return the chart height and one bar per category: its track is its maximum, the fill its points."""
+def text_width(text: str, size: int = FONT) -> float:
+    """Return a generous estimate of a label's width: a CJK character is one em, a digit or Latin letter 0.65 em
+    (the value is bold). Used only to leave room, so that no label runs off the chart."""
+    return round(sum(1.0 if ord(ch) >= 0x2E80 else 0.65 for ch in text) * size, 2)
+
+
+@dataclass(frozen=True)
+class CategoryChart:
+    bars: tuple[CategoryBar, ...]
+    left: float  # room for the longest category label, left of the bars
+    right: float  # room for the widest "105/107", right of the longest bar
+    height: int
+
+    @property
+    def view_box(self) -> str:
+        return f"{-self.left} 0 {self.left + WIDTH + self.right} {self.height}"
+
+
+def category_bars(categories: list[dict[str, Any]]) -> CategoryChart:
+    """Return one bar per category (its track is its maximum, the fill its points), with room for every label."""
     top = max((c["max_points"] for c in categories), default=0)
     bars = tuple(
         CategoryBar(c["label"], c["points"], c["max_points"], i * ROW + 4, _x(c["max_points"], top),
                     _x(c["points"], top))
         for i, c in enumerate(categories)
     )
-    return len(categories) * ROW, bars
+    left = max((text_width(b.label) for b in bars), default=0) + GAP
+    right = max((b.track - WIDTH + GAP + text_width(f"{b.points}/{b.max_points}") for b in bars), default=0) + GAP
+    return CategoryChart(bars, left, max(right, 0), len(categories) * ROW)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communities.counting import Tally
+from smartsite import display
 from standards.scoring import Requirement, TierHint
 
 from .figures import (
@@ -51,8 +52,9 @@ def input_help(spec: Mapping[str, Any]) -> str:
     return text + (f"；单位：{spec['unit']}" if spec.get("unit") else "")
 
 
-def shown(spec: Mapping[str, Any], value: Any) -> str:
-    """Return a value as a person reads it: 90%, 25 Mbit/s, 是, the option's label."""
+def shown(spec: Mapping[str, Any], value: Any, *, threshold: bool = False) -> str:
+    """Return a value as a person reads it: 90.00%, 25 Mbit/s, 是, the option's label. A threshold is the policy's
+    own number and keeps its writing (≥ 100%); an entered or computed percentage has two decimals."""
     if value is None or value == "":
         return ""
     kind = spec["kind"]
@@ -61,7 +63,7 @@ def shown(spec: Mapping[str, Any], value: Any) -> str:
     if kind == "level":
         return next((o["label"] for o in spec["options"] if o["key"] == value), str(value))
     if kind in ("percent", "percentile"):
-        return f"{value}%"
+        return f"{value}%" if threshold else display.percent(value)
     return f"{value} {spec['unit']}" if spec.get("unit") else str(value)
 
 
@@ -76,7 +78,9 @@ def requirement_text(indicator: Mapping[str, Any], requirement: Requirement) -> 
     if spec["kind"] == "bool":
         return f"{requirement.label}：需为“{shown(spec, requirement.threshold)}”"
     current = shown(spec, json_value(requirement.current)) if requirement.current is not None else "未填"
-    return f"{requirement.label}：当前 {current} → 需 {OPS[requirement.op]}{shown(spec, requirement.threshold)}"
+    needed = shown(spec, requirement.threshold, threshold=True)
+    op = OPS[requirement.op]
+    return f"{requirement.label}：当前 {current} → 需 {op}{'' if op == '为' else ' '}{needed}"
 
 
 def hint_doc(indicator: Mapping[str, Any], hint: TierHint | None) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from intake import numbers, spreadsheets
+from smartsite import display
 from smartsite.spreadsheet import xlsx_row
 
 from .document import input_help
@@ -24,6 +25,7 @@ from .selectors import AssessmentResult
 from .services import OVERRIDE_NEEDS_NOTE, AssessmentError, IndicatorInput, indicator_read, indicator_write
 
 SHEET = "填报"
+OPTIONS = "选项"  # a hidden sheet: each level input's option labels, the range its drop-down lists
 HEAD = ["指标编号", "一级指标", "指标名称", "输入项代码", "输入项", "填写说明", "填写值", "数据来源/说明",
         "当前得分与来源"]
 META_ROW, HEAD_ROW, FIRST_ROW = 2, 3, 4
@@ -39,7 +41,7 @@ BOLD, FILL = Font(bold=True), PatternFill("solid", fgColor="FFF7D6")
 def _help(spec: dict[str, Any], computed: bool) -> str:
     text = input_help(spec)
     if spec["kind"] == "level":
-        text += "；填写选项代码：" + "；".join(f"{o['key']}（{o['label']}）" for o in spec["options"])
+        text += "；从下拉列表中选择（最低到最高）：" + " / ".join(o["label"] for o in spec["options"])
     if computed:
         text += "。本指标由社区数据汇总得出：留空即采用汇总值；填写即替代，须在“数据来源/说明”中写明理由"
     return text
@@ -48,18 +50,32 @@ def _help(spec: dict[str, Any], computed: bool) -> str:
 def _status(figure) -> str:
     """Return what the indicator scores now and where its value comes from (with a computed value's figure)."""
     computed = computed_values(figure.definition, figure.derived) if figure.community is not None else {}
-    shown = "；社区汇总值 " + next(iter(computed.values())) + "%" if computed else ""
+    shown = "；社区汇总值 " + display.percent(next(iter(computed.values()))) if computed else ""
     return f"{figure.score.points}分（{SOURCE_LABELS[figure.source]}{shown}）"
 
 
 def _typed(spec: dict[str, Any], value: Any) -> Any:
-    """Return an entered value as the template shows it (是/否 for a bool, like its drop-down)."""
+    """Return an entered value as the template shows it: 是/否 for a bool, a level's label, like their drop-downs."""
     if spec["kind"] == "bool" and isinstance(value, bool):
         return "是" if value else "否"
+    if spec["kind"] == "level":
+        return next((o["label"] for o in spec["options"] if o["key"] == value), value)
     return value
 
 
-def _append_indicator(sheet, figure, category: str, bools: DataValidation) -> None:
+def _options_range(options_sheet, spec: dict[str, Any]) -> str:
+    """Write a level input's option labels in a column of the hidden options sheet and return their range.
+
+    An in-cell list is limited to 255 characters, and the policy's level labels are sentences.
+    """
+    column = sum(1 for cell in options_sheet[1] if cell.value is not None) + 1  # the next free column
+    for row, option in enumerate(spec["options"], start=1):
+        options_sheet.cell(row=row, column=column, value=option["label"])
+    letter = options_sheet.cell(row=1, column=column).column_letter
+    return f"'{OPTIONS}'!${letter}$1:${letter}${len(spec['options'])}"
+
+
+def _append_indicator(sheet, figure, category: str, bools: DataValidation, options_sheet) -> None:
     """Append one row per input of an indicator: the value and note cells are the ones to fill."""
     ind = figure.definition
     entered = figure.entered.values if figure.entered else {}
@@ -74,8 +90,7 @@ def _append_indicator(sheet, figure, category: str, bools: DataValidation) -> No
         if spec["kind"] == "bool":
             bools.add(value.coordinate)
         elif spec["kind"] == "level":
-            options = DataValidation(type="list", allow_blank=True,
-                                     formula1='"' + ",".join(o["key"] for o in spec["options"]) + '"')
+            options = DataValidation(type="list", allow_blank=True, formula1=_options_range(options_sheet, spec))
             options.add(value.coordinate)
             sheet.add_data_validation(options)
 
@@ -87,17 +102,20 @@ def template_workbook(result: AssessmentResult, department: Department) -> bytes
     sheet.title = SHEET
     region, round_ = result.region, result.round
     sheet.append(xlsx_row(sheet, [f"{region.name} {round_.name} 自评填报模板（{department.name}）"], font=BOLD))
-    sheet.append(xlsx_row(sheet, ["轮次", round_.code, "级别", region.level, "代码", region.code, "部门",
+    sheet.append(xlsx_row(sheet, ["轮次", round_.code, "级别", region.level_label, "代码", region.code, "部门",
                                   department.name, "请只填写 G、H 两列；不要修改前三行和其他列"]))
     sheet.append(xlsx_row(sheet, HEAD, font=BOLD))
     categories = {c["key"]: c["label"] for c in result.figures.level_def["categories"]}
     bools = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
     sheet.add_data_validation(bools)
+    options_sheet = book.create_sheet(OPTIONS)
+    options_sheet.sheet_state = "hidden"
     for number in department.indicators:
         figure = result.figures.indicator(number)
-        _append_indicator(sheet, figure, categories.get(figure.definition["category"], ""), bools)
-    for column, width in zip("ABCDEFGHI", (8, 10, 30, 16, 34, 44, 16, 30, 24), strict=True):
+        _append_indicator(sheet, figure, categories.get(figure.definition["category"], ""), bools, options_sheet)
+    for column, width in zip("ABCDEFGHI", (8, 10, 30, 16, 34, 44, 40, 30, 24), strict=True):
         sheet.column_dimensions[column].width = width
+    sheet.column_dimensions["D"].hidden = True  # the input's internal key: read back by the import, not for people
     for cells in sheet.iter_rows(min_row=FIRST_ROW):
         for cell in cells:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -149,21 +167,23 @@ def _text(value: Any) -> str:
 
 
 def _meta_errors(rows: dict[int, tuple], result: AssessmentResult, department: Department) -> list[CellError]:
-    expected = {"round": result.round.code, "level": result.region.level, "code": result.region.code,
+    expected = {"round": result.round.code, "level": result.region.level_label, "code": result.region.code,
                 "department": department.name}
+    # Templates written before the level was shown in Chinese carry its code ("city"): still theirs.
+    also = {"level": result.region.level}
     meta = rows.get(META_ROW, ())
     errors = []
     for column, key in META.items():
         index = ord(column) - ord("A")
         found = _text(meta[index]) if index < len(meta) else ""
-        if found != expected[key]:
+        if found not in (expected[key], also.get(key)):
             message = f"模板属于“{found or '（空）'}”，不是本次自评的“{expected[key]}”"
             errors.append(CellError(f"{column}{META_ROW}", message))
     return errors
 
 
 def _level_key(spec: dict[str, Any], raw: Any) -> Any:
-    """Accept a level option by its label as well as its key."""
+    """Accept a level option by its label (what the template offers) or by its key (older templates)."""
     if spec["kind"] == "level" and isinstance(raw, str):
         return next((o["key"] for o in spec["options"] if o["label"] == raw.strip()), raw)
     return raw

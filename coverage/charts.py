@@ -10,13 +10,21 @@ from decimal import Decimal
 
 from . import scoring
 
-WIDTH = 400  # SVG user units; the bar scales to the page width through its viewBox
+WIDTH = 400  # SVG user units, drawn one to one in CSS pixels (not scaled down, so the 12 px labels stay 12 px)
+LABEL_ROOM = 40  # a label centred closer than this to an end is anchored to that end instead, so it is not clipped
 
 
 @dataclass(frozen=True)
 class TierLine:
     x: float
-    label: str  # e.g. "≥30% 12分"
+    label: str  # e.g. "≥ 30% 12分"
+
+    @property
+    def anchor(self) -> str:
+        """Where the label hangs from its line: inside the bar near either end, centred elsewhere."""
+        if self.x < LABEL_ROOM:
+            return "start"
+        return "end" if self.x > WIDTH - LABEL_ROOM else "middle"
 
 
 @dataclass(frozen=True)
@@ -34,9 +42,10 @@ def _x(percent: Decimal | int | float) -> float:
 
 
 def tier_label(tier: dict) -> str:
-    """Return a tier as the policy writes it, e.g. "≥30% 12分" or ">50% 15分"."""
+    """Return a tier as the policy writes it, e.g. "≥ 30% 12分" or "> 50% 15分" (the threshold as the policy gives it,
+    one space after the sign, none before %)."""
     sign = "≥" if tier["op"] == "ge" else ">"
-    return f"{sign}{tier['percent']}% {tier['points']}分"
+    return f"{sign} {tier['percent']}% {tier['points']}分"
 
 
 def bar(entry: dict, tiers: list[dict]) -> Bar:

@@ -13,7 +13,7 @@ from . import selectors as q
 from .charts import plain_bar
 
 # What a heat-map cell shows besides its colour (the full label is its tooltip and in the legend).
-CELL_MARKS = {q.PASSED: "✓", q.FAILED: "✗", q.PENDING: "审", q.EMPTY: "–"}
+CELL_MARKS = {q.PASSED: "✓", q.FAILED: "✗", q.PENDING: "审", q.DRAFT: "草", q.EMPTY: "–"}
 
 
 def street_facts(street: dict) -> dict:

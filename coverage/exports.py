@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from communities.models import ASSESSED_AS_CITY, ASSESSED_AS_COUNTY, UnitKind
+from smartsite import display
 from smartsite.spreadsheet import SafeCSVWriter, fitted_widths, set_column_widths, xlsx_row
 
 from .rollup import Report
@@ -206,10 +207,11 @@ def about_rows(report: Report) -> list[list]:
         ["轮次", f"{report.round.name}（{data['round']}）"],
         ["标准", f"{data['standard']['code']} 第{data['standard']['version']}版"],
         ["数据来源", source],
-        ["生成时间", data["generated_at"]],
+        ["生成时间", display.local_time(data["generated_at"])],  # read by people; the JSON keeps ISO
         ["统计范围", "只统计街道下辖社区（不含乡镇）；设区市只计主城区，县、县级市、独立性较强的建制区单独评价"],
         ["通过", "已审核通过且全部规则、必填项和佐证照片达标"],
         ["待审核", "已提交，等待区县审核"],
+        ["草稿", "社区已开始填写，尚未提交审核"],
         ["未填报", "没有填报记录，或草稿中尚未填写任何内容"],
-        ["未通过", "其他情况：草稿、被退回，或已审核但规则未达标"],
+        ["未通过", "其他情况：被退回，或已审核但规则未达标"],
     ]

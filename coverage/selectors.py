@@ -21,9 +21,11 @@ from standards.models import Round, RoundStatus
 from .actions import CoverageAction
 from .models import CoverageSnapshot
 
-# One letter per item cell of the community x item matrix (exports, heat map, snapshots).
-PASSED, FAILED, PENDING, EMPTY = "P", "F", "S", "N"
-CELL_LABELS = {PASSED: "通过", FAILED: "未通过", PENDING: "待审核", EMPTY: "未填报"}
+# One letter per item cell of the community x item matrix (exports, heat map, snapshots). A draft with anything in
+# it is 草稿: the community's own work in progress, not a verifier's failure (issue 20). Snapshots frozen before
+# D existed show such drafts as F.
+PASSED, FAILED, PENDING, DRAFT, EMPTY = "P", "F", "S", "D", "N"
+CELL_LABELS = {PASSED: "通过", FAILED: "未通过", PENDING: "待审核", DRAFT: "草稿", EMPTY: "未填报"}
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ def _cell_expression() -> Case:
         When(PASSES, then=Value(PASSED)),
         When(status=Status.SUBMITTED, then=Value(PENDING)),
         When(Q(status=Status.DRAFT, values={}, not_applicable={}) & ~has_photo, then=Value(EMPTY)),
+        When(status=Status.DRAFT, then=Value(DRAFT)),
         default=Value(FAILED),
         output_field=CharField(),
     )

@@ -8,6 +8,8 @@ from functools import reduce
 import django_filters
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from checklists.actions import ChecklistAction
@@ -30,6 +32,15 @@ COMMON_REASONS = [
     "缺少必要的佐证照片",
     "“本社区无此设施”的说明不充分",
 ]
+
+
+# The queue opens on what waits for a decision; the other statuses are one click away (issue 20). ALL is every
+# status but drafts, which are the worker's business until submitted.
+ALL = "all"
+DEFAULT_STATUS = Status.SUBMITTED
+STATUS_CHOICES = [(Status.SUBMITTED, Status.SUBMITTED.label), (Status.RETURNED, Status.RETURNED.label),
+                  (Status.APPROVED, Status.APPROVED.label), (Status.DRAFT, Status.DRAFT.label),
+                  (ALL, _("全部（不含草稿）"))]
 
 
 def common_reasons() -> list[str]:
@@ -56,22 +67,35 @@ def _item_choices():
 
 
 class ReviewFilterSet(WagtailFilterSet):
-    round = django_filters.ModelChoiceFilter(label="轮次", queryset=Round.objects.all(), empty_label="全部轮次")
-    unit = django_filters.ModelChoiceFilter(label="区县", field_name="community__unit", queryset=_units)
-    street = django_filters.ModelChoiceFilter(label="街道/乡镇", field_name="community__street", queryset=_streets)
-    community = django_filters.CharFilter(label="社区（代码或名称）", method="filter_community")
-    item = django_filters.TypedChoiceFilter(label="指标", field_name="item_number", choices=_item_choices, coerce=int)
+    round = django_filters.ModelChoiceFilter(label=_("轮次"), queryset=Round.objects.all(), empty_label=_("全部轮次"))
+    unit = django_filters.ModelChoiceFilter(label=_("区县"), field_name="community__unit", queryset=_units)
+    street = django_filters.ModelChoiceFilter(label=_("街道/乡镇"), field_name="community__street", queryset=_streets)
+    community = django_filters.CharFilter(label=_("社区（代码或名称）"), method="filter_community")
+    item = django_filters.TypedChoiceFilter(label=_("指标"), field_name="item_number", choices=_item_choices,
+                                            coerce=int)
     status = django_filters.ChoiceFilter(
-        label="状态", choices=Status.choices, widget=forms.RadioSelect, empty_label="全部（不含草稿）"
+        label=_("状态"), choices=STATUS_CHOICES, widget=forms.RadioSelect, empty_label=None, method="filter_status"
     )
     flags = django_filters.MultipleChoiceFilter(
-        label="问题标记（任一）", choices=list(selectors.FLAGS.items()), method="filter_flags",
+        label=_("问题标记（任一）"), choices=list(selectors.FLAGS.items()), method="filter_flags",
         widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = ItemResult
         fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("status"):
+            data = data.copy()
+            data["status"] = DEFAULT_STATUS
+        super().__init__(data, *args, **kwargs)
+        self.form.fields["status"].initial = DEFAULT_STATUS  # the default is not reported as an active filter
+
+    def filter_status(self, queryset, name, value):
+        if value == ALL:
+            return queryset.exclude(status=Status.DRAFT)
+        return queryset.filter(status=value)
 
     def filter_community(self, queryset, name, value):
         value = value.strip()
@@ -84,17 +108,10 @@ class ReviewFilterSet(WagtailFilterSet):
             return queryset
         return queryset.filter(reduce(operator.or_, (selectors.flag_condition(flag) for flag in value)))
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        # Drafts are the worker's business until submitted; show them only when asked for.
-        if not self.form.cleaned_data.get("status"):
-            queryset = queryset.exclude(status=Status.DRAFT)
-        return queryset
-
 
 class ReturnForm(forms.Form):
-    reasons = forms.MultipleChoiceField(label="常用理由", required=False, widget=forms.CheckboxSelectMultiple)
-    detail = forms.CharField(label="补充说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.MultipleChoiceField(label=_("常用理由"), required=False, widget=forms.CheckboxSelectMultiple)
+    detail = forms.CharField(label=_("补充说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,7 +120,7 @@ class ReturnForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("reasons") and not (data.get("detail") or "").strip():
-            raise forms.ValidationError("退回必须说明理由：请勾选常用理由或填写补充说明")
+            raise forms.ValidationError(gettext("退回必须说明理由：请勾选常用理由或填写补充说明"))
         return data
 
     @property
@@ -113,6 +130,6 @@ class ReturnForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label="重新打开的理由", widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "重新打开必须填写理由"},
+        label=_("重新打开的理由"), widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("重新打开必须填写理由")},
     )

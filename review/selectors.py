@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from checklists.actions import ChecklistAction
 from checklists.models import ChecklistLogEntry, Evidence, ItemResult, Status
@@ -24,7 +25,7 @@ QUEUE_RANK = Case(
 )
 
 FLAG_OLD, FLAG_DUPLICATE, FLAG_FAILING = "old_photo", "duplicate_photo", "failing_rule"
-FLAGS = {FLAG_OLD: "照片拍摄早于本轮", FLAG_DUPLICATE: "照片与其他社区重复", FLAG_FAILING: "规则未达标"}
+FLAGS = {FLAG_OLD: _("照片拍摄早于本轮"), FLAG_DUPLICATE: _("照片与其他社区重复"), FLAG_FAILING: _("规则未达标")}
 
 
 def review_round() -> Round | None:

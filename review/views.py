@@ -14,9 +14,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin import messages
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 
 from checklists import audit, decisions, services
@@ -32,7 +34,7 @@ from standards.evaluation import clean_values, summary, with_labels
 from standards.models import Round, StandardVersion
 
 from . import selectors
-from .forms import ReopenForm, ReturnForm
+from .forms import DEFAULT_STATUS, STATUS_CHOICES, ReopenForm, ReturnForm
 
 
 def evidence_url(code: str, evidence: Evidence, variant: str = "display") -> str:
@@ -59,14 +61,44 @@ class FlagsColumn(Column):
     def get_value(self, instance):
         flags = []
         if getattr(instance, "has_old_photo", False):
-            flags.append("旧照片")
+            flags.append(_("旧照片"))
         if getattr(instance, "has_duplicate_photo", False):
-            flags.append("重复照片")
+            flags.append(_("重复照片"))
         if not instance.rules_pass:
-            flags.append("未达标")
+            flags.append(_("未达标"))
         if not getattr(instance, "photo_count", 0):
-            flags.append("无照片")
+            flags.append(_("无照片"))
         return flags
+
+
+class StatusColumn(Column):
+    """The item's status as a badge whose colour differs by status and which always carries the status's text."""
+
+    cell_template_name = "review/status_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["status"] = instance.status
+        return context
+
+
+@dataclass(frozen=True)
+class StatusTab:
+    label: str
+    url: str
+    current: bool
+
+
+def status_tabs(query, path: str) -> list[StatusTab]:
+    """Return one link per status filter, keeping the other filters (and dropping the page number)."""
+    chosen = query.get("status") or DEFAULT_STATUS
+    tabs = []
+    for value, label in STATUS_CHOICES:
+        params = query.copy()
+        params.pop("p", None)
+        params["status"] = value
+        tabs.append(StatusTab(str(label), f"{path}?{params.urlencode()}", value == chosen))
+    return tabs
 
 
 def _item_name(result: ItemResult) -> str:
@@ -91,8 +123,9 @@ def _local_time(value):
 
 
 class ReviewIndexView(SafeSpreadsheetExportMixin, IndexView):
-    page_title = "审核队列"
+    page_title = gettext_lazy("审核队列")
     any_permission_required = ["view"]
+    results_template_name = "review/index_results.html"
     custom_field_preprocess = {"submitted_at": {"csv": _local_time, "xlsx": _local_time}}
 
     def get_base_queryset(self):
@@ -103,23 +136,25 @@ class ReviewIndexView(SafeSpreadsheetExportMixin, IndexView):
         # Names come from the few standard versions, not from each row (a version's JSON is large).
         return _item_names()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["status_tabs"] = status_tabs(self.request.GET, reverse("review:index"))
+        return context
+
     @cached_property
     def columns(self):
         return [
             TitleColumn(
-                "community", label="社区", accessor=lambda r: f"{r.community.title}（{r.community.code}）",
+                "community", label=_("社区"), accessor=lambda r: f"{r.community.title}（{r.community.code}）",
                 get_url=lambda r: reverse(self.inspect_url_name, args=[r.pk]), sort_key="community__code",
             ),
-            Column("street", label="街道/乡镇", accessor=lambda r: getattr(r.community.street, "title", "")),
-            Column("item", label="指标", sort_key="item_number",
+            Column("street", label=_("街道/乡镇"), accessor=lambda r: getattr(r.community.street, "title", "")),
+            Column("item", label=_("指标"), sort_key="item_number",
                    accessor=lambda r: self.item_names.get((r.round.standard_id, r.item_number), r.item_number)),
-            StatusTagColumn(
-                "status", label="状态", accessor="get_status_display", sort_key="status",
-                primary=lambda r: r.status == Status.SUBMITTED,
-            ),
-            FlagsColumn("flags", label="问题"),
-            DateColumn("submitted_at", label="提交时间", sort_key="submitted_at"),
-            Column("round", label="轮次", accessor="round.code"),
+            StatusColumn("status", label=_("状态"), accessor="get_status_display", sort_key="status"),
+            FlagsColumn("flags", label=_("问题")),
+            DateColumn("submitted_at", label=_("提交时间"), sort_key="submitted_at"),
+            Column("round", label=_("轮次"), accessor="round.code"),
         ]
 
 
@@ -128,18 +163,19 @@ class ReviewIndexView(SafeSpreadsheetExportMixin, IndexView):
 
 def field_rows(item: dict, values: dict, not_applicable: dict) -> list[dict]:
     """Return each field of the item with the entered value as a verifier reads it."""
-    cleaned, _ = clean_values(item, values)
+    cleaned, _problems = clean_values(item, values)
     rows = []
     for field in item["fields"]:
         key, value, marks = field["key"], cleaned.get(field["key"]), []
         if field["kind"] == "choices":
             labels = {o["key"]: o["label"] for o in field.get("options", [])}
-            shown = "、".join(labels.get(k, k) for k in value or []) or "未选"
+            shown = "、".join(labels.get(k, k) for k in value or []) or _("未选")
             marks = [(labels.get(k, k), note) for k, note in (not_applicable.get(key) or {}).items()]
         elif field["kind"] == "bool":
-            shown = {True: "是", False: "否"}.get(value, "未填")
+            shown = {True: _("是"), False: _("否")}.get(value, _("未填"))
         elif value is None:
-            shown = f"{values[key]}（格式有误）" if values.get(key) not in (None, "") else "未填"
+            shown = (_("%(value)s（格式有误）") % {"value": values[key]} if values.get(key) not in (None, "")
+                     else _("未填"))
         else:
             shown = str(value)
         rows.append({"label": field["label"], "value": shown, "not_applicable": marks, "empty": value in (None, [])})
@@ -175,14 +211,14 @@ def photo_rows(user, code: str, photos: list[Evidence]) -> list[PhotoRow]:
 
 
 class ReviewDetailView(InspectView):
-    page_title = "审核"
+    page_title = gettext_lazy("审核")
     any_permission_required = ["view"]
     template_name = "review/detail.html"
 
     def get_object(self, queryset=None):
         result = selectors.reviewable_result(self.request.user, self.pk)
         if result is None:
-            raise Http404("没有找到该指标，或您无权查看")
+            raise Http404(_("没有找到该指标，或您无权查看"))
         return result
 
     def get_page_subtitle(self):
@@ -228,7 +264,7 @@ class DecisionView(View):
     def post(self, request, pk):
         result = selectors.reviewable_result(request.user, pk)
         if result is None:
-            raise Http404("没有找到该指标，或您无权查看")
+            raise Http404(_("没有找到该指标，或您无权查看"))
         try:
             done = self.decide(request, result)
         except TransitionError as exc:
@@ -252,7 +288,7 @@ class DecisionView(View):
 class ApproveView(DecisionView):
     def decide(self, request, result):
         result = decisions.item_approve(result=result, user=request.user)
-        messages.success(request, f"已通过：{result}")
+        messages.success(request, _("已通过：%(result)s") % {"result": result})
         return result
 
 
@@ -260,10 +296,10 @@ class ReturnView(DecisionView):
     def decide(self, request, result):
         form = ReturnForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "；".join(form.non_field_errors()) or "请填写退回理由")
+            messages.error(request, "；".join(form.non_field_errors()) or _("请填写退回理由"))
             return None
         result = decisions.item_return(result=result, user=request.user, reason=form.reason)
-        messages.success(request, f"已退回：{result}（{form.reason}）")
+        messages.success(request, _("已退回：%(result)s（%(reason)s）") % {"result": result, "reason": form.reason})
         return result
 
 
@@ -271,10 +307,10 @@ class ReopenView(DecisionView):
     def decide(self, request, result):
         form = ReopenForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "重新打开必须填写理由")
+            messages.error(request, _("重新打开必须填写理由"))
             return None
         result = decisions.item_reopen(result=result, user=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, f"已重新打开：{result}，社区工作人员可以修改")
+        messages.success(request, _("已重新打开：%(result)s，社区工作人员可以修改") % {"result": result})
         return result
 
     def next_page(self, request, result):
@@ -295,5 +331,6 @@ class ApproveAllView(View):
         except TransitionError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"{community.title}：已通过 {len(approved)} 项")
-        return redirect(reverse("review:index") + f"?round={round_.pk}&community={community.code}")
+            messages.success(request, _("%(community)s：已通过 %(n)s 项") % {"community": community.title,
+                                                                           "n": len(approved)})
+        return redirect(reverse("review:index") + f"?round={round_.pk}&community={community.code}&status=all")

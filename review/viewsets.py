@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -17,7 +18,7 @@ class ReviewViewSet(ModelViewSet):
 
     model = ItemResult
     icon = "tasks"
-    menu_label = "审核队列"
+    menu_label = _("审核队列")
     menu_order = 200
     add_to_admin_menu = True
     index_view_class = ReviewIndexView

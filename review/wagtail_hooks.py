@@ -1,3 +1,5 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 
 from .panels import ReviewHomePanel
@@ -13,3 +15,9 @@ def register_review_viewset():
 @hooks.register("construct_homepage_panels")
 def add_review_panel(request, panels):
     panels.insert(0, ReviewHomePanel())
+
+
+# The queue's status badges and tabs, and the item page's layout (a static file: the CSP allows no inline styles).
+@hooks.register("insert_global_admin_css")
+def review_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("review/review.css"))

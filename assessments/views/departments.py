@@ -44,7 +44,7 @@ class DepartmentsView(AssessmentView):
             form = DepartmentForm(self.indicators(), initial={"name": editing.name,
                                                               "indicators": [str(n) for n in editing.indicators]})
         context.update(rows=rows, form=form or DepartmentForm(self.indicators()), editing=editing,
-                       upload_form=TemplateUploadForm(), save_url=self.link("departments", edit=getattr(
+                       save_url=self.link("departments", edit=getattr(
                            editing, "pk", None)))
         return context
 

@@ -9,25 +9,32 @@ from django.shortcuts import redirect
 from wagtail.admin import messages
 
 from .. import community, selectors, services
+from ..document import shown
 from ..files import MAX_BYTES
 from ..forms import FileForm, IndicatorForm, initial_of
 from ..sources import RATIO, source_of
 from .base import AssessmentView
 
 
-def _state(state: dict | None) -> str:
-    """Return a logged value (its inputs and note) in words."""
+def _state(state: dict | None, specs: dict[str, dict]) -> str:
+    """Return a logged value (its inputs and note) in words: each input by its label, its value as people read it
+    (是/否, a level's label, 90.00%); a key the indicator no longer has is shown as logged."""
     if not state:
         return "（无）"
-    values = "；".join(f"{key}={value}" for key, value in (state.get("values") or {}).items())
+    values = "；".join(
+        f"{specs[key]['label']} {shown(specs[key], value)}" if key in specs else f"{key} {value}"
+        for key, value in (state.get("values") or {}).items()
+    )
     return values + (f"；说明：{state['note']}" if state.get("note") else "")
 
 
-def history_rows(entries) -> list[dict]:
+def history_rows(entries, indicator: dict) -> list[dict]:
     """Return who did what to the indicator and when, with the values before and after."""
+    specs = {spec["key"]: spec for spec in indicator["inputs"]}
     return [{"at": entry.timestamp, "user": entry.user_display_name, "label": entry.message,
-             "change": f"{_state(entry.data.get('from'))} → {_state(entry.data.get('to'))}" if "to" in entry.data
-             else entry.data.get("file", ""), "via": entry.data.get("via", "")} for entry in entries]
+             "change": f"{_state(entry.data.get('from'), specs)} → {_state(entry.data.get('to'), specs)}"
+             if "to" in entry.data else entry.data.get("file", ""), "via": entry.data.get("via", "")}
+            for entry in entries]
 
 
 class IndicatorMixin(AssessmentView):
@@ -58,7 +65,7 @@ class IndicatorView(IndicatorMixin):
         context = super().get_context_data(**kwargs)
         context.update(
             ind=doc, form=form or self.form(number), file_form=FileForm(),
-            history=history_rows(selectors.history(self.assessment, number)[:50]),
+            history=history_rows(selectors.history(self.assessment, number)[:50], self.indicator(number)),
             upload_url=self.link("upload", number), communities_url=self.link("communities", number),
             may_enter=self.may_edit and (not doc["community"] or self.may_override),
         )

@@ -38,10 +38,10 @@ class AssessmentPage(AssessmentView):
     def get_context_data(self, **kwargs):
         self.page_title = f"{self.region.name} · {self.doc['round']['name']} 自评"
         context = super().get_context_data(**kwargs)
-        height, bars = charts.category_bars(self.doc["categories"])
+        chart = charts.category_bars(self.doc["categories"])
         context.update(
-            doc=self.doc, categories=self.categories(), band=charts.band_line(self.doc), bars=bars,
-            bars_height=height, snapshots=selectors.snapshots_of(self.assessment), snapshot_form=SnapshotForm(),
+            doc=self.doc, categories=self.categories(), band=charts.band_line(self.doc), chart=chart,
+            snapshots=selectors.snapshots_of(self.assessment), snapshot_form=SnapshotForm(),
             sheet_url=self.link("sheet"), departments_url=self.link("departments"),
             snapshot_url=self.link("snapshot_create", snapshot=None), live_url=self.link("page", snapshot=None),
             exports=[(label, self.link("export", format=fmt)) for label, fmt in

@@ -62,10 +62,36 @@ def test_entering_an_indicator_changes_the_total_and_the_plan(logged_in):
     assert response.status_code == 302 and response["Location"].endswith("#indicator-1")
     page = text(logged_in.get(PAGE))
     assert total_of(page) == 8
-    assert "家庭光纤宽带入户率：当前 90% → 需 ≥100%" in page and "+2分" in page
+    assert "家庭光纤宽带入户率：当前 90.00% → 需 ≥ 100%" in page and "+2分" in page
     assert re.search(r'data-points-needed>42<', page)
     detail = text(logged_in.get(PAGE + "indicators/1/"))
-    assert "由 bureau 页面填报" in detail and "通信管理局 2026-02" in detail and "percent=90" in detail
+    assert "由 bureau 页面填报" in detail and "通信管理局 2026-02" in detail
+    assert "（无） → 家庭光纤宽带入户率 90.00%；说明：通信管理局 2026-02" in detail
+
+
+def test_the_indicator_log_reads_labels_not_internal_keys(logged_in):
+    # Issue 20: the log showed "special_fund=True；diversified_investment=False".
+    logged_in.post(PAGE + "indicators/43/", {"special_fund": "true", "diversified_investment": "false",
+                                             "social_capital_percent": "35", "note": "财政局决算"})
+    logged_in.post(PAGE + "indicators/40/", {"level": "principal_leader", "note": "市政府文件"})
+    funding = text(logged_in.get(PAGE + "indicators/43/"))
+    history = funding[funding.index("data-history"):funding.index("</table>", funding.index("data-history"))]
+    assert "special_fund" not in history and "True" not in history and "=" not in history
+    assert re.search(r"（无） → [^<]*是；[^<]*否；[^<]*35\.00%；说明：财政局决算", history)
+    mechanism = text(logged_in.get(PAGE + "indicators/40/"))
+    history = mechanism[mechanism.index("data-history"):mechanism.index("</table>", mechanism.index("data-history"))]
+    assert "制度机制 成立智慧城市建设工作领导小组并由政府主要领导担任领导小组领导" in history
+    assert "principal_leader" not in history
+
+
+def test_form_errors_are_styled_as_errors_and_tied_to_their_field(logged_in):
+    # Issue 20: form errors were plain black text, not tied to the field.
+    page = text(logged_in.post(PAGE + "indicators/1/", {"percent": "九十", "note": ""}))
+    wrapper = re.search(r'<div class="w-field [^"]*w-field--error"[^>]*>(.*?)</div>\s*</div>\s*</div>', page, re.S)
+    assert wrapper and 'id="id_percent_error"' in wrapper.group(1)
+    assert re.search(r'<p class="error-message">\s*家庭光纤宽带入户率：请输入0到100之间的百分数', page)
+    field = re.search(r'<input[^>]*name="percent"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in field and "id_percent_error" in field
 
 
 def test_overriding_a_computed_indicator_needs_a_reason_and_shows_both(logged_in, assess):

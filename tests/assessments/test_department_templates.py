@@ -61,7 +61,8 @@ def test_template_round_trip(assess, bureau, city, police):
     rows = rows_of(data)
     assert set(rows) == {(4, "coverage_percent"), (4, "integrity_percent"), (5, "percent"), (24, "percent")}
     sheet = load_workbook(io.BytesIO(data))["填报"]
-    assert [c.value for c in sheet[2]][:8] == ["轮次", "2026", "级别", "city", "代码", "379900", "部门", "公安局"]
+    assert [c.value for c in sheet[2]][:8] == ["轮次", "2026", "级别", "设区市（附件1）", "代码", "379900", "部门",
+                                               "公安局"]
     assert "留空即采用汇总值" in sheet[f"F{rows[(24, 'percent')]}"].value
     filled = fill(data, {f"G{rows[(4, 'coverage_percent')]}": "92.5", f"G{rows[(4, 'integrity_percent')]}": 95,
                          f"H{rows[(4, 'coverage_percent')]}": "公安局 2026-03 统计"})
@@ -144,7 +145,35 @@ def test_bools_and_levels_round_trip_by_their_words(assess, bureau, city):
     assert IndicatorValue.objects.get(number=40).values == {"level": "principal_leader"}
     again = load_workbook(io.BytesIO(template_workbook(selectors.result_for(assess, city), finance)))["填报"]
     assert again[f"G{rows[(43, 'special_fund')]}"].value == "是"
-    assert again[f"G{rows[(40, 'level')]}"].value == "principal_leader"
+    assert again[f"G{rows[(40, 'level')]}"].value == leader
+
+
+def test_the_template_speaks_chinese_levels_and_still_reads_old_code_valued_files(assess, bureau, city):
+    # Issue 20: levels had to be filled as `leading_group` / `principal_leader`, the drop-down offered only
+    # those codes, and the header said "级别 city".
+    finance = departments.department_save(user=bureau, round_=assess, region=city, name="财政局", indicators=[40])
+    data = template_workbook(selectors.result_for(assess, city), finance)
+    book = load_workbook(io.BytesIO(data))
+    sheet, row = book["填报"], rows_of(data)[(40, "level")]
+    assert sheet["D2"].value == "设区市（附件1）" and sheet.column_dimensions["D"].hidden
+    cell = f"G{row}"
+    (listed,) = [v for v in sheet.data_validations.dataValidation if cell in v.sqref]
+    sheet_name, cells = listed.formula1.split("!")
+    options = [c.value for (c,) in book[sheet_name.strip("'")][cells.replace("$", "")]]
+    leader = "成立智慧城市建设工作领导小组并由政府主要领导担任领导小组领导"
+    assert options[:2] == ["成立智慧城市建设工作领导小组", leader]
+    assert len(options) == 5 and book[sheet_name.strip("'")].sheet_state == "hidden"
+    help_text = sheet[f"F{row}"].value
+    assert "leading_group" not in help_text and "成立智慧城市建设工作领导小组" in help_text
+    # A template downloaded before: its header carries the level's code and its cell an option's code.
+    old = fill(data, {"D2": "city", cell: "annual_meetings", f"H{row}": "市政府 2026 年文件"})
+    report = template_import(user=bureau, result=selectors.result_for(assess, city), department=finance, data=old)
+    assert report.ok, report.errors
+    assert IndicatorValue.objects.get(number=40).values == {"level": "annual_meetings"}
+    wrong = fill(data, {"D2": "县"})
+    errors = [str(e) for e in template_import(user=bureau, result=selectors.result_for(assess, city),
+                                              department=finance, data=wrong).errors]
+    assert errors == ["D2：模板属于“县”，不是本次自评的“设区市（附件1）”"]
 
 
 def test_a_department_is_changed_and_deleted_over_http(client, assess, bureau, police):

@@ -12,8 +12,6 @@ SERVER_ERRORS: set[str] = {"admin/pages/<int:page_id>/view_draft/"}
 # screen shows raw data (any words), listed until it shows something a person reads.
 LATIN: dict[str, set[str]] = {
     "admin/standards/inspect/<int:pk>/": {"*"},  # the standard's stored data, keys and all
-    # an indicator's history shows the input's internal key ("percent=90.00") instead of its label (issue 20)
-    ASSESSMENT + "indicators/<int:number>/": {"percent"},
     # Wagtail's own, untranslatable without replacing its views: the page-type report shows each type's code
     # (communities.citypage); the sites listing's columns are labelled from field names (Port, Site name, Root
     # page); Django stores permission names in English ("Can add group"), which the group form lists.
@@ -29,13 +27,6 @@ LATIN: dict[str, set[str]] = {
 
 # axe-core's serious or critical WCAG 2.1 A/AA findings: route -> rule ids.
 AXE: dict[str, set[str]] = {
-    # coverage: the heat map legend's and cells' text on their colours (coverage/_styles.html)
-    "admin/coverage/unit/<str:code>/": {"color-contrast"},
-    "admin/coverage/street/<str:code>/": {"color-contrast"},
-    "admin/coverage/community/<str:code>/": {"color-contrast"},
-    # self-assessment: links told apart from the text by colour only; the department import's file field unlabelled
-    ASSESSMENT: {"link-in-text-block"},
-    ASSESSMENT + "departments/": {"label"},
     # Wagtail's own user form: its tab links carry role="tab" outside a tablist (wagtailusers/users/create.html)
     "admin/users/new/": {"aria-required-parent"},
     "admin/users/copy/<int:pk>/": {"aria-required-parent"},

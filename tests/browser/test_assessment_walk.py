@@ -56,7 +56,7 @@ def test_bureau_enters_an_indicator_attaches_a_pdf_and_sees_total_and_plan_chang
     assert total(page) == 8
     assert re.search(r"距1星还差\s*42\s*分", plan.inner_text())
     row = page.locator('tr[data-indicator="1"]')
-    assert "90%" in row.inner_text() and "需 ≥100%" in row.inner_text()
+    assert "90.00%" in row.inner_text() and "需 ≥ 100%" in row.inner_text()
 
     # 优政、惠民、兴业方面的创新示范: three experiences (50 points) with the PDF that proves them.
     page.locator('tr[data-indicator="48"]').get_by_role("link").first.click()

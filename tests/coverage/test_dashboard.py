@@ -7,8 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 
+from checklists.models import ItemResult, Status
 from coverage.models import CoverageSnapshot
-from tests.coverage.coverage_factory import make_smart
+from tests.coverage.coverage_factory import make_smart, set_results
 
 
 def login(client, username):
@@ -25,7 +26,7 @@ def smart(round_, demo):
 def test_index_draws_bars_with_tier_lines_and_the_gap(client, smart):
     page = login(client, "bureau").get("/admin/coverage/").content.decode()
     assert page.count("<svg class=\"cov-bar") == 6  # the city and its five units
-    assert "≥30% 12分" in page and "&gt;50% 15分" in page and "≥50% 12分" in page and "&gt;80% 15分" in page
+    assert "≥ 30% 12分" in page and "&gt; 50% 15分" in page and "≥ 50% 12分" in page and "&gt; 80% 15分" in page
     # City: 1 of 16; >= 30% needs 4.8 -> 5 smart: 4 more. County 379921: 2 of 4 = 50% -> 12 points, > 80% needs 4.
     city_row = re.search(r'data-city="379900">(.*?)</tr>', page, re.S).group(1)
     assert "还差 4 个社区" in city_row
@@ -132,3 +133,48 @@ def test_frozen_heat_map_keeps_the_streets(client, smart):
     unit = client.get(f"/admin/coverage/unit/379902/?round=2026&snapshot={snapshot.pk}").content.decode()
     row = re.search(r'data-community="379902002001">(.*?)</tr>', unit, re.S).group(1)
     assert "西城街道 · 示范中心区" in row
+
+
+def test_one_number_and_time_format_on_the_dashboard_and_sheets(client, smart):
+    # Issue 20: "92.5%" beside "90.00%", "≥25 %", and raw ISO times ("2026-12-07T14:50:36+08:00").
+    login(client, "bureau")
+    index = client.get("/admin/coverage/").content.decode()
+    city_row = re.search(r'data-city="379900">(.*?)</tr>', index, re.S).group(1)
+    assert '<td class="num">6.25%</td>' in city_row and 'aria-label="覆盖率 6.25%（1/16）"' in city_row
+    county_row = re.search(r'data-unit="379921">(.*?)</tr>', index, re.S).group(1)
+    assert '<td class="num">50.00%</td>' in county_row
+    assert not re.search(r"\d %|\d{4}-\d\d-\d\dT\d\d:", index[index.index("<main"):])
+    assert re.search(r"统计时间：\d{4}-\d\d-\d\d \d\d:\d\d。", index)
+    sheet = client.get("/admin/coverage/sheet/city/379900/").content.decode()
+    assert re.search(r"<th>数据生成时间</th><td>\d{4}-\d\d-\d\d \d\d:\d\d</td>", sheet)
+    community = client.get("/admin/coverage/community/379902001001/").content.decode()
+    assert "通过 25/25 项（100.00%）" in community
+    book = load_workbook(BytesIO(client.get("/admin/coverage/export/?round=2026&format=xlsx").content), read_only=True)
+    about = {row[0]: row[1] for row in book["说明"].iter_rows(values_only=True)}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", about["生成时间"])
+
+
+def test_the_tier_labels_are_12px_and_not_scaled_down(client, smart):
+    # Issue 20: the tier labels were 9 px, and the bar's SVG shrank them further with the column.
+    page = login(client, "bureau").get("/admin/coverage/").content.decode()
+    assert ".cov-bar__label { font-size: 12px;" in page
+    assert page.count('viewBox="0 0 400 40" width="400" height="40"') == 6
+
+
+def test_the_heat_map_shows_a_draft_as_a_draft(client, smart):
+    # Issue 20: a complete draft, not yet submitted, showed as ✗ 未通过, like a verifier's failure.
+    set_results(smart, "379902001002", {1: (Status.DRAFT, True), 2: (Status.RETURNED, True)})
+    ItemResult.objects.filter(community__code="379902001002", item_number=3).update(status=Status.DRAFT, values={})
+    login(client, "bureau")
+    street = client.get("/admin/coverage/street/379902001/").content.decode()
+    legend = re.search(r'<p class="heat-legend">(.*?)</p>', street, re.S).group(1)
+    assert '<span class="cell-D">草稿</span>' in legend and '<span class="cell-F">未通过</span>' in legend
+    row = re.search(r'data-community="379902001002">(.*?)</tr>', street, re.S).group(1)
+    assert '<td class="cell cell-D" title="第1项：草稿">草</td>' in row
+    assert '<td class="cell cell-F" title="第2项：未通过">✗</td>' in row
+    assert '<td class="cell cell-N" title="第3项：未填报">–</td>' in row
+    community = client.get("/admin/coverage/community/379902001002/").content.decode()
+    assert re.search(r'data-item="1" data-cell="D">.*?<span class="cell-D">草稿</span>', community, re.S)
+    csv_text = client.get("/admin/coverage/export/?round=2026&format=csv&sheet=communities").content.decode()
+    row = next(line for line in csv_text.splitlines() if line.startswith("379902001002"))
+    assert row.split(",")[10:13] == ["草稿", "未通过", "未填报"]

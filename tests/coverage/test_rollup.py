@@ -215,7 +215,8 @@ def test_item_cells_letters(round_, demo):
     evidence_add(result=photo_only, user=worker, data=make_jpeg(64, 48), filename="x.jpg")
     community = CommunityPage.objects.get(code="379902001001")
     cells = item_cells(round_, list(range(1, 26)))
-    assert cells[community.pk][:7] == "SFFFNFP"
+    # A started draft (values, or only a photo) is D, the community's own work, not F (issue 20).
+    assert cells[community.pk][:7] == "SFFDNDP"
     assert CommunityPage.objects.get(code="379902001002").pk not in cells  # no result at all: every item 未填报
 
 

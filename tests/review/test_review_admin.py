@@ -1,9 +1,11 @@
 """The district review screens in the Wagtail admin: queue, filters, the item page, decisions, isolation."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 
@@ -79,7 +81,7 @@ def listed(client, query=""):
 
 def test_the_queue_lists_only_the_verifiers_units_waiting_first(client, queue):
     client.force_login(user("verifier"))
-    response = client.get("/admin/review/")
+    response = client.get("/admin/review/?status=all")
     codes = [(r.community.code, r.item_number, r.status) for r in response.context["object_list"]]
     # Waiting items first, oldest submission first; drafts are the worker's business until submitted.
     assert codes == [
@@ -100,6 +102,9 @@ def test_a_county_verifier_sees_only_the_county(client, queue, county_verifier):
         ("?status=submitted", {"failing", "wireless", "new_area"}),
         ("?status=approved", {"approved"}),
         ("?status=draft", {"draft"}),
+        ("?status=returned", set()),
+        ("?status=all", {"failing", "wireless", "new_area", "approved"}),  # every status but drafts
+        ("", {"failing", "wireless", "new_area"}),  # the queue opens on 待审核
         ("?item=1", {"failing", "new_area"}),
         ("?community=379902001001", {"failing", "wireless"}),
         ("?community=阳光", {"failing", "wireless", "new_area"}),  # two communities share the name
@@ -115,12 +120,32 @@ def test_filters(client, queue, query, expected):
     assert listed(client, query) == {queue[name].pk for name in expected}
 
 
+def test_the_queue_opens_on_waiting_items_with_the_other_statuses_one_click_away(client, queue):
+    # Issue 20: the queue opened on every status (已通过 included) and every badge was the same grey.
+    client.force_login(user("verifier"))
+    page = client.get("/admin/review/?item=1").content.decode()
+    tabs = page[page.index("data-status-tabs"):page.index("</nav>", page.index("data-status-tabs"))]
+    assert [label for label in ("待审核", "被退回", "已通过", "草稿", "全部（不含草稿）") if label in tabs] == [
+        "待审核", "被退回", "已通过", "草稿", "全部（不含草稿）"]
+    assert 'href="/admin/review/?item=1&amp;status=submitted" aria-current="page"' in tabs
+    approved = "/admin/review/?item=1&amp;status=approved"
+    assert approved in tabs  # one click, keeping the other filters
+    assert 'data-status="approved"' not in page and page.count('data-status="submitted"') == 2
+
+    every = client.get("/admin/review/?status=all").content.decode()
+    # Each badge carries its status's text and a class of its own (review/review.css colours them).
+    badge = '<span class="w-status review-status review-status--{0}" data-status="{0}">{1}</span>'
+    assert badge.format("submitted", "待审核") in every and badge.format("approved", "已通过") in every
+    assert "review/review.css" in every
+
+
 def test_filters_by_unit_and_street_offer_only_the_verifiers_own(client, queue):
     client.force_login(user("verifier"))
     unit = UnitPage.objects.get(code="379903")
     street = StreetPage.objects.get(code="379902001")
     assert listed(client, f"?unit={unit.pk}") == {queue["new_area"].pk}
-    assert listed(client, f"?street={street.pk}") == {queue["failing"].pk, queue["wireless"].pk, queue["approved"].pk}
+    assert listed(client, f"?street={street.pk}&status=all") == {
+        queue["failing"].pk, queue["wireless"].pk, queue["approved"].pk}
     response = client.get("/admin/review/")
     units = {u.code for u in response.context["filters"].form.fields["unit"].queryset}
     assert units == {"379902", "379903"}
@@ -438,3 +463,20 @@ def test_the_queue_costs_the_same_queries_for_3_or_15_rows(client, round_, demo)
         counts.append((rows, len(queries)))
     (few, few_queries), (many, many_queries) = counts
     assert (few, many) == (3, 15) and many_queries == few_queries
+
+
+def test_the_review_screens_in_english(client, queue):
+    # The review queue, the item page and the dashboard panel go through gettext: an English session reads English
+    # (the Chinese, the msgids, is unchanged: the other tests read it).
+    client.force_login(user("verifier"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    listing = client.get("/admin/review/").content.decode()
+    assert 'aria-label="By status"' in listing and ">All (without drafts)</a>" in listing
+    assert re.search(r">\s*Old photo\s*<", listing) and "旧照片" not in listing
+    page = client.get(f"/admin/review/{queue['failing'].pk}/").content.decode()
+    for text in ("Reported data", "History", "Return for changes (a reason is required)", ">Approve</button>",
+                 "Approve all 2 items of this community awaiting review"):
+        assert text in page, text
+    assert ">填报数据<" not in page and ">历史记录<" not in page  # the common reasons stay as written (stored text)
+    home = client.get("/admin/").content.decode()
+    assert 'data-count="submitted">3</strong> awaiting review' in home
