@@ -110,16 +110,18 @@ def timed_get(client, url: str, repeats: int) -> tuple[float, float, int, bytes]
         assert response.status_code == 200, (url, response.status_code)
         return response
 
-    reset_queries()  # the request resets the log it counts from: start it empty
+    reset_queries()
     with CaptureQueriesContext(connection) as captured:
         body = get().content
+    # Now: the captured queries are a slice of the connection's log, which the next request resets.
+    queries = len(captured)
     walls, cpus = [], []
     for _ in range(repeats):
         wall, cpu = time.perf_counter(), time.process_time()
         get()
         walls.append((time.perf_counter() - wall) * 1000)
         cpus.append((time.process_time() - cpu) * 1000)
-    return round(statistics.median(walls), 1), round(statistics.median(cpus), 1), len(captured), body
+    return round(statistics.median(walls), 1), round(statistics.median(cpus), 1), queries, body
 
 
 def form_page(round_, repeats: int, communities: int = 5) -> dict:

@@ -41,11 +41,14 @@ def test_every_view_is_measured_as_its_user(province):
         assert isinstance(figures[key], int | float) and figures[key] >= 0, key
     assert figures["communities"] == CommunityPage.objects.filter(counted_q()).count()
     assert figures["city_dashboard_city"] == "370800"
-    assert figures["dashboard_queries"] > 0 and figures["overview_queries"] > 0
+    assert figures["dashboard_queries"] > 0 and figures["overview_queries"] > 0 and figures["export_queries"] > 0
+    assert 0 < figures["form_page_queries"] <= 15
+    # The per-community floor returns exactly the rows the roll-up lists.
+    assert figures["rollup_rows"] == CommunityPage.objects.count()
     # The export the province bureau downloaded is a workbook with a row per counted community.
     book = load_workbook(io.BytesIO(shandong_views.timed_get(
         shandong_views._client(shandong_views.bench_user("bench-province-bureau", "bureau", _province())),
-        f"/admin/coverage/export/?round={province.code}&format=xlsx", 1)[2]), read_only=True)
+        f"/admin/coverage/export/?round={province.code}&format=xlsx", 1)[3]), read_only=True)
     assert len(book.sheetnames) >= 3
     results = {"database": "sqlite", "communities_registered": CommunityPage.objects.count(),
                "filled_communities": 1, "machine": "2 CPU", "load_average": "1.0–1.0", **figures}
