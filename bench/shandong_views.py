@@ -47,7 +47,8 @@ ROWS = [
     ("city_dashboard_ms", "覆盖率统计（市大数据局）", "ms", None, ""),
     ("city_dashboard_queries", "市覆盖率统计查询数", "", None, ""),
     ("overview_ms", "全省自评总览（省大数据局）", "ms", lambda r: r["overview_ms"] < 3000, "< 3000"),
-    ("overview_queries", "总览查询数 queries", "", lambda r: r["overview_queries"] <= 15, "≤ 15"),
+    # The whole request's queries (session, user, policy, menus): make bench's ≤ 15 counts the selector alone.
+    ("overview_queries", "总览查询数（整个请求）", "", None, ""),
     ("export_xlsx_s", "覆盖率 XLSX 导出 GET", "s", lambda r: r["export_xlsx_s"] <= 2 * r["export_floor_s"],
      "≤ 2× 写入下限"),
     ("export_floor_s", "同样单元格的只写写入 floor", "s", None, ""),
