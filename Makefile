@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 ROUND ?= 2026
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint messages bench bench-phone bench-uploads bench-intake prod loadtest clean
+.PHONY: setup run test lint messages bench bench-phone bench-uploads bench-intake bench-shandong prod loadtest clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,11 @@ bench-uploads: setup
 # Time and peak memory of hostile and large inputs on the path that takes each (issue 19): bench/results-intake.json.
 bench-intake: setup
 	$(BIN)/python -m bench.intake
+
+# The views at Shandong's size, timed as their users open them (issue 17): bench/results-shandong.json. The imported
+# and filled database is kept under var/ (BENCH_ARGS=--rebuild builds it again); DATABASE_URL=postgres://… as above.
+bench-shandong: setup
+	$(BIN)/python -m bench.shandong_views $(BENCH_ARGS)
 
 # Production-style serving: static files collected for WhiteNoise, migrations, gunicorn on $(HOST).
 # Needs SECRET_KEY (and usually DATABASE_URL, ALLOWED_HOSTS) in the environment; see README.md, "Production".

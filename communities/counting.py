@@ -94,6 +94,10 @@ def counted_q(prefix: str = "") -> Q:
                                  f"{prefix}street__kind__in": list(COUNTED_STREET_KINDS)})
 
 
+TALLY_FIELDS = {Standing.COUNTED: "counted", Standing.VILLAGE: "villages", Standing.RURAL: "rural",
+                Standing.RETIRED: "retired"}
+
+
 @dataclass
 class Tally:
     """How many registered communities stand where: counted, and not counted (villages, under 镇/乡, retired)."""
@@ -104,8 +108,7 @@ class Tally:
     retired: int = 0
 
     def add(self, where: Standing, n: int = 1) -> None:
-        field = {Standing.COUNTED: "counted", Standing.VILLAGE: "villages", Standing.RURAL: "rural",
-                 Standing.RETIRED: "retired"}[where]
+        field = TALLY_FIELDS[where]  # called once per community by the roll-up's hot loop: no dict built per call
         setattr(self, field, getattr(self, field) + n)
 
     def __add__(self, other: Tally) -> Tally:

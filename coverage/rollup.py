@@ -103,6 +103,7 @@ def compute(round_: Round, scope: q.Scope = q.ALL, *, detail: bool = False) -> C
     street_tallies: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # counted, smart, not counted
     rates = [_percent(n, total_items) for n in range(total_items + 1)]
     standings = _standings()
+    kind_names = {kind: kind_name(kind) for kind in [*CommunityKind.values, "", None]}  # once, not once per row
     communities = []
     for pk, code, name, unit_id, street_id, street_kind, kind, retired in rows:
         where = standings.get((kind, street_kind, retired or unit_id in retired_units))
@@ -117,7 +118,7 @@ def compute(round_: Round, scope: q.Scope = q.ALL, *, detail: bool = False) -> C
         counted = where is Standing.COUNTED
         communities.append({
             "code": code, "name": name, "unit_code": unit_codes.get(unit_id), "in_scope": counted,
-            "kind": kind_name(kind), "items_passed": passed, "items_total": total_items,
+            "kind": kind_names.get(kind) or kind_name(kind), "items_passed": passed, "items_total": total_items,
             "pass_rate_percent": rates[passed], "smart": smart,
         })
         if counted and unit_id in tallies:

@@ -161,10 +161,14 @@ def community_rows(unit_ids: Iterable[int] | None = None) -> list[CommunityRow]:
     communities = CommunityPage.objects.order_by("code")
     if unit_ids is not None:
         communities = communities.filter(unit_id__in=list(unit_ids))
-    rows = communities.values_list("pk", "code", "title", "unit_id", "street_id", "street__kind", "kind",
-                                   "retired_at", "street__retired_at")
-    return [CommunityRow(pk, code, name, unit_id, street_id, street_kind, kind, bool(retired or street_retired))
-            for pk, code, name, unit_id, street_id, street_kind, kind, retired, street_retired in rows]
+    # Retired as "1"/"" computed by the database: reading two datetimes per row only to test them for NULL cost the
+    # province-wide roll-up a converter call per row (62,074 rows at Shandong's size); text needs no converter.
+    gone = Case(When(Q(retired_at__isnull=False) | Q(street__retired_at__isnull=False), then=Value("1")),
+                default=Value(""), output_field=CharField())
+    rows = communities.annotate(gone=gone).values_list("pk", "code", "title", "unit_id", "street_id", "street__kind",
+                                                       "kind", "gone")
+    return [CommunityRow(pk, code, name, unit_id, street_id, street_kind, kind, bool(retired))
+            for pk, code, name, unit_id, street_id, street_kind, kind, retired in rows]
 
 
 def _cell_expression() -> Case:
