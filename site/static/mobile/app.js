@@ -127,13 +127,16 @@
     if (counts[b.dataset.count] !== undefined) b.textContent = counts[b.dataset.count];
   });
   // The whole checklist is on the page: its counts are those of the items shown, so they always agree.
+  const DONE = ["draft-ready", "submitted", "approved-pass"];
   const WHOLE = document.querySelectorAll("details.item").length === STD.items.length && STD.items.length > 1;
   const recount = () => {
     if (!WHOLE) return;
     const items = Array.from(document.querySelectorAll("details.item")), chip = (c) => items.filter((d) => d.dataset.chip === c).length;
-    const done = (list) => list.filter((d) => d.dataset.complete === "1").length;
-    setCounts({ total: items.length, done: done(items), submitted: chip("submitted"), returned: chip("returned"),
-                passed: chip("approved-pass"), failed: chip("approved-fail") });
+    // 已完成: complete and neither returned nor failed (selectors.mobile.DONE_CHIPS); the parts add up to the total.
+    const done = (list) => list.filter((d) => DONE.includes(d.dataset.chip)).length;
+    setCounts({ total: items.length, done: done(items), ready: chip("draft-ready"), unfinished: chip("draft"),
+                submitted: chip("submitted"), returned: chip("returned"), passed: chip("approved-pass"),
+                failed: chip("approved-fail") });
     document.querySelectorAll("[data-cat-done]").forEach((small) => {
       const members = items.filter((d) => d.dataset.cat === small.dataset.catDone);
       small.textContent = `已完成 ${done(members)}/${members.length}`;
