@@ -56,7 +56,8 @@ def test_one_chip_per_item_combines_review_and_rules(worker_client, round_, comm
                                                    photo=True), user=worker, require_complete=False),
                 user=verifier, reason="缺少监控区域")
     body = worker_client.get(url(community)).content.decode()
-    assert [chip(body, n) for n in (7, 9, 2, 8, 19)] == ["草稿·未填完", "待审核", "已审核·达标", "已审核·未达标", "被退回"]
+    chips = ["草稿·未填完", "待审核", "已审核·达标", "已审核·未达标", "被退回"]
+    assert [chip(body, n) for n in (7, 9, 2, 8, 19)] == chips
     assert "已通过" not in body  # no green word beside a failing rule
     assert 'data-count="passed">1<' in body and 'data-count="failed">1<' in body
 
