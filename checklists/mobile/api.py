@@ -22,7 +22,7 @@ from ..models import Evidence
 from ..originals import parse_declared
 from ..selectors.mobile import checklist, progress, receipt_revision
 from .access import Access, community_view, item_or_404
-from .display import counts_json, item_state, result_version, version_rows
+from .display import conflict_message, counts_json, item_state, result_version, version_rows
 from .forms import answer_from_json, answer_from_post
 from .plain import back_to
 from .uploads import add_original, add_photo
@@ -78,8 +78,8 @@ def save(request, access: Access, number: int):
         )
     except services.ConflictError as exc:
         mine = {"values": answer.values, "not_applicable": answer.not_applicable, "note": answer.note}
-        theirs = result_version(exc.current)
-        return json_refusal(exc.message, 409, code="conflict", mine=mine, theirs=theirs,
+        theirs = result_version(exc.current, request.user)
+        return json_refusal(conflict_message(exc.current, request.user), 409, code="conflict", mine=mine, theirs=theirs,
                           rows=version_rows(item, mine, theirs))
     except services.RequestReused as exc:
         return json_refusal(exc.message, 409, code="reused")

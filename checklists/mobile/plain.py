@@ -18,7 +18,7 @@ from ..actions import ChecklistAction
 from ..evidence import evidence_remove
 from ..models import Evidence
 from .access import Access
-from .display import result_version, version_rows
+from .display import conflict_message, result_version, version_rows
 from .forms import answer_from_post
 from .uploads import add_uploads
 
@@ -57,11 +57,11 @@ def post_item(request, access: Access, item: dict, *, rerender):
             messages.success(request, f"第{number}项已保存")
     except services.ConflictError as exc:
         mine = {"values": answer.values, "not_applicable": answer.not_applicable, "note": answer.note}
-        theirs = result_version(exc.current)
+        theirs = result_version(exc.current, request.user)
         # The form comes back with the worker's entry and the server's revision: saving again is a choice
         # made after seeing both versions, never a silent overwrite.
         return rerender(request, access, number, answer, 409, conflict={
-            "message": exc.message, "rows": version_rows(item, mine, theirs), "theirs": theirs,
+            "message": conflict_message(exc.current, request.user), "rows": version_rows(item, mine, theirs), "theirs": theirs,
         })
     except services.RequestReused as exc:
         return rerender(request, access, number, answer, 409, error=exc.message)
