@@ -76,8 +76,8 @@ def _value_text(field: dict, raw, cleaned) -> str:
 
 def _marks_text(field: dict, marks: dict) -> str:
     labels = {o["key"]: o["label"] for o in field.get("options", ())}
-    return "；".join(_("%(option)s：本社区无此设施（%(note)s）") % {"option": labels.get(k, k), "note": note or _("未填说明")}
-                    for k, note in marks.items())
+    text = _("%(option)s：本社区无此设施（%(note)s）")
+    return "；".join(text % {"option": labels.get(k, k), "note": note or _("未填说明")} for k, note in marks.items())
 
 
 def version_rows(item: dict, mine: dict, theirs: dict) -> list[dict]:

@@ -61,7 +61,8 @@ def post_item(request, access: Access, item: dict, *, rerender):
         # The form comes back with the worker's entry and the server's revision: saving again is a choice
         # made after seeing both versions, never a silent overwrite.
         return rerender(request, access, number, answer, 409, conflict={
-            "message": conflict_message(exc.current, request.user), "rows": version_rows(item, mine, theirs), "theirs": theirs,
+            "message": conflict_message(exc.current, request.user), "rows": version_rows(item, mine, theirs),
+            "theirs": theirs,
         })
     except services.RequestReused as exc:
         return rerender(request, access, number, answer, 409, error=exc.message)
