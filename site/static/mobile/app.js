@@ -133,7 +133,7 @@
   const recount = () => {
     if (!WHOLE) return;
     const items = Array.from(document.querySelectorAll("details.item")), chip = (c) => items.filter((d) => d.dataset.chip === c).length;
-    // 已完成: complete and neither returned nor failed (selectors.mobile.DONE_CHIPS); the parts add up to the total.
+    // 已完成 as selectors.mobile.DONE_CHIPS counts it; the parts add up to the total.
     const done = (list) => list.filter((d) => DONE.includes(d.dataset.chip)).length;
     setCounts({ total: items.length, done: done(items), ready: chip("draft-ready"), unfinished: chip("draft"),
                 submitted: chip("submitted"), returned: chip("returned"), passed: chip("approved-pass"),
@@ -152,7 +152,7 @@
     const details = form._details;
     setRevision(form, state.revision);
     details.className = `item s-${state.status}`;
-    Object.assign(details.dataset, { chip: state.chip, complete: state.complete ? "1" : "0" });
+    details.dataset.chip = state.chip;
     const chip = details.querySelector("[data-chip]");
     chip.className = `chip c-${state.chip}`;
     chip.textContent = state.chip_label;
@@ -299,34 +299,6 @@
     }, () => keep(_("网络不通，照片未移除，请稍后再试")));
   };
 
-  // 移除 asks first; once confirmed the photo is hidden with 撤销 for a few seconds before anything is deleted.
-  const UNDO_MS = Number(window.ZHSQ_UNDO_MS) || 6000;
-  const undoable = (form, li) => {
-    const box = li.querySelector("input[name=remove]"), bar = el("span", "rm-undo");
-    bar.setAttribute("role", "status");
-    const timer = setTimeout(() => { bar.remove(); removePhoto(form, li); }, UNDO_MS);
-    bar.append(el("span", "", _("照片将被移除")), button(_("撤销"), "link", () => {
-      clearTimeout(timer);
-      bar.remove();
-      li.classList.remove("rm-gone");
-      if (box) box.checked = false;
-    }));
-    li.classList.add("rm-gone");
-    li.appendChild(bar);
-  };
-  const askRemove = (form, li) => {
-    if (li.querySelector(".rm-ask, .rm-undo")) return;
-    const box = li.querySelector("input[name=remove]"), ask = el("span", "rm-ask");
-    ask.setAttribute("role", "group");
-    ask.setAttribute("aria-label", _("移除这张照片？"));
-    const close = () => { ask.remove(); li.classList.remove("rm-on"); };
-    ask.append(el("span", "", _("移除这张照片？")),
-               button(_("确认移除"), "warn", () => { close(); undoable(form, li); }),
-               button(_("取消"), "sec", () => { close(); if (box) box.checked = false; }));
-    li.classList.add("rm-on");
-    li.appendChild(ask);
-  };
-
   // ---------- submit, withdraw, submit all ----------
   const flush = () => {
     Object.values(forms).forEach((f) => { if (timers[f._n]) queueSave(f); });
@@ -371,7 +343,7 @@
     });
   }
 
-  window.ZHSQForms = { el, button, script, keyOf, formOf, liveEval, notice, removeBox, CODE };  // for photos.js
+  window.ZHSQForms = { el, button, script, keyOf, formOf, liveEval, notice, removeBox, removePhoto, CODE };  // photos.js
 
   // ---------- wiring ----------
   document.querySelectorAll("form.f").forEach((form) => {
@@ -393,7 +365,8 @@
         e.target.value = "";  // choosing the same picture again must fire again
         photos().then((P) => P && P.add(form, files));
       } else if (e.target.name === "remove") {
-        if (e.target.checked) askRemove(form, e.target.closest("li"));
+        // 移除 asks first and can be undone (photos.js, loaded when first needed).
+        if (e.target.checked) photos().then((P) => P && P.askRemove(form, e.target.closest("li")));
       } else {
         liveEval(form);
         queueSave(form);

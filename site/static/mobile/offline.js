@@ -10,11 +10,9 @@
   document.documentElement.classList.add("js");
 
   const ORIGINALS = body.dataset.originals || "never";
-  // The phone's words come from Django's JavaScript catalog (/jsi18n/<language>/, loaded before this file and kept
-  // offline by the service worker); without it the Chinese source text shows.
-  const _ = window.gettext || ((text) => text);
-  const ngettext = window.ngettext || ((one, many, n) => (n === 1 ? one : many));
-  const fmt = (text, values) => text.replace(/%\((\w+)\)s/g, (m, k) => String(values[k]));
+  // Words from the JavaScript catalog (/jsi18n/<language>/); the Chinese source where it is missing.
+  const _ = window.gettext || ((t) => t), ngettext = window.ngettext || ((a, b, n) => (n === 1 ? a : b));
+  const fmt = (t, v) => t.replace(/%\((\w+)\)s/g, (m, k) => v[k]);
   const syncEl = document.getElementById("sync");
   const listeners = {};
   const on = (type, fn) => { (listeners[type] = listeners[type] || []).push(fn); };
@@ -65,15 +63,14 @@
     const c = navigator.connection;
     return !!(c && (c.type === "wifi" || c.type === "ethernet"));
   };
-  // Answers (items) and photos are counted apart: one item and one photo is "1 项、1 张照片", not "2 项".
+  // Items and photos counted apart: "1 项、1 张照片", not "2 项".
   const counts = () => Promise.all([all("answers"), all("photos"), all("originals")])
     .then(([a, p, o]) => ({ answers: a.length, photos: p.length, items: a.length + p.length, originals: o.length }));
   const waiting = (n) => [
     n.answers && fmt(ngettext("%(n)s 项", "%(n)s 项", n.answers), { n: n.answers }),
     n.photos && fmt(ngettext("%(n)s 张照片", "%(n)s 张照片", n.photos), { n: n.photos }),
   ].filter(Boolean).join(_("、"));
-  // The high-resolution originals being sent now (现在发送): which one of how many, and how far it is.
-  let sending = null;
+  let sending = null;  // the original being sent: {i, n, share}
   const originalsLine = (n) => {
     if (sending) return fmt(_("正在发送高清原图 %(i)s/%(n)s"), { i: sending.i, n: sending.n });
     return fmt(ngettext("%(n)s 张高清原图待发送", "%(n)s 张高清原图待发送", n.originals), { n: n.originals });
@@ -94,7 +91,6 @@
     syncEl.textContent = parts.join(" · ");
     if (sending) {
       const bar = Object.assign(document.createElement("progress"), { max: 1, value: sending.share });
-      bar.className = "sync-p";
       bar.setAttribute("aria-label", _("高清原图发送进度"));
       syncEl.append(" ", bar);
     } else if (originals && !offline()) {
@@ -273,8 +269,7 @@
         .then(() => del("photos", entry.client_id)).then(() => emit("photo-done", { entry, data }));
     });
   };
-  // An original is several MB: on a slow mobile link it may take minutes, so the timeout grows with its size
-  // (at least ~10 KB/s), or it would fail, stay queued and the banner would never clear.
+  // Minutes on a slow link: the timeout allows ~10 KB/s, or the original never goes and the banner never clears.
   const sendOriginal = (entry, i, n) => {
     sending = { i, n, share: 0 };
     status();

@@ -1,7 +1,8 @@
 /* Choosing photos on the phone (loaded by app.js when first needed): photoprep.js makes the display copy and
    reads the original's facts on the device; the copy and the facts are queued first (offline.js sends them,
    the original follows later). A file refused by the phone, or by the server, shows as refused with the
-   reason; so does a photo the phone has no room to keep. window.ZHSQPhotos = {add, restore}. */
+   reason; so does a photo the phone has no room to keep. 移除 asks, then waits with 撤销 before removing.
+   window.ZHSQPhotos = {add, restore, askRemove}. */
 (() => {
   "use strict";
   const Z = window.ZHSQ, F = window.ZHSQForms;
@@ -85,5 +86,33 @@
     if (li) refuse(li, data.message);
   });
 
-  window.ZHSQPhotos = { add, restore };
+  // 移除 asks first; once confirmed the photo is hidden with 撤销 for a few seconds before anything is deleted.
+  const UNDO_MS = Number(window.ZHSQ_UNDO_MS) || 6000;
+  const undoable = (form, li) => {
+    const box = li.querySelector("input[name=remove]"), bar = el("span", "rm-undo");
+    bar.setAttribute("role", "status");
+    const timer = setTimeout(() => { bar.remove(); F.removePhoto(form, li); }, UNDO_MS);
+    bar.append(el("span", "", _("照片将被移除")), button(_("撤销"), "link", () => {
+      clearTimeout(timer);
+      bar.remove();
+      li.classList.remove("rm-gone");
+      if (box) box.checked = false;
+    }));
+    li.classList.add("rm-gone");
+    li.appendChild(bar);
+  };
+  const askRemove = (form, li) => {
+    if (li.querySelector(".rm-ask, .rm-undo")) return;
+    const box = li.querySelector("input[name=remove]"), ask = el("span", "rm-ask");
+    ask.setAttribute("role", "group");
+    ask.setAttribute("aria-label", _("移除这张照片？"));
+    const close = () => { ask.remove(); li.classList.remove("rm-on"); };
+    ask.append(el("span", "", _("移除这张照片？")),
+               button(_("确认移除"), "warn", () => { close(); undoable(form, li); }),
+               button(_("取消"), "sec", () => { close(); if (box) box.checked = false; }));
+    li.classList.add("rm-on");
+    li.appendChild(ask);
+  };
+
+  window.ZHSQPhotos = { add, restore, askRemove };
 })();
