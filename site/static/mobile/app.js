@@ -164,6 +164,12 @@
       reason.remove();  // resubmitted: the verifier's reason is answered
     }
     form.querySelector(".fs").disabled = state.locked || !EDIT;
+    const tpl = document.getElementById("wd-tpl"), acts = form.querySelector(".acts");
+    if (state.status === "submitted" && tpl && acts && !acts.querySelector(".wd")) {  // 撤回修改, now it applies
+      const wd = tpl.content.firstElementChild.cloneNode(true);
+      wd.querySelector("button").setAttribute("formaction", `${form.action}withdraw/`);
+      acts.appendChild(wd);
+    }
     const lock = form.querySelector("[data-lock]");
     if (lock) lock.textContent = state.lock_note || "";
     renderPhotos(form, state.photos);
