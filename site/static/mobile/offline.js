@@ -69,7 +69,7 @@
   const waiting = (n) => [
     n.answers && fmt(ngettext("%(n)s 项", "%(n)s 项", n.answers), { n: n.answers }),
     n.photos && fmt(ngettext("%(n)s 张照片", "%(n)s 张照片", n.photos), { n: n.photos }),
-  ].filter(Boolean).join(_("、"));
+  ].filter(Boolean).join(_("、")) || fmt(ngettext("%(n)s 项", "%(n)s 项", 0), { n: 0 });
   let sending = null;  // the original being sent: {i, n, share}
   const originalsLine = (n) => {
     if (sending) return fmt(_("正在发送高清原图 %(i)s/%(n)s"), { i: sending.i, n: sending.n });
@@ -80,7 +80,7 @@
     const parts = [], originals = (n.originals || sending) && ORIGINALS !== "never";
     if (offline()) {
       parts.push(_("离线"));
-      if (n.items) parts.push(fmt(_("%(what)s待同步"), { what: waiting(n) }));
+      parts.push(fmt(_("%(what)s待同步"), { what: waiting(n) }));
       parts.push(fmt(_("上次同步 %(time)s"), { time: lastSync ? hhmm(lastSync) : "—" }));
     } else if (n.items) {
       parts.push(fmt(_("%(what)s待同步"), { what: waiting(n) }) + (syncing ? _("，正在同步…") : ""));
