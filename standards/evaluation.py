@@ -85,10 +85,16 @@ class ItemEvaluation:
 
     @property
     def reasons(self) -> list[str]:
-        """Return one Chinese message per input error and per outcome that did not pass."""
+        """Return one Chinese message per input error and per outcome that did not pass, each message once.
+
+        Two checks can wait on the same blank field (v2 item 7: 社区有大屏设备 is both asked for and the
+        condition of 大屏设备日常能够正常使用), and every reader of the list (提交全部, the stored evaluation the
+        bureau's pages show) would otherwise say "未填写：社区有大屏设备" twice.
+        """
         reasons = [issue.message for issue in self.errors]
         outcomes = (*self.rules, *self.requirements)
-        return reasons + [outcome.message for outcome in outcomes if outcome.verdict is not Verdict.PASS]
+        reasons += [outcome.message for outcome in outcomes if outcome.verdict is not Verdict.PASS]
+        return list(dict.fromkeys(reasons))
 
 
 def _operands(rule: _Def) -> tuple[str, ...]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.translation import gettext, gettext_noop
+
 
 class Verdict(StrEnum):
     PASS = "pass"
@@ -14,7 +16,8 @@ class Verdict(StrEnum):
     @property
     def label(self) -> str:
         """Return the word every screen, export and the phone's script show for this verdict."""
-        return VERDICT_LABELS[self]
+        return gettext(VERDICT_LABELS[self])  # in the reader's language (the stored summary re-labels on read)
 
 
-VERDICT_LABELS = {Verdict.PASS: "达标", Verdict.FAIL: "未达标", Verdict.INCOMPLETE: "未填完", Verdict.INVALID: "有误"}
+VERDICT_LABELS = {Verdict.PASS: gettext_noop("达标"), Verdict.FAIL: gettext_noop("未达标"),
+                  Verdict.INCOMPLETE: gettext_noop("未填完"), Verdict.INVALID: gettext_noop("有误")}

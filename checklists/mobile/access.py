@@ -51,7 +51,7 @@ def _resolve(request, code: str, *, edit: bool):
     """Return (Access, None) or (None, response) for the community with this code."""
     community = community_by_code(code)
     if community is None:
-        raise Http404("没有这个社区代码")
+        raise Http404(_("没有这个社区代码"))
     if not policy.may(request.user, ChecklistAction.VIEW_CHECKLIST, community):
         if wants_json(request):
             return None, json_refusal(NOT_YOURS, 403)
@@ -75,7 +75,8 @@ def community_view(edit: bool = False):
         def wrapper(request, code: str, *args, **kwargs):
             if not request.user.is_authenticated:
                 if wants_json(request):
-                    return json_refusal("登录已失效，请重新登录（未同步的内容保存在本机）", 401, login=reverse("login"))
+                    expired = _("登录已失效，请重新登录（未同步的内容保存在本机）")
+                    return json_refusal(expired, 401, login=reverse("login"))
                 return redirect_to_login(request.get_full_path())
             access, refusal = _resolve(request, code, edit=edit)
             return refusal or view(request, access, *args, **kwargs)
@@ -88,5 +89,5 @@ def community_view(edit: bool = False):
 def item_or_404(access: Access, number: int) -> dict:
     """Return the open round's definition of item `number`, or 404."""
     if access.round is None or number not in access.round.standard.item_numbers:
-        raise Http404("没有这个指标")
+        raise Http404(_("没有这个指标"))
     return access.round.standard.item(number)

@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from intake.responses import json_refusal, wants_json
@@ -22,12 +24,12 @@ from ..models import Evidence
 from ..originals import parse_declared
 from ..selectors.mobile import checklist, progress, receipt_revision
 from .access import Access, community_view, item_or_404
-from .display import counts_json, item_state, result_version, version_rows
+from .display import conflict_message, counts_json, item_state, result_version, version_rows
 from .forms import answer_from_json, answer_from_post
 from .plain import back_to
 from .uploads import add_original, add_photo
 
-NO_ROUND = "当前没有进行中的核查轮次"
+NO_ROUND = _lazy("当前没有进行中的核查轮次")
 
 
 def posted(view):
@@ -38,7 +40,7 @@ def posted(view):
     @wraps(view)
     def wrapper(request, access: Access, *args, **kwargs):
         if access.round is None:
-            return json_refusal(NO_ROUND, 409, code="round")
+            return json_refusal(str(NO_ROUND), 409, code="round")
         return view(request, access, *args, **kwargs)
 
     return wrapper
@@ -67,9 +69,9 @@ def save(request, access: Access, number: int):
     else:
         answer, errors = answer_from_post(item, request.POST)
     if errors:
-        return json_refusal("填写的内容格式有误，已保留在本机，请修改后重试", 400, errors=errors)
+        return json_refusal(_("填写的内容格式有误，已保留在本机，请修改后重试"), 400, errors=errors)
     if answer.round_code and answer.round_code != access.round.code:
-        return json_refusal("核查轮次已变更，请刷新页面", 409, code="round")
+        return json_refusal(_("核查轮次已变更，请刷新页面"), 409, code="round")
     try:
         outcome = services.answer_save(
             round_=access.round, community=access.community, item_number=number, user=request.user,
@@ -78,8 +80,8 @@ def save(request, access: Access, number: int):
         )
     except services.ConflictError as exc:
         mine = {"values": answer.values, "not_applicable": answer.not_applicable, "note": answer.note}
-        theirs = result_version(exc.current)
-        return json_refusal(exc.message, 409, code="conflict", mine=mine, theirs=theirs,
+        theirs = result_version(exc.current, request.user)
+        return json_refusal(conflict_message(exc.current, request.user), 409, code="conflict", mine=mine, theirs=theirs,
                           rows=version_rows(item, mine, theirs))
     except services.RequestReused as exc:
         return json_refusal(exc.message, 409, code="reused")
@@ -87,7 +89,7 @@ def save(request, access: Access, number: int):
         return json_refusal(exc.message, 422, code="locked")
     state = _state(access, number)
     if outcome.replayed:
-        _, revision = receipt_revision(answer.request_id)
+        _result, revision = receipt_revision(answer.request_id)
         # A retried save reports the revision it produced, so a later edit by someone else is not swallowed.
         state["revision"] = revision
     return _ok({"replayed": outcome.replayed, "item": state})
@@ -113,11 +115,11 @@ def upload(request, access: Access, number: int):
     item_or_404(access, number)
     upload = request.FILES.get("photo")
     if upload is None:
-        return json_refusal("没有收到照片，请重新选择", 400, code="empty")
+        return json_refusal(_("没有收到照片，请重新选择"), 400, code="empty")
     try:
         client_id = uuid.UUID(request.POST["client_id"]) if request.POST.get("client_id") else None
     except ValueError:
-        return json_refusal("请求号格式有误", 400, errors={"client_id": ["请求号格式有误"]})
+        return json_refusal(_("请求号格式有误"), 400, errors={"client_id": [_("请求号格式有误")]})
     try:
         declared = parse_declared(request.POST["declared"]) if request.POST.get("declared") else None
         evidence = add_photo(access, number, request.user, upload, client_id, declared)
@@ -147,10 +149,10 @@ def photo_original(request, access: Access, number: int, pk: int):
     item_or_404(access, number)
     evidence = _live_photo(access, number, pk)
     if evidence is None:
-        return json_refusal("没有这张照片，可能已被移除", 404, code="gone")
+        return json_refusal(_("没有这张照片，可能已被移除"), 404, code="gone")
     upload = request.FILES.get("original")
     if upload is None:
-        return json_refusal("没有收到原图，请重新发送", 400, code="empty")
+        return json_refusal(_("没有收到高清原图，请重新发送"), 400, code="empty")
     try:
         add_original(evidence, request.user, upload)
     except PhotoError as exc:
@@ -166,7 +168,7 @@ def photo_remove(request, access: Access, number: int, pk: int):
     item_or_404(access, number)
     evidence = _live_photo(access, number, pk)
     if evidence is None:
-        return json_refusal("没有这张照片，可能已被移除", 404)
+        return json_refusal(_("没有这张照片，可能已被移除"), 404)
     try:
         evidence_remove(evidence=evidence, user=request.user)
     except services.TransitionError as exc:
@@ -182,10 +184,11 @@ def submit(request, access: Access, number: int):
     try:
         services.item_submit(result=result, user=request.user)
     except services.IncompleteError as exc:
-        return _refused(request, access, number, "还不能提交：" + "；".join(exc.reasons), reasons=exc.reasons)
+        message = _("还不能提交：%(reasons)s") % {"reasons": "；".join(exc.reasons)}
+        return _refused(request, access, number, message, reasons=exc.reasons)
     except services.TransitionError as exc:
         return _refused(request, access, number, exc.message)
-    return _done(request, access, number, f"第{number}项已提交审核")
+    return _done(request, access, number, _("第%(n)s项已提交审核") % {"n": number})
 
 
 @posted
@@ -197,7 +200,7 @@ def withdraw(request, access: Access, number: int):
         result = services.item_withdraw(result=result, user=request.user)
     except services.TransitionError as exc:
         return _refused(request, access, number, exc.message)
-    return _done(request, access, number, f"第{number}项已撤回，已退出审核队列；修改后请重新提交审核")
+    return _done(request, access, number, _("第%(n)s项已撤回，已退出审核队列；修改后请重新提交审核") % {"n": number})
 
 
 def _done(request, access: Access, number: int, message: str):
@@ -216,12 +219,13 @@ def _refused(request, access: Access, number: int, message: str, **extra):
 
 def submit_all_message(outcome: services.SubmitAllOutcome) -> str:
     """Return what 提交全部 did, in one sentence: what it submitted, and what it left alone and why."""
-    done = f"已提交{len(outcome.numbers)}项：第{'、'.join(map(str, outcome.numbers))}项" if outcome.numbers \
-        else "没有可以提交的项"
+    numbers = _("、").join(map(str, outcome.numbers))
+    done = _("已提交%(count)s项：第%(numbers)s项") % {"count": len(outcome.numbers), "numbers": numbers} \
+        if outcome.numbers else _("没有可以提交的项")
     if not outcome.skipped:
         return done
-    skipped = "；".join(f"第{s.number}项（{s.reason}）" for s in outcome.skipped)
-    return f"{done}。未提交：{skipped}"
+    skipped = "；".join(_("第%(n)s项（%(reason)s）") % {"n": s.number, "reason": s.reason} for s in outcome.skipped)
+    return _("%(done)s。未提交：%(skipped)s") % {"done": done, "skipped": skipped}
 
 
 @posted

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from standards.evaluation import clean_values
 
 from ..models import ItemResult, Status
 from ..selectors.mobile import ItemView, PhotoView
 
-BLANK = "（未填写）"
+BLANK = _lazy("（未填写）")
 
 
 def photo_json(code: str, number: int, photo: PhotoView) -> dict:
@@ -61,9 +63,9 @@ def item_state(code: str, view: ItemView, counts: dict) -> dict:
 
 def _value_text(field: dict, raw, cleaned) -> str:
     if raw in (None, "", []):
-        return BLANK
+        return str(BLANK)
     if field["kind"] == "bool" and cleaned is not None:
-        return "是" if cleaned else "否"
+        return _("是") if cleaned else _("否")
     if field["kind"] == "choices":
         labels = {o["key"]: o["label"] for o in field.get("options", ())}
         picked = raw if isinstance(raw, list) else [raw]
@@ -74,13 +76,14 @@ def _value_text(field: dict, raw, cleaned) -> str:
 
 def _marks_text(field: dict, marks: dict) -> str:
     labels = {o["key"]: o["label"] for o in field.get("options", ())}
-    return "；".join(f"{labels.get(k, k)}：本社区无此设施（{note or '未填说明'}）" for k, note in marks.items())
+    text = _("%(option)s：本社区无此设施（%(note)s）")
+    return "；".join(text % {"option": labels.get(k, k), "note": note or _("未填说明")} for k, note in marks.items())
 
 
 def version_rows(item: dict, mine: dict, theirs: dict) -> list[dict]:
     """Return the two versions of an item side by side, field by field, marking what differs."""
-    mine_clean, _ = clean_values(item, mine["values"])
-    theirs_clean, _ = clean_values(item, theirs["values"])
+    mine_clean, _errors = clean_values(item, mine["values"])
+    theirs_clean, _errors = clean_values(item, theirs["values"])
     rows = []
     for field in item["fields"]:
         key = field["key"]
@@ -90,13 +93,32 @@ def version_rows(item: dict, mine: dict, theirs: dict) -> list[dict]:
         b_marks = _marks_text(field, theirs["not_applicable"].get(key) or {})
         a, b = "；".join(filter(None, [a, a_marks])), "；".join(filter(None, [b, b_marks]))
         rows.append({"label": field["label"], "mine": a, "theirs": b, "differs": a != b})
-    a, b = mine["note"] or BLANK, theirs["note"] or BLANK
-    rows.append({"label": "备注", "mine": a, "theirs": b, "differs": a != b})
+    a, b = mine["note"] or str(BLANK), theirs["note"] or str(BLANK)
+    rows.append({"label": _("备注"), "mine": a, "theirs": b, "differs": a != b})
     return rows
 
 
-def result_version(result: ItemResult) -> dict:
-    """Return the stored version of an item for the conflict view."""
+def editor_name(result: ItemResult, user) -> str:
+    """Return who saved the stored version, as the worker reads it: 您（另一台设备） for the worker themself."""
+    editor = result.updated_by
+    if editor is None:
+        return _("他人")
+    if editor.pk == getattr(user, "pk", None):
+        return _("您（另一台设备）")
+    return editor.get_full_name() or editor.get_username()
+
+
+def conflict_message(result: ItemResult, user) -> str:
+    """Say who changed the item since this phone loaded it: the same worker on another phone, or someone named."""
+    when = timezone.localtime(result.updated_at).strftime("%Y-%m-%d %H:%M")
+    if result.updated_by_id and result.updated_by_id == getattr(user, "pk", None):
+        return _("您在另一台设备上于 %(time)s 修改了该指标，请对比两个版本后再保存") % {"time": when}
+    return _("该指标已被%(name)s于 %(time)s 修改，请对比两个版本后再保存") % {
+        "name": editor_name(result, user), "time": when}
+
+
+def result_version(result: ItemResult, user) -> dict:
+    """Return the stored version of an item for the conflict view, its editor named for `user` (editor_name)."""
     return {
         "revision": result.revision,
         "values": result.values,
@@ -104,6 +126,6 @@ def result_version(result: ItemResult) -> dict:
         "note": result.note,
         "status": result.status,
         "status_label": Status(result.status).label,
-        "updated_by": str(result.updated_by or ""),
-        "updated_at": timezone.localtime(result.updated_at).strftime("%Y-%m-%d %H:%M:%S"),
+        "updated_by": editor_name(result, user),
+        "updated_at": timezone.localtime(result.updated_at).strftime("%Y-%m-%d %H:%M"),
     }

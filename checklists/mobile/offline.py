@@ -13,6 +13,7 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, quote_etag
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
@@ -53,7 +54,7 @@ def service_worker(request):
 def manifest(request):
     """List the pages the logged-in worker's phone keeps for the open round, each with its ETag."""
     if not request.user.is_authenticated:
-        return json_refusal("登录已失效，请重新登录（未同步的内容保存在本机）", 401, login=reverse("login"))
+        return json_refusal(_("登录已失效，请重新登录（未同步的内容保存在本机）"), 401, login=reverse("login"))
     data = asdict(offline_manifest(request, open_round()))
     data["at"] = int(timezone.now().timestamp() * 1000)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})

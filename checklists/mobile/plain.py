@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from communities import policy
 
@@ -18,7 +19,7 @@ from ..actions import ChecklistAction
 from ..evidence import evidence_remove
 from ..models import Evidence
 from .access import Access
-from .display import result_version, version_rows
+from .display import conflict_message, result_version, version_rows
 from .forms import answer_from_post
 from .uploads import add_uploads
 
@@ -47,21 +48,22 @@ def post_item(request, access: Access, item: dict, *, rerender):
     result = services.result_for(round_=access.round, community=access.community, item_number=number)
     try:
         if answer.round_code and answer.round_code != access.round.code:
-            raise services.TransitionError("核查轮次已变更，请重新打开页面后再填写")
+            raise services.TransitionError(_("核查轮次已变更，请重新打开页面后再填写"))
         if answer.differs_from(result.values, result.not_applicable, result.note):
             services.answer_save(
                 round_=access.round, community=access.community, item_number=number, user=request.user,
                 values=answer.values, not_applicable=answer.not_applicable, note=answer.note,
                 base_revision=answer.base_revision, request_id=answer.request_id,
             )
-            messages.success(request, f"第{number}项已保存")
+            messages.success(request, _("第%(n)s项已保存") % {"n": number})
     except services.ConflictError as exc:
         mine = {"values": answer.values, "not_applicable": answer.not_applicable, "note": answer.note}
-        theirs = result_version(exc.current)
+        theirs = result_version(exc.current, request.user)
         # The form comes back with the worker's entry and the server's revision: saving again is a choice
         # made after seeing both versions, never a silent overwrite.
         return rerender(request, access, number, answer, 409, conflict={
-            "message": exc.message, "rows": version_rows(item, mine, theirs), "theirs": theirs,
+            "message": conflict_message(exc.current, request.user), "rows": version_rows(item, mine, theirs),
+            "theirs": theirs,
         })
     except services.RequestReused as exc:
         return rerender(request, access, number, answer, 409, error=exc.message)
@@ -79,7 +81,7 @@ def _post_photos(request, access: Access, number: int, request_id: uuid.UUID) ->
         # Client ids derived from the form's request id make a double-posted form add each photo once.
         for problem in add_uploads(access, number, request.user, files, request_id):
             messages.error(request, problem)
-        messages.info(request, f"已处理{len(files)}张照片")
+        messages.info(request, _("已处理%(n)s张照片") % {"n": len(files)})
     ids = [int(pk) for pk in request.POST.getlist("remove") if pk.isdigit()]
     chosen = Evidence.objects.filter(
         pk__in=ids, result__community=access.community, result__round=access.round,
@@ -88,7 +90,7 @@ def _post_photos(request, access: Access, number: int, request_id: uuid.UUID) ->
     for evidence in chosen:
         try:
             evidence_remove(evidence=evidence, user=request.user)
-            messages.success(request, "照片已移除")
+            messages.success(request, _("照片已移除"))
         except services.TransitionError as exc:
             messages.error(request, exc.message)
 
@@ -97,8 +99,8 @@ def _submit(request, access: Access, number: int) -> None:
     result = services.result_for(round_=access.round, community=access.community, item_number=number)
     try:
         services.item_submit(result=result, user=request.user)
-        messages.success(request, f"第{number}项已提交审核")
+        messages.success(request, _("第%(n)s项已提交审核") % {"n": number})
     except services.IncompleteError as exc:
-        messages.error(request, "还不能提交：" + "；".join(exc.reasons))
+        messages.error(request, _("还不能提交：%(reasons)s") % {"reasons": "；".join(exc.reasons)})
     except services.TransitionError as exc:
         messages.error(request, exc.message)

@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from django.db.models import Count, F, Q
+from django.utils.translation import gettext_lazy as _lazy
 
 from communities.models import CommunityPage
 from communities.policy import Action
@@ -43,14 +44,19 @@ class OptionView:
     na_allowed: bool  # this option may be marked 本社区无此设施 (with a note)
 
 
-# One chip per item combining review and rules: (CSS key, words). An approved item is only 达标 if its rules hold.
+# One chip per item combining review, completeness and rules: (CSS key, words). A draft says whether 提交全部 would
+# send it (ItemResult.complete, the engine's one definition); an approved item is only 达标 if its rules hold.
+# The chips partition the checklist, so the progress line's figures add up to the total.
+DRAFT_READY = ("draft-ready", _lazy("草稿·可提交"))
+DRAFT_UNFINISHED = ("draft", _lazy("草稿·未填完"))
 CHIPS = {
-    Status.DRAFT: ("draft", Status.DRAFT.label),
-    Status.SUBMITTED: ("submitted", Status.SUBMITTED.label),
-    Status.RETURNED: ("returned", Status.RETURNED.label),
+    Status.SUBMITTED: ("submitted", _lazy("待审核")),
+    Status.RETURNED: ("returned", _lazy("被退回")),
 }
-APPROVED_PASS = ("approved-pass", "已审核·达标")
-APPROVED_FAIL = ("approved-fail", "已审核·未达标")
+APPROVED_PASS = ("approved-pass", _lazy("已审核·达标"))
+APPROVED_FAIL = ("approved-fail", _lazy("已审核·未达标"))
+# What 已完成 counts: complete and not waiting on the worker or failed (returned and 未达标 items are not done).
+DONE_CHIPS = frozenset({DRAFT_READY[0], CHIPS[Status.SUBMITTED][0], APPROVED_PASS[0]})
 
 
 LOCK_NOTES = {
@@ -59,11 +65,15 @@ LOCK_NOTES = {
 }
 
 
-def item_chip(status: str, rules_pass: bool) -> tuple[str, str]:
-    """Return the item's one chip: 草稿 / 待审核 / 被退回 / 已审核·达标 / 已审核·未达标."""
+def item_chip(status: str, rules_pass: bool, complete: bool) -> tuple[str, str]:
+    """Return the item's one chip: 草稿·未填完 / 草稿·可提交 / 待审核 / 被退回 / 已审核·达标 / 已审核·未达标."""
     if status == Status.APPROVED:
-        return APPROVED_PASS if rules_pass else APPROVED_FAIL
-    return CHIPS[status]
+        key, label = APPROVED_PASS if rules_pass else APPROVED_FAIL
+    elif status == Status.DRAFT:
+        key, label = DRAFT_READY if complete else DRAFT_UNFINISHED
+    else:
+        key, label = CHIPS[status]
+    return key, str(label)
 
 
 @dataclass(frozen=True)
@@ -106,7 +116,12 @@ class ItemView:
 
     @property
     def chip(self) -> tuple[str, str]:
-        return item_chip(self.status, self.rules_pass)
+        return item_chip(self.status, self.rules_pass, self.complete)
+
+    @property
+    def done(self) -> bool:
+        """Counted under 已完成: complete, and neither returned nor failed."""
+        return self.chip[0] in DONE_CHIPS
 
     @property
     def lock_note(self) -> str:
@@ -223,11 +238,16 @@ def _photos_by_result(round_: Round, community: CommunityPage, numbers: list[int
 
 
 def counts_of(items: list[ItemView]) -> dict:
-    """Return the progress figures shown at the top of the checklist (the same as progress() counts)."""
+    """Return the progress figures shown at the top of the checklist (the same as progress() counts).
+
+    ready + unfinished + submitted + returned + passed + failed = total; done = ready + submitted + passed.
+    """
     chips = Counter(item.chip[0] for item in items)
     return {
         "total": len(items),
-        "done": sum(item.complete for item in items),
+        "done": sum(item.done for item in items),
+        "ready": chips[DRAFT_READY[0]],
+        "unfinished": chips[DRAFT_UNFINISHED[0]],
         "submitted": chips["submitted"],
         "returned": chips["returned"],
         "passed": chips[APPROVED_PASS[0]],
@@ -267,25 +287,34 @@ def checklist(
         if members:
             groups.append(CategoryView(
                 c["key"], c["label"], [i for i in members if i.status != Status.RETURNED],
-                sum(i.complete for i in members), len(members),
+                sum(i.done for i in members), len(members),
             ))
     return ChecklistView(community, round_, items, groups, returned, counts_of(items))
 
 
-# The progress figures as aggregates over stored results; counts_of() counts the same from item views.
+# The progress figures as aggregates over stored results; counts_of() counts the same from item views (an item
+# with no stored result is an unfinished draft, counted by _with_unfinished).
+READY = Q(status=Status.DRAFT, complete=True)
 PROGRESS = {
-    "done": Count("pk", filter=Q(complete=True)),
+    "done": Count("pk", filter=READY | Q(status=Status.SUBMITTED) | PASSES),
+    "ready": Count("pk", filter=READY),
     "submitted": Count("pk", filter=Q(status=Status.SUBMITTED)),
     "returned": Count("pk", filter=Q(status=Status.RETURNED)),
     "passed": Count("pk", filter=PASSES),
     "failed": Count("pk", filter=Q(status=Status.APPROVED, rules_pass=False)),
 }
+_PARTS = ("ready", "submitted", "returned", "passed", "failed")
+
+
+def _with_unfinished(counts: dict) -> dict:
+    """Add 草稿·未填完: what the other parts leave of the total (blank items have no stored result)."""
+    return {**counts, "unfinished": counts["total"] - sum(counts[k] for k in _PARTS)}
 
 
 def progress(*, round_: Round, community: CommunityPage, total: int) -> dict:
     """Return the progress figures in one aggregate query (for JSON answers after a change)."""
     agg = ItemResult.objects.filter(round=round_, community=community).aggregate(**PROGRESS)
-    return {"total": total, **agg}
+    return _with_unfinished({"total": total, **agg})
 
 
 def progress_by_community(*, round_: Round, community_ids: list[int], total: int) -> dict[int, dict]:
@@ -294,8 +323,8 @@ def progress_by_community(*, round_: Round, community_ids: list[int], total: int
         ItemResult.objects.filter(round=round_, community_id__in=community_ids).order_by()
         .values("community_id").annotate(**PROGRESS)
     )
-    found = {row.pop("community_id"): {"total": total, **row} for row in rows}
-    empty = {"total": total, **dict.fromkeys(PROGRESS, 0)}
+    found = {row.pop("community_id"): _with_unfinished({"total": total, **row}) for row in rows}
+    empty = _with_unfinished({"total": total, **dict.fromkeys(PROGRESS, 0)})
     return {pk: found.get(pk, dict(empty)) for pk in community_ids}
 
 

@@ -71,7 +71,7 @@ def test_scan_login_fill_photo_reload_submit(live_server, phone, round_, communi
     thumb = page.locator('#item-8 .th img[src*="/evidence/"]')
     assert thumb.count() == 1 and thumb.evaluate("img => img.complete && img.naturalWidth > 0")
     assert page.locator("#item-8 .ev > p b").inner_text() == "达标"
-    assert page.locator("#item-8 [data-chip]").inner_text() == "草稿"
+    assert page.locator("#item-8 [data-chip]").inner_text() == "草稿·可提交"
 
     page.click('#item-8 button[value="submit"]')
     page.get_by_text("第8项已提交审核").wait_for()
@@ -104,7 +104,8 @@ def test_offline_edit_waits_and_syncs(live_server, phone, round_, community):
         {"name": "cabinet.jpg", "mimeType": "image/jpeg", "buffer": make_jpeg(800, 600, pattern_seed=81)},
     ])
     # A function, not a bare expression: Playwright polls a bare expression with eval(), which the CSP forbids.
-    page.wait_for_function("() => document.getElementById('sync').textContent.includes('2 项待同步')")
+    # Items and photos counted apart (issue 20).
+    page.wait_for_function("() => document.getElementById('sync').textContent.includes('1 项、1 张照片待同步')")
     assert page.locator("#item-8 .th li.pend").count() == 1
 
     context.set_offline(False)

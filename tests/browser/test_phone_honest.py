@@ -49,7 +49,7 @@ def test_a_submitted_item_is_read_only_until_withdrawn(live_server, phone, round
     assert confirm.is_visible() and "退出审核队列" in page.locator("#item-8 .wd").inner_text()
     confirm.click()
     page.get_by_text("已退出审核队列").wait_for()
-    assert chip.inner_text() == "草稿" and page.locator('#item-8 input[name="v.smart_lights"]').is_editable()
+    assert chip.inner_text() == "草稿·可提交" and page.locator('#item-8 input[name="v.smart_lights"]').is_editable()
     assert page.locator("#item-8 .cam").is_visible()
     wait_for(lambda: ItemResult.objects.get(community=community, item_number=8).status == Status.DRAFT, message="draft")
     assert queue_counts(verifier, round_)["submitted"] == 0  # out of the verifier's queue
@@ -61,7 +61,7 @@ def test_a_submitted_item_is_read_only_until_withdrawn(live_server, phone, round
     field.dispatch_event("change")
     wait_for(lambda: ItemResult.objects.get(community=community, item_number=8).values["smart_lights"] == "65",
              message="the correction")
-    assert chip.inner_text() == "草稿"  # autosave never changes the status
+    assert chip.inner_text() == "草稿·可提交"  # autosave never changes the status
     assert re.match(r"已保存 \d\d:\d\d:\d\d", page.locator("#item-8 [data-saved]").inner_text())
 
 
@@ -107,7 +107,7 @@ def test_an_uploaded_photo_is_the_display_copy_and_the_original_follows(live_ser
     assert photo.sha256 == hashlib.sha256(original).hexdigest() and photo.size == len(original)
     assert (photo.width, photo.height) == (3000, 4000) and not photo.original  # upright (EXIF orientation 6)
     assert "原图待上传" in page.locator("#item-8 .th").inner_text()
-    assert "1 张原图待发送" in page.locator("#sync").inner_text()  # not on Wi-Fi: it waits for the worker
+    assert "1 张高清原图待发送" in page.locator("#sync").inner_text()  # not on Wi-Fi: it waits for the worker
 
     page.locator("#sync button", has_text="现在发送").click()
     wait_for(lambda: Evidence.objects.get(pk=photo.pk).original_received_at, message="the original")

@@ -137,7 +137,7 @@ def test_logging_out_warns_about_unsynced_items_then_clears_the_phone(live_serve
     page.once("dialog", answer(False))
     page.click(".bar button")
     page.wait_for_timeout(300)
-    assert warnings and "1 项填报或照片未同步" in warnings[0]
+    assert warnings and "本机还有1 项未同步" in warnings[0]
     assert "/c/" in page.url and "1 项待同步" in page.locator("#sync").inner_text()  # still logged in, nothing lost
 
     page.once("dialog", answer(True))

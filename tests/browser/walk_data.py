@@ -18,6 +18,7 @@ from assessments.regions import region_by
 from audit.actors import system
 from checklists import decisions, services
 from checklists.evidence import evidence_add
+from checklists.models import ItemResult
 from communities.models import CityPage, CommunityPage, StreetPage, UnitPage
 from devtools.demo import seed_demo
 from devtools.demo_pilots import seed_demo_pilots
@@ -91,6 +92,7 @@ def names() -> tuple[list[str], list[str]]:
     values += [Site.objects.get().hostname, Collection.get_first_root_node().name]
     values += list(Group.objects.values_list("name", flat=True))  # Wagtail's own Editors and Moderators too
     values += list(Round.objects.values_list("name", flat=True))
+    values += list(ItemResult.objects.exclude(return_reason="").values_list("return_reason", flat=True))  # people's
     wording = []
     for version in StandardVersion.objects.all():
         wording += [version.title, *_strings(version.data)]

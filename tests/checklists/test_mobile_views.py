@@ -326,13 +326,28 @@ def test_stale_revision_is_409_with_both_versions(worker_client, round_, communi
                          save_payload(0, **{**LIGHTS, "smart_lights": "59"}))
     data = response.json()
     assert response.status_code == 409 and data["code"] == "conflict"
-    assert "请对比两个版本后再保存" in data["message"]
+    assert data["message"].startswith("您在另一台设备上于 ") and "请对比两个版本后再保存" in data["message"]
     assert data["mine"]["values"]["smart_lights"] == "59" and data["theirs"]["values"]["smart_lights"] == "70"
-    assert data["theirs"]["revision"] == 1 and data["theirs"]["updated_by"] == "worker"
+    assert data["theirs"]["revision"] == 1 and data["theirs"]["updated_by"] == "您（另一台设备）"
     row = next(r for r in data["rows"] if r["label"].startswith("社区内安装了智能控制设备"))
     assert row == {"label": row["label"], "mine": "59", "theirs": "70", "differs": True}
     result = ItemResult.objects.get(community=community, item_number=8)
     assert result.values["smart_lights"] == "70" and result.revision == 1
+
+
+def test_a_conflict_names_the_other_editor_by_name(worker_client, round_, community, make_user):
+    """Issue 20: not "该指标已被worker修改" but the colleague's name (the same worker is 您在另一台设备上)."""
+    from communities.models import Role
+
+    colleague = make_user("colleague", Role.WORKER, community)
+    colleague.first_name = "王丽"  # people keep the whole name in first_name (people/models.py)
+    colleague.save()
+    answer_save(round_=round_, community=community, item_number=8, user=colleague, values=LIGHTS)
+    data = post_json(worker_client, url(community, "items", 8, "save"), save_payload(0)).json()
+    assert data["message"].startswith("该指标已被王丽于 20") and data["theirs"]["updated_by"] == "王丽"
+    form = {"request_id": str(uuid.uuid4()), "base_revision": "0", "v.smart_lights": "59"}
+    page = worker_client.post(url(community, "items", 8), form).content.decode()  # the plain form's conflict
+    assert "该指标已被王丽于 20" in page and "colleague" not in page
 
 
 def test_malformed_answers_are_400_with_field_errors(worker_client, round_, community):

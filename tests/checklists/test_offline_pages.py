@@ -37,8 +37,8 @@ def test_the_manifest_lists_every_page_of_the_workers_communities(worker_client,
     data = worker_client.get("/c/offline/").json()
     assert set(data["communities"]) == set(MINE) and list(data["home"]) == ["/"]
     assert all(sorted(map(int, c["items"])) == list(range(1, 26)) for c in data["communities"].values())
-    assert data["counts"][community.code] == {"total": 25, "done": 0, "submitted": 0, "returned": 0, "passed": 0,
-                                              "failed": 0}
+    assert data["counts"][community.code] == {"total": 25, "done": 0, "ready": 0, "unfinished": 25, "submitted": 0,
+                                              "returned": 0, "passed": 0, "failed": 0}
     assert data["user"] and data["session"] and data["build"]
 
 
@@ -105,7 +105,8 @@ def test_the_workers_home_lists_their_communities_returned_first(worker_client, 
     assert response.status_code == 200 and response.has_header("ETag")
     assert body.index(neighbour.title) < body.index(community.title)  # the one with a returned item first
     assert f'href="/c/{neighbour.code}/items/2/"' in body and "退回理由：照片看不清" in body
-    assert f'href="/c/{community.code}/"' in body and "已完成 <b>0</b>/<b>25</b>" in body
+    assert f'href="/c/{community.code}/"' in body
+    assert '已完成 <b data-count="done">0</b>/<b data-count="total">25</b>' in body
 
 
 def test_the_home_page_for_others(client, round_, demo):

@@ -3,6 +3,7 @@ what it skipped, one definition of "complete" in every count, and photos sent as
 
 import hashlib
 import json
+import re
 import uuid
 
 import pytest
@@ -55,7 +56,8 @@ def test_one_chip_per_item_combines_review_and_rules(worker_client, round_, comm
                                                    photo=True), user=worker, require_complete=False),
                 user=verifier, reason="缺少监控区域")
     body = worker_client.get(url(community)).content.decode()
-    assert [chip(body, n) for n in (7, 9, 2, 8, 19)] == ["草稿", "待审核", "已审核·达标", "已审核·未达标", "被退回"]
+    chips = ["草稿·未填完", "待审核", "已审核·达标", "已审核·未达标", "被退回"]
+    assert [chip(body, n) for n in (7, 9, 2, 8, 19)] == chips
     assert "已通过" not in body  # no green word beside a failing rule
     assert 'data-count="passed">1<' in body and 'data-count="failed">1<' in body
 
@@ -122,7 +124,36 @@ def test_every_count_uses_the_one_definition_of_complete(worker_client, round_, 
         body = worker_client.get(page).content.decode()
         assert f'已完成 <b data-count="done">{stored["done"]}</b>/<b data-count="total">25</b>' in body, page
     home = worker_client.get("/").content.decode()
-    assert f"已完成 <b>{stored['done']}</b>/<b>25</b>" in home
+    assert f'已完成 <b data-count="done">{stored["done"]}</b>/<b data-count="total">25</b>' in home
+
+
+def figures(body: str) -> dict[str, int]:
+    """The progress line's figures as the page shows them (data-count names what each counts)."""
+    return {k: int(v) for k, v in re.findall(r'data-count="(\w+)">(\d+)<', body)}
+
+
+def test_the_home_card_and_the_checklist_counts_add_up(worker_client, round_, community, worker, verifier):
+    """Issue 20: 未达标 is shown, 已完成 leaves out returned and failed items, complete drafts are told apart."""
+    answered(round_, community, worker, 7, {"publish_channels": ["wechat"]}, photo=False)  # draft, not complete
+    answered(round_, community, worker, 9, {"connected_services": "3", "service_window": "true"})  # ready
+    item_approve(result=item_submit(result=answered(round_, community, worker, 2, {"wireless_on_demand": True}),
+                                    user=worker), user=verifier)  # passed
+    failing = answered(round_, community, worker, 8, {**LIGHTS, "smart_lights": "59"})
+    item_approve(result=item_submit(result=failing, user=worker), user=verifier)  # failed
+    item_return(result=item_submit(result=answered(round_, community, worker, 19, {"skynet_connected": "true"}),
+                                   user=worker, require_complete=False), user=verifier, reason="缺少监控区域")
+    cards = worker_client.get("/").content.decode().split('<li class="card home-c')
+    home = next(card for card in cards if f"/c/{community.code}/" in card)  # the worker may serve several
+    page = worker_client.get(url(community)).content.decode()
+    expected = {"done": 2, "total": 25, "unfinished": 21, "ready": 1, "submitted": 0, "returned": 1, "passed": 1,
+                "failed": 1}
+    for body in (home, page):
+        shown = figures(body)
+        assert shown == expected
+        parts = ("unfinished", "ready", "submitted", "returned", "passed", "failed")
+        assert sum(shown[k] for k in parts) == shown["total"]
+        assert all(word in body for word in ("已审核·未达标", "草稿·可提交", "草稿·未填完", "已完成"))
+    assert chip(page, 9) == "草稿·可提交" and chip(page, 7) == "草稿·未填完"
 
 
 def test_a_phone_sends_the_copy_and_the_facts_first(worker_client, round_, community, worker):

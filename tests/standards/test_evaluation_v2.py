@@ -208,3 +208,11 @@ def test_the_box_is_offered_on_na_options_only_under_v2():
     assert all(offers_na(iot_v1, o, na_flags=False) for o in iot_v1["options"])
     channels = fields(V1, 7)["publish_channels"]
     assert not any(offers_na(channels, o, na_flags=False) for o in channels["options"])
+
+
+# ---- item 7: one blank field waited on by two checks is named once (issue 20)
+
+def test_v2_item_7_names_a_blank_field_once_though_two_checks_wait_on_it():
+    evaluation = under(V2, 7, {"publish_channels": ["wechat", "big_screen"]})
+    assert not evaluation.complete
+    assert evaluation.reasons == ["未填写：社区有大屏设备"]

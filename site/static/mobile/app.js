@@ -11,6 +11,7 @@
     return;
   }
 
+  const { _, ngettext, fmt } = Z;  // the phone's words through the JavaScript catalog (offline.js)
   const STD = JSON.parse(dataNode.textContent);
   const DEFS = Object.fromEntries(STD.items.map((item) => [item.number, item]));
   const { code: CODE, round: ROUND } = app.dataset, EDIT = !!app.dataset.edit;
@@ -95,9 +96,9 @@
     op.classList.toggle("na-on", !!(na && na.checked));  // shows the note box where :has() is missing
   });
   const renderEval = (form, ev, live) => {
-    const box = form.querySelector(".ev"), list = el("ul"), head = el("p", `v-${ev.verdict}`, "判定：");
+    const box = form.querySelector(".ev"), list = el("ul"), head = el("p", `v-${ev.verdict}`, _("判定："));
     head.appendChild(el("b", "", VERDICT[ev.verdict]));
-    if (live) head.appendChild(el("span", "live", " （实时计算，保存后以服务器判定为准）"));
+    if (live) head.appendChild(el("span", "live", _(" （实时计算，保存后以服务器判定为准）")));
     const line = (o, invalid) => {
       const li = el("li", `v-${invalid ? "invalid" : o.verdict}`);
       if (o.key) li.dataset.rule = o.key;
@@ -127,16 +128,19 @@
     if (counts[b.dataset.count] !== undefined) b.textContent = counts[b.dataset.count];
   });
   // The whole checklist is on the page: its counts are those of the items shown, so they always agree.
+  const DONE = ["draft-ready", "submitted", "approved-pass"];
   const WHOLE = document.querySelectorAll("details.item").length === STD.items.length && STD.items.length > 1;
   const recount = () => {
     if (!WHOLE) return;
     const items = Array.from(document.querySelectorAll("details.item")), chip = (c) => items.filter((d) => d.dataset.chip === c).length;
-    const done = (list) => list.filter((d) => d.dataset.complete === "1").length;
-    setCounts({ total: items.length, done: done(items), submitted: chip("submitted"), returned: chip("returned"),
-                passed: chip("approved-pass"), failed: chip("approved-fail") });
+    // 已完成 as selectors.mobile.DONE_CHIPS counts it; the parts add up to the total.
+    const done = (list) => list.filter((d) => DONE.includes(d.dataset.chip)).length;
+    setCounts({ total: items.length, done: done(items), ready: chip("draft-ready"), unfinished: chip("draft"),
+                submitted: chip("submitted"), returned: chip("returned"), passed: chip("approved-pass"),
+                failed: chip("approved-fail") });
     document.querySelectorAll("[data-cat-done]").forEach((small) => {
       const members = items.filter((d) => d.dataset.cat === small.dataset.catDone);
-      small.textContent = `已完成 ${done(members)}/${members.length}`;
+      small.textContent = fmt(_("已完成 %(done)s/%(total)s"), { done: done(members), total: members.length });
     });
   };
   const newerCounts = (counts) => {
@@ -148,18 +152,24 @@
     const details = form._details;
     setRevision(form, state.revision);
     details.className = `item s-${state.status}`;
-    Object.assign(details.dataset, { chip: state.chip, complete: state.complete ? "1" : "0" });
+    details.dataset.chip = state.chip;
     const chip = details.querySelector("[data-chip]");
     chip.className = `chip c-${state.chip}`;
     chip.textContent = state.chip_label;
     let reason = details.querySelector("summary .reason");
     if (state.status === "returned" && state.return_reason) {
       if (!reason) details.querySelector("summary").appendChild((reason = el("span", "reason")));
-      reason.replaceChildren(el("b", "", "退回理由："), state.return_reason);
+      reason.replaceChildren(el("b", "", _("退回理由：")), state.return_reason);
     } else if (reason) {
       reason.remove();  // resubmitted: the verifier's reason is answered
     }
     form.querySelector(".fs").disabled = state.locked || !EDIT;
+    const tpl = document.getElementById("wd-tpl"), acts = form.querySelector(".acts");
+    if (state.status === "submitted" && tpl && acts && !acts.querySelector(".wd")) {  // 撤回修改, now it applies
+      const wd = tpl.content.firstElementChild.cloneNode(true);
+      wd.querySelector("button").setAttribute("formaction", `${form.action}withdraw/`);
+      acts.appendChild(wd);
+    }
     const lock = form.querySelector("[data-lock]");
     if (lock) lock.textContent = state.lock_note || "";
     renderPhotos(form, state.photos);
@@ -172,14 +182,14 @@
     box.className = `saved${isError ? " error" : text ? " ok" : ""}`;
     box.textContent = text;
   };
-  const savedNow = (form) => notice(form, `已保存 ${Z.hhmm(Date.now(), true)}`);
+  const savedNow = (form) => notice(form, fmt(_("已保存 %(time)s"), { time: Z.hhmm(Date.now(), true) }));
 
   // ---------- answers ----------
   const queueSave = (form) => {
     clearTimeout(timers[form._n]);
     delete timers[form._n];
     const payload = collect(form), text = JSON.stringify(payload);
-    if (text !== form._saved && Z.offline()) notice(form, `已存入本机 ${Z.hhmm(Date.now(), true)}，联网后自动同步`);
+    if (text !== form._saved && Z.offline()) notice(form, fmt(_("已存入本机 %(time)s，联网后自动同步"), { time: Z.hhmm(Date.now(), true) }));
     return Z.queueAnswer({ code: CODE, n: form._n, url: `${form.action}save/`, payload, revision: form._rev,
                            unchanged: text === form._saved });
   };
@@ -215,8 +225,10 @@
       box.setAttribute("role", "alert");
     }
     const table = el("table"), head = el("tr");
-    ["", "您的版本", `服务器上的版本（${data.theirs.updated_by || "他人"} ${data.theirs.updated_at}）`]
-      .forEach((t) => head.appendChild(el("th", "", t)));
+    const theirs = fmt(_("服务器上的版本（%(who)s %(time)s）"), { who: data.theirs.updated_by || _("他人"),
+                                                             time: data.theirs.updated_at });
+    ["", _("您的版本"), theirs]
+      .forEach((t) => head.appendChild(el(t ? "th" : "td", "", t)));
     table.appendChild(head);
     for (const row of data.rows) {
       const tr = el("tr", row.differs ? "diff" : "");
@@ -224,8 +236,8 @@
       table.appendChild(tr);
     }
     const acts = el("p", "acts");
-    acts.append(button("保留我的版本", "", () => resolveConflict(form, data, true)),
-                button("使用服务器版本", "sec", () => resolveConflict(form, data, false)));
+    acts.append(button(_("保留我的版本"), "", () => resolveConflict(form, data, true)),
+                button(_("使用服务器版本"), "sec", () => resolveConflict(form, data, false)));
     box.replaceChildren(el("b", "", data.message), table, acts);
     box.hidden = false;
     form._details.open = true;
@@ -246,17 +258,17 @@
   // ---------- photos ----------
   const removeBox = (id) => {
     const label = el("label", "rm"), box = Object.assign(el("input"), { type: "checkbox", name: "remove", value: id || "" });
-    label.append(box, "移除");
+    label.append(box, _("移除"));
     return label;
   };
   const thumb = (photo) => {
     const li = el("li"), a = Object.assign(el("a"), { href: photo.display });
     li.dataset.id = photo.id;
-    a.appendChild(Object.assign(el("img"), { src: photo.thumb, alt: "照片" }));
+    a.appendChild(Object.assign(el("img"), { src: photo.thumb, alt: _("照片") }));
     li.appendChild(a);
-    if (photo.old) li.appendChild(el("i", "w", "拍摄早于本轮"));
-    if (photo.duplicate) li.appendChild(el("i", "w", "与其他社区重复"));
-    if (photo.original_pending) li.appendChild(el("i", "w op-o", "原图待上传"));
+    if (photo.old) li.appendChild(el("i", "w", _("拍摄早于本轮")));
+    if (photo.duplicate) li.appendChild(el("i", "w", _("与其他社区重复")));
+    if (photo.original_pending) li.appendChild(el("i", "w op-o", _("高清原图待上传")));
     if (EDIT) li.appendChild(removeBox(photo.id));
     return li;
   };
@@ -285,12 +297,12 @@
       return Z.del("photos", li.dataset.client).then(() => { liveEval(form); Z.status(); });
     }
     const box = li.querySelector("input[name=remove]");
-    const keep = (message) => { box.checked = false; notice(form, message, true); };
-    if (Z.offline()) return keep("离线时不能移除已上传的照片，请联网后再试");
+    const keep = (message) => { box.checked = false; li.classList.remove("rm-gone"); notice(form, message, true); };
+    if (Z.offline()) return keep(_("离线时不能移除已上传的照片，请联网后再试"));
     return Z.post(`${form.action}photos/${li.dataset.id}/remove/`, new FormData()).then(Z.settle).then((data) => {
       if (!data.ok) return keep(data.message);
       return applyState(form, data.item);
-    }, () => keep("网络不通，照片未移除，请稍后再试"));
+    }, () => keep(_("网络不通，照片未移除，请稍后再试")));
   };
 
   // ---------- submit, withdraw, submit all ----------
@@ -302,9 +314,9 @@
     .then(Z.settle).then((data) => {
       if (data.ok) applyState(form, data.item);
       notice(form, data.message, !data.ok);
-    }, (err) => notice(form, err.message === "blocked" ? "登录已失效，请重新登录" : "网络不通，暂时不能提交，请稍后再试", true));
+    }, (err) => notice(form, err.message === "blocked" ? _("登录已失效，请重新登录") : _("网络不通，暂时不能提交，请稍后再试"), true));
   const submitItem = (form) => queueSave(form).then(flush).then(() => Z.get("answers", keyOf(form._n))).then((left) => {
-    if (left) return notice(form, left.conflict ? "请先处理版本冲突再提交" : "还有未同步的修改，联网同步后再提交", true);
+    if (left) return notice(form, left.conflict ? _("请先处理版本冲突再提交") : _("还有未同步的修改，联网同步后再提交"), true);
     return act(form, "submit", Promise.resolve());
   });
   const withdrawItem = (form) => {
@@ -314,27 +326,30 @@
   const allForm = document.getElementById("submit-all"), allResult = document.getElementById("all-result");
   const showAll = (data) => {
     const list = el("ul");
-    (data.skipped || []).forEach((s) => list.appendChild(el("li", "", `第${s.number}项：${s.reason}`)));
-    allResult.replaceChildren(el("p", data.ok ? "" : "error", data.ok ? (data.submitted.length
-      ? `已提交 ${data.submitted.length} 项：第${data.submitted.join("、")}项` : "没有可以提交的项") : data.message));
-    if (data.skipped && data.skipped.length) allResult.append(el("p", "", "未提交："), list);
+    (data.skipped || []).forEach((s) => list.appendChild(el("li", "", fmt(_("第%(n)s项：%(reason)s"), { n: s.number, reason: s.reason }))));
+    const sent = data.submitted && data.submitted.length
+      ? fmt(ngettext("已提交 %(count)s 项：第%(numbers)s项", "已提交 %(count)s 项：第%(numbers)s项", data.submitted.length),
+            { count: data.submitted.length, numbers: data.submitted.join(_("、")) })
+      : _("没有可以提交的项");
+    allResult.replaceChildren(el("p", data.ok ? "" : "error", data.ok ? sent : data.message));
+    if (data.skipped && data.skipped.length) allResult.append(el("p", "", _("未提交：")), list);
     allResult.hidden = false;
   };
   if (allForm) {
     allForm.addEventListener("submit", (e) => {
       e.preventDefault();
       flush().then(() => Z.all("answers")).then((left) => {
-        if (left.some((a) => a.code === CODE)) return showAll({ ok: false, message: "还有未同步的修改，联网同步后再提交" });
+        if (left.some((a) => a.code === CODE)) return showAll({ ok: false, message: _("还有未同步的修改，联网同步后再提交") });
         return Z.post(allForm.action, new FormData()).then(Z.settle).then((data) => {
           (data.items || []).forEach((state) => { if (forms[state.number]) applyState(forms[state.number], state); });
           (data.items || []).forEach(Z.remember);
           showAll(data);
-        }, () => showAll({ ok: false, message: "网络不通，暂时不能提交，请稍后再试" }));
+        }, () => showAll({ ok: false, message: _("网络不通，暂时不能提交，请稍后再试") }));
       });
     });
   }
 
-  window.ZHSQForms = { el, button, script, keyOf, formOf, liveEval, notice, removeBox, CODE };  // for photos.js
+  window.ZHSQForms = { el, button, script, keyOf, formOf, liveEval, notice, removeBox, removePhoto, CODE };  // photos.js
 
   // ---------- wiring ----------
   document.querySelectorAll("form.f").forEach((form) => {
@@ -356,7 +371,8 @@
         e.target.value = "";  // choosing the same picture again must fire again
         photos().then((P) => P && P.add(form, files));
       } else if (e.target.name === "remove") {
-        removePhoto(form, e.target.closest("li"));
+        // 移除 asks first and can be undone (photos.js, loaded when first needed).
+        if (e.target.checked) photos().then((P) => P && P.askRemove(form, e.target.closest("li")));
       } else {
         liveEval(form);
         queueSave(form);

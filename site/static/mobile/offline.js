@@ -10,6 +10,9 @@
   document.documentElement.classList.add("js");
 
   const ORIGINALS = body.dataset.originals || "never";
+  // Words from the JavaScript catalog (/jsi18n/<language>/); the Chinese source where it is missing.
+  const _ = window.gettext || ((t) => t), ngettext = window.ngettext || ((a, b, n) => (n === 1 ? a : b));
+  const fmt = (t, v) => t.replace(/%\((\w+)\)s/g, (m, k) => v[k]);
   const syncEl = document.getElementById("sync");
   const listeners = {};
   const on = (type, fn) => { (listeners[type] = listeners[type] || []).push(fn); };
@@ -60,20 +63,39 @@
     const c = navigator.connection;
     return !!(c && (c.type === "wifi" || c.type === "ethernet"));
   };
+  // Items and photos counted apart: "1 项、1 张照片", not "2 项".
   const counts = () => Promise.all([all("answers"), all("photos"), all("originals")])
-    .then(([a, p, o]) => ({ items: a.length + p.length, originals: o.length }));
+    .then(([a, p, o]) => ({ answers: a.length, photos: p.length, items: a.length + p.length, originals: o.length }));
+  const waiting = (n) => [
+    n.answers && fmt(ngettext("%(n)s 项", "%(n)s 项", n.answers), { n: n.answers }),
+    n.photos && fmt(ngettext("%(n)s 张照片", "%(n)s 张照片", n.photos), { n: n.photos }),
+  ].filter(Boolean).join(_("、")) || fmt(ngettext("%(n)s 项", "%(n)s 项", 0), { n: 0 });
+  let sending = null;  // the original being sent: {i, n, share}
+  const originalsLine = (n) => {
+    if (sending) return fmt(_("正在发送高清原图 %(i)s/%(n)s"), { i: sending.i, n: sending.n });
+    return fmt(ngettext("%(n)s 张高清原图待发送", "%(n)s 张高清原图待发送", n.originals), { n: n.originals });
+  };
   const status = () => counts().then((n) => {
     if (!syncEl || blocked) return n;
-    const parts = [];
-    if (offline()) parts.push("离线", `${n.items} 项待同步`, `上次同步 ${lastSync ? hhmm(lastSync) : "—"}`);
-    else if (n.items) parts.push(`${n.items} 项待同步${syncing ? "，正在同步…" : ""}`);
-    if (n.originals && ORIGINALS !== "never") parts.push(`${n.originals} 张原图待发送`);
+    const parts = [], originals = (n.originals || sending) && ORIGINALS !== "never";
+    if (offline()) {
+      parts.push(_("离线"));
+      parts.push(fmt(_("%(what)s待同步"), { what: waiting(n) }));
+      parts.push(fmt(_("上次同步 %(time)s"), { time: lastSync ? hhmm(lastSync) : "—" }));
+    } else if (n.items) {
+      parts.push(fmt(_("%(what)s待同步"), { what: waiting(n) }) + (syncing ? _("，正在同步…") : ""));
+    }
+    if (originals) parts.push(originalsLine(n));
     syncEl.hidden = !parts.length;
     syncEl.className = offline() ? "sync off" : "sync";
     syncEl.textContent = parts.join(" · ");
-    if (n.originals && ORIGINALS !== "never" && !offline()) {
-      syncEl.append(" ", button("现在发送", sendOriginalsNow));
-      if (ORIGINALS === "optional") syncEl.append(" ", button("不发送原图", dropOriginals));
+    if (sending) {
+      const bar = Object.assign(document.createElement("progress"), { max: 1, value: sending.share });
+      bar.setAttribute("aria-label", _("高清原图发送进度"));
+      syncEl.append(" ", bar);
+    } else if (originals && !offline()) {
+      syncEl.append(" ", button(_("现在发送"), sendOriginalsNow));
+      if (ORIGINALS === "optional") syncEl.append(" ", button(_("不发送高清原图"), dropOriginals));
     }
     return n;
   });
@@ -87,13 +109,13 @@
   };
   const block = (message, login) => {
     // Sending stops until the worker acts (logs in again, reloads); the queue stays on the phone meanwhile.
-    blocked = message || "暂时无法同步";
+    blocked = message || _("暂时无法同步");
     syncEl.hidden = false;
     syncEl.className = "sync err";
     syncEl.textContent = `${blocked} `;
     if (login) {
       const link = document.createElement("a");
-      link.textContent = "重新登录";
+      link.textContent = _("重新登录");
       link.href = `${login}?next=${encodeURIComponent(location.pathname)}`;
       syncEl.appendChild(link);
     }
@@ -111,7 +133,7 @@
     if (typeof body === "string") headers["Content-Type"] = "application/json";
     return fetch(url, { method: "POST", credentials: "same-origin", signal: ctl.signal, body, headers }).then((r) => {
       clearTimeout(timer);
-      const fallback = r.status === 403 ? "页面已过期，请刷新页面（未同步的内容保存在本机）" : "服务器暂时无法处理，稍后自动重试";
+      const fallback = r.status === 403 ? _("页面已过期，请刷新页面（未同步的内容保存在本机）") : _("服务器暂时无法处理，稍后自动重试");
       return r.json().catch(() => ({ ok: false, message: fallback })).then((data) => Object.assign(data, { status: r.status }));
     }, (err) => {
       clearTimeout(timer);
@@ -119,17 +141,17 @@
       throw err;
     });
   };
-  const upload = (url, fields, progress) => new Promise((resolve, reject) => {
+  const upload = (url, fields, progress, timeout) => new Promise((resolve, reject) => {
     const form = new FormData(), xhr = new XMLHttpRequest();  // XHR, not fetch: it reports upload progress
     Object.keys(fields).forEach((k) => (Array.isArray(fields[k]) ? form.append(k, ...fields[k]) : form.append(k, fields[k])));
     xhr.open("POST", url);
     xhr.setRequestHeader("Accept", "application/json");
     xhr.setRequestHeader("X-CSRFToken", csrf());
-    xhr.timeout = 120000;
+    xhr.timeout = timeout || 120000;
     xhr.upload.onprogress = (e) => { if (e.lengthComputable && progress) progress(e.loaded / e.total); };
     xhr.onload = () => {
       let data;
-      try { data = JSON.parse(xhr.responseText); } catch (e) { data = { ok: false, message: "上传失败" }; }
+      try { data = JSON.parse(xhr.responseText); } catch (e) { data = { ok: false, message: _("上传失败") }; }
       resolve(Object.assign(data, { status: xhr.status }));
     };
     xhr.onerror = xhr.ontimeout = () => { netDown = true; reject(new Error("network")); };
@@ -247,11 +269,22 @@
         .then(() => del("photos", entry.client_id)).then(() => emit("photo-done", { entry, data }));
     });
   };
-  const sendOriginal = (entry) => upload(entry.url, { original: [entry.blob, entry.name || "original.jpg"] })
-    .then(settle).then((data) => {
-      emit(data.ok ? "original-done" : "original-refused", { entry, data });
-      return del("originals", entry.client_id);  // kept, or refused for good (not the declared original)
-    });
+  // Minutes on a slow link: the timeout allows ~10 KB/s, or the original never goes and the banner never clears.
+  const sendOriginal = (entry, i, n) => {
+    sending = { i, n, share: 0 };
+    status();
+    const progress = (share) => {
+      sending.share = share;
+      const bar = syncEl && syncEl.querySelector("progress");
+      if (bar) bar.value = share;
+    };
+    return upload(entry.url, { original: [entry.blob, entry.name || "original.jpg"] }, progress,
+                  120000 + (entry.blob.size || 0) / 10)
+      .then(settle).then((data) => {
+        emit(data.ok ? "original-done" : "original-refused", { entry, data });
+        return del("originals", entry.client_id);  // kept, or refused for good (not the declared original)
+      }).finally(() => { sending = null; status(); });
+  };
   function sendOriginalsNow() {
     all("originals").then((rows) => Promise.all(rows.map((r) => put("originals", Object.assign(r, { force: true })))))
       .then(() => sync());
@@ -267,7 +300,10 @@
     .then((rows) => inTurn(rows.filter((e) => !e.conflict && !e.invalid), (e) => sendAnswer(e.key)))
     .then(() => all("photos")).then((rows) => inTurn(rows, sendPhoto))
     // Originals are big: they go on Wi-Fi, or when the worker says so.
-    .then(() => all("originals")).then((rows) => inTurn(rows.filter((e) => e.force || wifi()), sendOriginal))
+    .then(() => all("originals")).then((rows) => {
+      const due = rows.filter((e) => e.force || wifi());
+      return inTurn(due.map((e, i) => [e, i + 1]), ([e, i]) => sendOriginal(e, i, due.length));
+    })
     // A save queued while this pass ran (or a rebased conflict) goes out now rather than on the next tick.
     .then(() => all("answers")).then((left) => left.some((e) => !e.attempted && !e.conflict && !e.invalid));
   function sync() {
@@ -330,8 +366,10 @@
     e.preventDefault();
     counts().then((n) => {
       const originals = ORIGINALS === "required" ? n.originals : 0;
-      const words = [n.items && `${n.items} 项填报或照片未同步`, originals && `${originals} 张原图未发送`].filter(Boolean);
-      if (words.length && !confirm(`本机还有${words.join("、")}。退出登录会删除本机保存的这些内容，确定退出吗？`)) return;
+      const words = [n.items && fmt(_("%(what)s未同步"), { what: waiting(n) }),
+                     originals && fmt(_("%(n)s 张高清原图未发送"), { n: originals })].filter(Boolean);
+      const question = _("本机还有%(what)s。退出登录会删除本机保存的这些内容，确定退出吗？");
+      if (words.length && !confirm(fmt(question, { what: words.join(_("、")) }))) return;
       clearAll().then(() => form.submit());
     });
   }));
@@ -345,7 +383,7 @@
   setInterval(() => { if (navigator.onLine) sync(); }, 30000);
 
   window.ZHSQ = {
-    USER, ORIGINALS, ready, on, emit, uuid, post, settle, status, sync, block, synced, hhmm,
+    USER, ORIGINALS, _, ngettext, fmt, ready, on, emit, uuid, post, settle, status, sync, block, synced, hhmm,
     put, get, del, all, meta, queueAnswer, queuePhoto, update, fresh, remember, offline,
     dropAnswer: (code, n) => update(`${code}:${n}`, () => null).then(status),
     rebase: (code, n, payload, revision, url) => update(`${code}:${n}`, () => fresh(code, n, payload, revision, url)).then(sync),

@@ -26,15 +26,17 @@
   'use strict';
 
   const MIN_SIDE = 1600, MAX_SIDE = 2048, QUALITY = 0.82, MAX_PIXELS = 50000000;
+  // The phone's words through the JavaScript catalog where the page loaded it (the source text otherwise).
+  const _ = global.gettext || ((text) => text);
   const MSG = {
-    empty: '文件是空的，请重新选择照片',
-    unreadable: '无法读取这个文件，请重新选择照片',
-    not_image: '文件不是有效的图片（支持 JPEG、PNG、WebP、HEIC）',
-    unsupported: '不支持这种图片格式，请上传 JPEG、PNG、WebP 或 HEIC 照片',
-    truncated: '图片文件不完整，可能上传中断，请重新拍摄或上传',
-    too_many_pixels: '图片像素过大（超过5000万像素）',
-    no_decode: '这个浏览器无法压缩这种图片，将直接上传原图',
-    failed: '压缩图片时出错，将直接上传原图',
+    empty: _('文件是空的，请重新选择照片'),
+    unreadable: _('无法读取这个文件，请重新选择照片'),
+    not_image: _('文件不是有效的图片（支持 JPEG、PNG、WebP、HEIC）'),
+    unsupported: _('不支持这种图片格式，请上传 JPEG、PNG、WebP 或 HEIC 照片'),
+    truncated: _('图片文件不完整，可能上传中断，请重新拍摄或上传'),
+    too_many_pixels: _('图片像素过大（超过5000万像素）'),
+    no_decode: _('这个浏览器无法压缩这种图片，将直接上传原图'),
+    failed: _('压缩图片时出错，将直接上传原图'),
   };
   const HEIC_BRANDS = ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx'];
   const HEIF_BRANDS = HEIC_BRANDS.concat(['mif1', 'msf1']);
