@@ -38,7 +38,7 @@ def originals_mode() -> str:
 
 
 def original_pending(has_original: bool) -> bool:
-    """Whether a photo's original is still to come (原图待上传, on the phone and the verifier's screen alike): the
+    """Whether a photo's original is still to come (高清原图待上传, on the phone and the verifier's screen alike): the
     deployment wants originals and this one has not arrived."""
     return originals_mode() != NEVER and not has_original
 

@@ -18,11 +18,12 @@ from coverage.actions import CoverageAction
 from jobs.actions import JobAction
 from people.actions import PeopleAction
 from pilots.actions import PilotAction
+from publications.actions import PublicationAction
 from standards.actions import StandardAction
 
 pytestmark = pytest.mark.django_db
 APPS = [AccountAction, AssessmentAction, ChecklistAction, CommunityAction, CoverageAction, JobAction, PeopleAction,
-        PilotAction, StandardAction]
+        PilotAction, PublicationAction, StandardAction]
 
 
 def test_each_app_declares_its_own_actions_and_every_one_has_a_rule():

@@ -1,4 +1,4 @@
-"""The verifier's photo panel says 原图待上传 (the phone's words, one definition) while a photo added from the
+"""The verifier's photo panel says 高清原图待上传 (the phone's words, one definition) while a photo added from the
 phone's copy waits for its original, instead of the declared "2400×1800 JPEG"; the original's own facts then."""
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ def test_the_panel_says_the_original_is_to_come_until_it_arrives(client, pending
     result, photo, original = pending
     client.force_login(verifier)
     waiting = panel(client, result)
-    assert "原图待上传" in waiting and "2400×1800 JPEG" not in waiting
-    assert "拍摄时间和位置为手机申报，原图到达后核实" in waiting
+    assert "高清原图待上传" in waiting and "2400×1800 JPEG" not in waiting
+    assert "拍摄时间和位置为手机申报，高清原图到达后核实" in waiting
     client.force_login(worker)
     phone = client.get(f"/c/{community.code}/items/8/").content.decode()
-    assert '<i class="w op-o">原图待上传</i>' in phone  # the same words on the phone
+    assert '<i class="w op-o">高清原图待上传</i>' in phone  # the same words on the phone
 
     evidence_add_original(evidence=photo, user=worker, data=original)
     client.force_login(verifier)

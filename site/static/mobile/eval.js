@@ -351,7 +351,9 @@
     return {
       number: parseInt(item.number, 10), verdict, rules, requirements: reqs, errors, values, passed: verdict === "pass",
       complete: !errors.length && !all.some((o) => o.verdict === "incomplete"),
-      reasons: errors.map((e) => e.message).concat(all.filter((o) => o.verdict !== "pass").map((o) => o.message)),
+      // Each message once, as the server says it (two checks can wait on the same blank field).
+      reasons: [...new Set(errors.map((e) => e.message).concat(all.filter((o) => o.verdict !== "pass")
+        .map((o) => o.message)))],
     };
   };
 
