@@ -62,6 +62,8 @@ def test_a_submitted_item_is_read_only_until_withdrawn(live_server, phone, round
     wait_for(lambda: ItemResult.objects.get(community=community, item_number=8).values["smart_lights"] == "65",
              message="the correction")
     assert chip.inner_text() == "草稿·可提交"  # autosave never changes the status
+    # The server has the value; the page says so once the save's answer is read (it may lag the database).
+    page.locator("#item-8 [data-saved]", has_text=re.compile(r"已保存 \d\d:\d\d:\d\d")).wait_for()
     assert re.match(r"已保存 \d\d:\d\d:\d\d", page.locator("#item-8 [data-saved]").inner_text())
 
 
