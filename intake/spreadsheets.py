@@ -3,7 +3,8 @@ one bounded reader that returns plain rows of text with their Excel row numbers.
 
 The sheet's declared dimension is never trusted: a 6 KB XLSX may declare A1:XFD1048576, and a reader that pads rows
 to it needs gigabytes. Cells are read as they come, only cells with a value are kept, and reading stops at the first
-row, column, cell count or cell length over the limits. The archive is checked before anything inflates (part count,
+row, column, cell count or cell length over the limits (intake.sheet_limits). The archive is checked first
+(intake.xlsx_archive: part count,
 the size every part declares, which zipfile never inflates past), and a DOCTYPE or entity declaration in any XML part
 is refused by name (defusedxml's exception would otherwise surface as a 500). Numbers come back as the text a person
 typed (370102001001.0 → "370102001001"), for intake.numbers to read.
@@ -14,14 +15,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 from typing import NamedTuple
-from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
@@ -31,43 +29,18 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
 from .numbers import cell_text
+from .sheet_limits import DEFAULT_LIMITS, MIB, Limits, SpreadsheetError, size_text
+from .xlsx_archive import DOCTYPE, check_archive, check_parts
 
-MIB = 1024 * 1024
+__all__ = ["DOCTYPE", "MIB", "Limits", "SpreadsheetError", "check_archive", "read_sheets", "read_table"]
+
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 reads GBK too
-MAX_PARTS = 2000
-REQUIRED_PARTS = {"[Content_Types].xml", "xl/workbook.xml"}
-# Parts read whole by openpyxl (workbook, styles, relationships, properties) are capped each; the sheet being read
-# and the shared strings are streamed, so only the total caps them.
-_STREAMED = re.compile(r"xl/(worksheets/[^/]+|sharedStrings)\.xml", re.IGNORECASE)
-_XML_PART = re.compile(r".*\.(xml|rels)", re.IGNORECASE)
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d{1,7})")
 _NS = f"{{{SHEET_MAIN_NS}}}"
 ROW, CELL, VALUE, INLINE, SHARED = _NS + "row", _NS + "c", _NS + "v", _NS + "is", _NS + "si"
 TEXT, RUN = _NS + "t", _NS + "r"
 
 BROKEN = "无法读取 XLSX 表格：文件已损坏，或不是 Excel 工作簿，请用 Excel 或 WPS 重新保存后再上传"
-DOCTYPE = "XLSX 表格中含有 DOCTYPE 或实体声明，出于安全原因不予读取；请用 Excel 或 WPS 重新保存后再上传"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much one spreadsheet may hold; each upload path passes its own (a template is small, a register not)."""
-
-    bytes: int = 10 * MIB  # the file as uploaded
-    unzipped: int = 64 * MIB  # every part of an XLSX together, as the archive declares them
-    part: int = 4 * MIB  # each part openpyxl parses whole
-    rows: int = 100_000  # the highest row number with a value
-    columns: int = 200
-    cells: int = 1_000_000  # cells with a value
-    chars: int = 32_767  # one cell's text: Excel's own limit
-
-
-class SpreadsheetError(ValueError):
-    """The file is refused; `message` is plain Chinese, naming the cell or row where there is one."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
 
 
 class Row(NamedTuple):
@@ -103,17 +76,14 @@ class Table:
             expected = row.number + 1
 
 
-def _size(limit: int) -> str:
-    return f"{limit // MIB} MB" if limit >= MIB else f"{max(1, limit // 1024)} KB"
-
-
-def read_table(content: bytes, filename: str = "", *, sheet: str | None = None, limits: Limits = Limits()) -> Table:
+def read_table(content: bytes, filename: str = "", *, sheet: str | None = None,
+               limits: Limits = DEFAULT_LIMITS) -> Table:
     """Read an XLSX (by its content or a .xlsx name; `sheet` by name, else the first) or a CSV into a Table.
 
     Raise SpreadsheetError with a Chinese message for a file that is refused or cannot be read.
     """
     if len(content) > limits.bytes:
-        raise SpreadsheetError(f"文件超过{_size(limits.bytes)}，请拆分后再上传")
+        raise SpreadsheetError(f"文件超过{size_text(limits.bytes)}，请拆分后再上传")
     if content[:4] == b"PK\x03\x04" or Path(filename).suffix.lower() == ".xlsx":
         return Table(_read_xlsx(content, sheet, limits))
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -166,73 +136,6 @@ class _Counter:
         self.cells += 1
         if self.cells > limits.cells:
             raise SpreadsheetError(f"{where}：表格超过{limits.cells}个非空单元格，请拆分后分批导入")
-
-
-# --- XLSX: the archive -------------------------------------------------------------------------------------------
-
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError, ValueError,
-               OSError, zlib.error)
-
-
-def check_archive(content: bytes, limits: Limits = Limits(), *, verify: bool = False) -> None:
-    """Check an XLSX package without inflating it: a ZIP with a workbook, at most MAX_PARTS parts, at most
-    `limits.unzipped` bytes when inflated. With `verify`, inflate every part once to check its CRC."""
-    if len(content) > limits.bytes:
-        raise SpreadsheetError(f"文件超过{_size(limits.bytes)}，请拆分后再上传")
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            infos = archive.infolist()
-            if not REQUIRED_PARTS <= {info.filename for info in infos}:
-                raise SpreadsheetError("该压缩文件不是 XLSX 表格")
-            if len(infos) > MAX_PARTS or sum(info.file_size for info in infos) > limits.unzipped:
-                raise SpreadsheetError(f"XLSX 表格解压后过大（超过{_size(limits.unzipped)}），请拆分后再上传")
-            if verify and archive.testzip() is not None:
-                raise SpreadsheetError("XLSX 表格已损坏，请重新保存后上传")
-    except SpreadsheetError:
-        raise
-    except _ZIP_ERRORS as exc:
-        raise SpreadsheetError("XLSX 表格已损坏或不完整，请重新上传") from exc
-
-
-class _Doctype(Exception):
-    pass
-
-
-class _Root(Exception):
-    pass
-
-
-def _declares_doctype(stream) -> bool:
-    """Read an XML part's prolog only (up to its root element) and tell whether it declares a DOCTYPE."""
-
-    def doctype(*args):
-        raise _Doctype
-
-    def root(*args):
-        raise _Root
-
-    parser = expat.ParserCreate()
-    parser.StartDoctypeDeclHandler, parser.EntityDeclHandler, parser.StartElementHandler = doctype, doctype, root
-    try:
-        while chunk := stream.read(64 * 1024):
-            parser.Parse(chunk, False)
-    except _Doctype:
-        return True
-    except (_Root, expat.ExpatError):
-        return False  # a part that does not parse is openpyxl's to refuse, if it reads it at all
-    return False
-
-
-def _check_parts(content: bytes, limits: Limits) -> None:
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        for info in archive.infolist():
-            if not _XML_PART.fullmatch(info.filename):
-                continue
-            if info.file_size > limits.part and not _STREAMED.fullmatch(info.filename):
-                raise SpreadsheetError(f"XLSX 表格的 {info.filename[:80]} 部分过大（超过{_size(limits.part)}）")
-            with archive.open(info) as stream:
-                if _declares_doctype(stream):
-                    raise SpreadsheetError(DOCTYPE)
 
 
 # --- XLSX: the workbook and its cells ----------------------------------------------------------------------------
@@ -308,13 +211,13 @@ def _refusal(exc: Exception) -> SpreadsheetError:
     return SpreadsheetError(BROKEN)
 
 
-def read_sheets(content: bytes, filename: str = "", *, limits: Limits = Limits()) -> list[tuple[str, Table]]:
+def read_sheets(content: bytes, filename: str = "", *, limits: Limits = DEFAULT_LIMITS) -> list[tuple[str, Table]]:
     """Read every worksheet of an XLSX (or a CSV, as one unnamed sheet) into (sheet name, Table) pairs, in order.
 
     The archive is checked once; each sheet is held to the limits on its own. Raise SpreadsheetError as read_table.
     """
     if len(content) > limits.bytes:
-        raise SpreadsheetError(f"文件超过{_size(limits.bytes)}，请拆分后再上传")
+        raise SpreadsheetError(f"文件超过{size_text(limits.bytes)}，请拆分后再上传")
     if content[:4] == b"PK\x03\x04" or Path(filename).suffix.lower() == ".xlsx":
         return [(name, Table(rows)) for name, rows in _read_xlsx_sheets(content, None, limits, every=True)]
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -331,7 +234,7 @@ def _read_xlsx_sheets(content: bytes, sheet: str | None, limits: Limits, *,
     """Return every sheet's rows, or only the named (else the first) one's, after checking the archive once."""
     check_archive(content, limits)
     try:
-        _check_parts(content, limits)
+        check_parts(content, limits)
         reader = _BoundedReader(content, limits)
         reader.read()
     except SpreadsheetError:
