@@ -5,8 +5,8 @@ The sheet's declared dimension is never trusted: a 6 KB XLSX may declare A1:XFD1
 to it needs gigabytes. Cells are read as they come, only cells with a value are kept, and reading stops at the first
 row, column, cell count or cell length over the limits (intake.sheet_limits). The archive is checked first
 (intake.xlsx_archive: part count, the size every part declares, which zipfile never inflates past), and a DOCTYPE
-or entity declaration in any XML part is refused by name (defusedxml's exception would otherwise surface as a 500). Numbers come back as the text a person
-typed (370102001001.0 → "370102001001"), for intake.numbers to read.
+or entity declaration in any XML part is refused by name (defusedxml's exception would otherwise surface as a
+500). Numbers come back as the text a person typed (370102001001.0 → "370102001001"), for intake.numbers to read.
 """
 
 from __future__ import annotations
