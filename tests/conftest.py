@@ -6,8 +6,13 @@ under conditions it sets up (settings, patched code) should call it rather than 
 use tests/factories.py.
 """
 
+import threading
+import time
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
 from django.db import connection
 
 from assessments.regions import region_by
@@ -157,6 +162,44 @@ def wagtail_initial_data(request):
 
         ContentType.objects.clear_cache()
         _restore_wagtail_data()
+        if "live_server" in request.fixturenames:
+            # Torn down before the flush (set up after the database): a request the browser left running would
+            # otherwise hold SQLite's shared-cache table lock and fail the flush ("database table is locked").
+            request.addfinalizer(_wait_for_idle_server)
+
+
+class _InFlight:
+    """Requests the live server is handling now, counted by Django's own request signals (the test Client's are
+    sent by ClientHandler, not a WSGIHandler, and are not counted)."""
+
+    lock = threading.Lock()
+    count = 0
+
+    @staticmethod
+    def served(sender) -> bool:
+        return isinstance(sender, type) and issubclass(sender, WSGIHandler)
+
+    @classmethod
+    def started(cls, sender, **kwargs):
+        if cls.served(sender):
+            with cls.lock:
+                cls.count += 1
+
+    @classmethod
+    def finished(cls, sender, **kwargs):
+        if cls.served(sender):
+            with cls.lock:
+                cls.count = max(0, cls.count - 1)
+
+
+request_started.connect(_InFlight.started, dispatch_uid="tests-in-flight-started")
+request_finished.connect(_InFlight.finished, dispatch_uid="tests-in-flight-finished")
+
+
+def _wait_for_idle_server(timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while _InFlight.count and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def pytest_sessionstart(session):

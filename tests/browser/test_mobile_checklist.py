@@ -164,6 +164,11 @@ def first_load(context, url):
     cdp.on("Network.loadingFinished", lambda e: wire.append((e["requestId"], e["encodedDataLength"])))
     page.on("response", lambda r: bodies.append((r.url, len(r.body()))))
     page.goto(url, wait_until="networkidle")
+    # Response events (and their bodies) reach this thread while Playwright waits, possibly after goto returns.
+    deadline = time.monotonic() + 15
+    while not {link.rsplit("/", 1)[-1] for link, _ in bodies} >= {"", "mobile.css", "offline.js", "app.js"}:
+        assert time.monotonic() < deadline, [link for link, _ in bodies]
+        page.wait_for_timeout(100)
     transferred = sum(size for request_id, size in wire if kinds.get(request_id) != "Image")
     body_bytes = sum(size for link, size in bodies if "/evidence/" not in link)
     assert {link.rsplit("/", 1)[-1] for link, _ in bodies} >= {"", "mobile.css", "offline.js", "app.js"}

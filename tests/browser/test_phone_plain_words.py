@@ -52,6 +52,7 @@ def test_remove_asks_first_and_can_be_undone(live_server, phone, round_, communi
 
     tile.locator(".rm").click()  # asks; nothing is removed yet
     ask = tile.locator(".rm-ask")
+    ask.wait_for()  # photos.js is loaded on first use
     assert ask.is_visible() and "移除这张照片？" in ask.inner_text()
     ask.get_by_role("button", name="取消").click()
     assert ask.count() == 0 and tile.locator("img").is_visible() and live(photo)
@@ -165,4 +166,4 @@ def test_a_worker_who_picks_english_sees_english(live_server, phone, round_, com
     page.wait_for_function("() => document.getElementById('sync').textContent.startsWith('Offline')")
     assert "1 item to sync" in page.locator("#sync").inner_text()  # the script's words, from the catalog
     page.locator(".th .rm").first.click()
-    assert page.get_by_role("button", name="Remove it").is_visible()
+    page.get_by_role("button", name="Remove it").wait_for()  # the confirmation opens after the tap

@@ -79,6 +79,7 @@ def move(page, label: str) -> None:
 def review(page, kind: str) -> None:
     page.locator(f'[data-review="{kind}"]').get_by_role("link").click()
     page.locator("[data-score], [data-waiting]").first.wait_for()
+    page.wait_for_load_state("load")  # all 49/52 indicator cards parsed, not only the first ones
 
 
 def selfcheck(page) -> None:
