@@ -81,13 +81,27 @@ def read_table(content: bytes, filename: str = "", *, sheet: str | None = None,
 
     Raise SpreadsheetError with a Chinese message for a file that is refused or cannot be read.
     """
+    return _read(content, filename, sheet, limits, every=False)[0][1]
+
+
+def read_sheets(content: bytes, filename: str = "", *, limits: Limits = DEFAULT_LIMITS) -> list[tuple[str, Table]]:
+    """Read every worksheet of an XLSX (or a CSV, as one unnamed sheet) into (sheet name, Table) pairs, in order.
+
+    The archive is checked once; each sheet is held to the limits on its own. Raise SpreadsheetError as read_table.
+    """
+    return _read(content, filename, None, limits, every=True)
+
+
+def _read(content: bytes, filename: str, sheet: str | None, limits: Limits, *,
+          every: bool) -> list[tuple[str, Table]]:
+    """The one gate both readers pass: the size first, then the format by its bytes (or a .xlsx name)."""
     if len(content) > limits.bytes:
         raise SpreadsheetError(f"文件超过{size_text(limits.bytes)}，请拆分后再上传")
     if content[:4] == b"PK\x03\x04" or Path(filename).suffix.lower() == ".xlsx":
-        return Table(_read_xlsx(content, sheet, limits))
+        return [(name, Table(rows)) for name, rows in _read_xlsx_sheets(content, sheet, limits, every=every)]
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise SpreadsheetError("不支持旧版 XLS 格式，请另存为 XLSX 或 CSV 后再上传")
-    return Table(_read_csv(content, limits))
+    return [("", Table(_read_csv(content, limits)))]
 
 
 # --- CSV ---------------------------------------------------------------------------------------------------------
@@ -210,26 +224,8 @@ def _refusal(exc: Exception) -> SpreadsheetError:
     return SpreadsheetError(BROKEN)
 
 
-def read_sheets(content: bytes, filename: str = "", *, limits: Limits = DEFAULT_LIMITS) -> list[tuple[str, Table]]:
-    """Read every worksheet of an XLSX (or a CSV, as one unnamed sheet) into (sheet name, Table) pairs, in order.
-
-    The archive is checked once; each sheet is held to the limits on its own. Raise SpreadsheetError as read_table.
-    """
-    if len(content) > limits.bytes:
-        raise SpreadsheetError(f"文件超过{size_text(limits.bytes)}，请拆分后再上传")
-    if content[:4] == b"PK\x03\x04" or Path(filename).suffix.lower() == ".xlsx":
-        return [(name, Table(rows)) for name, rows in _read_xlsx_sheets(content, None, limits, every=True)]
-    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise SpreadsheetError("不支持旧版 XLS 格式，请另存为 XLSX 或 CSV 后再上传")
-    return [("", Table(_read_csv(content, limits)))]
-
-
-def _read_xlsx(content: bytes, sheet: str | None, limits: Limits) -> list[Row]:
-    return _read_xlsx_sheets(content, sheet, limits, every=False)[0][1]
-
-
 def _read_xlsx_sheets(content: bytes, sheet: str | None, limits: Limits, *,
-                      every: bool = True) -> list[tuple[str, list[Row]]]:
+                      every: bool) -> list[tuple[str, list[Row]]]:
     """Return every sheet's rows, or only the named (else the first) one's, after checking the archive once."""
     check_archive(content, limits)
     try:
