@@ -10,10 +10,12 @@ import threading
 import time
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import connection
+from django.utils import translation
 
 from assessments.regions import region_by
 from audit.actors import system
@@ -200,6 +202,15 @@ def _wait_for_idle_server(timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while _InFlight.count and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Start and leave every test in the default language: a request in English (LocaleMiddleware) activates it
+    for the whole thread, and the tests after it would read English where they expect Chinese."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 def pytest_sessionstart(session):
