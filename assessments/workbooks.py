@@ -234,7 +234,7 @@ def _read(collected: dict[int, dict[str, Any]], result: AssessmentResult,
             report.errors += _cell_errors(entry, exc)
             continue
         if entered[number].missing_note:
-            report.errors.append(CellError(entry["note_cell"], OVERRIDE_NEEDS_NOTE))
+            report.errors.append(CellError(entry["note_cell"], str(OVERRIDE_NEEDS_NOTE)))
     return entered
 
 
