@@ -25,8 +25,9 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from checklists.models import Status
 from communities import policy
+from communities.counting import KIND_BY_NAME
 from communities.main_urban_views import notices
-from communities.models import COUNTY_KINDS, UnitKind
+from communities.models import COUNTY_KINDS, CommunityKind, UnitKind
 
 from . import rollup as engine
 from . import selectors as q
@@ -237,7 +238,10 @@ class CommunityView(CoverageView):
         self.unit_code, self.page_title = unit_code, community["name"]
         self.street_code = report.community_streets.get(code)
         context = super().get_context_data(**kwargs)
-        context.update(community=placed(report, [community])[0], items=self.items(report, community))
+        # The JSON names the kind in Chinese (the contract value); the page shows the kind label.
+        kind = CommunityKind(KIND_BY_NAME.get(community.get("kind", ""), CommunityKind.RESIDENTS)).label
+        context.update(community={**placed(report, [community])[0], "kind_label": kind},
+                       items=self.items(report, community))
         return context
 
     def snapshot_unit(self, code: str) -> str | None:
