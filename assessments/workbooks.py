@@ -98,6 +98,13 @@ def _append_indicator(sheet, figure, category: str, bools: DataValidation, optio
 
 
 def template_workbook(result: AssessmentResult, department: Department) -> bytes:
+    """Return the department's template, written in the default language (Chinese) whoever downloads it: the
+    import reads its sheet, headers and level label back (see _level_label)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _template_workbook(result, department)
+
+
+def _template_workbook(result: AssessmentResult, department: Department) -> bytes:
     """Return the department's template for this assessment, filled with what is entered now."""
     book = Workbook()
     sheet = book.active
