@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.admin import messages
 
 from .. import departments, selectors
@@ -112,6 +113,7 @@ class ImportView(DepartmentsView):
             context = self.get_context_data()
             context.update(import_errors=report.errors, import_department=department)
             return self.render_to_response(context)
-        messages.success(request, _("已从“%(name)s”的模板导入%(saved)s项指标") % {"name": department.name,
-                                                                         "saved": report.saved})
+        imported = ngettext("已从“%(name)s”的模板导入%(saved)s项指标", "已从“%(name)s”的模板导入%(saved)s项指标",
+                            report.saved)
+        messages.success(request, imported % {"name": department.name, "saved": report.saved})
         return redirect(self.link("page"))
