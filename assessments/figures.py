@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from standards import scoring
@@ -22,7 +22,9 @@ from standards.scoring import IndicatorScore, LevelScore, StarPlan, TierHint
 from .sources import Derived, Source, source_of
 
 ENTERED, COMMUNITY, OVERRIDE = "entered", "community", "override"
-SOURCE_LABELS = {ENTERED: _("填报"), COMMUNITY: _("社区数据汇总"), OVERRIDE: _("填报（替代社区汇总值）")}
+SOURCE_LABELS = {
+    ENTERED: pgettext_lazy("数据来源", "填报"), COMMUNITY: _("社区数据汇总"), OVERRIDE: _("填报（替代社区汇总值）"),
+}
 
 
 @dataclass(frozen=True)
