@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from openpyxl import load_workbook
 
 from assessments import services
@@ -223,13 +224,25 @@ def test_a_number_too_long_to_read_is_named_on_the_field_and_parsed_outside_any_
     assert depths == [0]  # the values were read once, before the round's scoring pin was locked
 
 
-def test_the_assessment_screens_in_english_and_in_chinese(logged_in, settings):
+@pytest.fixture
+def in_english(settings):
+    """Return a function that gives a client the English language cookie; the language the middleware activated
+    for its requests is dropped afterwards, so the tests that follow run in the default language again."""
+    def choose(client):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    yield choose
+    translation.deactivate()
+
+
+def test_the_assessment_screens_in_english_and_in_chinese(logged_in, in_english):
     # One language per screen (issue 20): an English session reads the list, an assessment and an indicator in
     # English (the standard's indicator names stay as written); with no choice they stay Chinese, word for word.
     page = text(logged_in.get(PAGE))
     assert "0分，未达到星级（一星需50分）" in page and "打印自评表" in page
     assert "Print self-assessment sheet" not in page
-    logged_in.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    in_english(logged_in)
     listing = text(logged_in.get("/admin/assessments/"))
     assert "Assessed unit" in listing and "City (Annex 1)" in listing and "评价对象" not in listing
     page = text(logged_in.get(PAGE))

@@ -5,6 +5,7 @@ from io import BytesIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from openpyxl import load_workbook
 
 from checklists.models import ItemResult, Status
@@ -180,14 +181,26 @@ def test_the_heat_map_shows_a_draft_as_a_draft(client, smart):
     assert row.split(",")[10:13] == ["草稿", "未通过", "未填报"]
 
 
-def test_the_dashboard_in_english_and_in_chinese(client, smart, settings):
+@pytest.fixture
+def in_english(settings):
+    """Return a function that gives a client the English language cookie; the language the middleware activated
+    for its requests is dropped afterwards, so the tests that follow run in the default language again."""
+    def choose(client):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    yield choose
+    translation.deactivate()
+
+
+def test_the_dashboard_in_english_and_in_chinese(client, smart, in_english):
     # One language per screen (issue 20): an English session reads the dashboard, its drill-down and the printable
     # sheet in English, names from the data as written; with no choice it stays Chinese, word for word.
     login(client, "bureau")
     chinese = client.get("/admin/coverage/").content.decode()
     assert "覆盖率与分档线" in chinese and "还差 4 个社区" in chinese and "≥ 30% 12分" in chinese
     assert "Coverage rate and tier lines" not in chinese
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    in_english(client)
     index = client.get("/admin/coverage/").content.decode()
     for words in ("Coverage rate and tier lines", "4 more communities", "≥ 30% 12 pts", "Application sheet",
                   "Freeze current data", "Live data", "Switch round"):
