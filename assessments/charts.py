@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 WIDTH = 500  # SVG user units; the chart scales to the page through its viewBox
 FONT = 12  # the labels' size in user units (assessments.css)
 
@@ -32,7 +34,7 @@ class BandLine:
 def band_line(doc: dict[str, Any]) -> BandLine:
     """Return the total as a bar from 0 to the maximum with a mark where each band begins."""
     top = doc["max_points"]
-    marks = tuple(Mark(_x(b["min"], top), f"{b['star']}星 {b['min']}") for b in doc["bands"])
+    marks = tuple(Mark(_x(b["min"], top), _("%(star)s星 %(min)s") % b) for b in doc["bands"])
     return BandLine(WIDTH, _x(doc["total"], top), doc["total"], marks, "star" if doc["star"] else "none")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from checklists.models import ItemResult, Status
 from communities.counting import Tally, counted_q, tallies_by_unit
@@ -115,7 +116,7 @@ def derived_for(round_: Round, regions: Iterable[Region], indicators: Mapping[st
             if source.kind == ROLLUP:
                 by_number[number] = coverage.get(region.key) or share(0, 0)
             elif (item := definitions.get(source.item)) is None:
-                by_number[number] = Derived(None, {}, f"本轮社区标准中没有第{source.item}项")
+                by_number[number] = Derived(None, {}, _("本轮社区标准中没有第%(item)s项") % {"item": source.item})
             else:
                 judged = [contribution(source, item, approved=True, rules_pass=passes, values=values)
                           for values, passes in answers[(region.key, source.item)]]
@@ -145,7 +146,7 @@ def drill_down(round_: Round, region: Region, source: Source) -> list[CommunityR
     ids = [row[0] for row in communities]
     if source.kind == ROLLUP:
         smart = {c["code"] for c in _coverage_data(round_, units, [region])["communities"] if c["smart"]}
-        return [CommunityRow(code, name, unit, street, "智慧社区" if code in smart else "未达标",
+        return [CommunityRow(code, name, unit, street, _("智慧社区") if code in smart else _("未达标"),
                              Contribution(counted=True, meets=code in smart))
                 for pk, code, name, unit, street in communities]
     item = round_.standard.item(source.item) if source.item in round_.standard.item_numbers else None
@@ -157,6 +158,7 @@ def drill_down(round_: Round, region: Region, source: Source) -> list[CommunityR
         status, values, rules_pass = results.get(pk, (None, {}, False))
         judged = contribution(source, item, approved=status == Status.APPROVED, rules_pass=rules_pass,
                               values=values or {})
-        rows.append(CommunityRow(code, name, unit, street, Status(status).label if status else "未填报", judged))
+        rows.append(CommunityRow(code, name, unit, street, str(Status(status).label) if status else _("未填报"),
+                                judged))
     return rows
 

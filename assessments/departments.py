@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from communities import policy
@@ -17,14 +19,15 @@ from .regions import Region
 from .services import AssessmentError
 
 SAVED, DELETED = "assessments.department_saved", "assessments.department_deleted"
-LOG_ACTIONS = {SAVED: "保存填报部门", DELETED: "删除填报部门"}
+LOG_ACTIONS = {SAVED: gettext_lazy("保存填报部门"), DELETED: gettext_lazy("删除填报部门")}
 
 
 def _numbers(standard, region: Region, indicators: Iterable[int]) -> list[int]:
     known = {i["number"] for i in standard.data["levels"][region.level]["indicators"]}
     numbers = sorted({int(n) for n in indicators})
     if unknown := [n for n in numbers if n not in known]:
-        raise AssessmentError({"indicators": f"{region.level_label}没有这些指标：{'、'.join(map(str, unknown))}"})
+        raise AssessmentError({"indicators": _("%(level)s没有这些指标：%(numbers)s") % {
+            "level": region.level_label, "numbers": "、".join(map(str, unknown))}})
     return numbers
 
 
@@ -35,15 +38,15 @@ def department_save(*, user, round_, region: Region, name: str, indicators: Iter
     policy.require(user, AssessmentAction.EDIT_ASSESSMENT, region)
     name = (name or "").strip()
     if not name:
-        raise AssessmentError({"name": "请填写部门名称"})
+        raise AssessmentError({"name": _("请填写部门名称")})
     if len(name) > 100:
-        raise AssessmentError({"name": "部门名称不能超过100字"})
+        raise AssessmentError({"name": _("部门名称不能超过100字")})
     numbers = _numbers(selectors.scoring_standard(round_), region, indicators)
     clash = Department.objects.filter(region_id=region.pk, name=name)
     if department is not None:
         clash = clash.exclude(pk=department.pk)
     if clash.exists():
-        raise AssessmentError({"name": f"已有名为“{name}”的部门"})
+        raise AssessmentError({"name": _("已有名为“%(name)s”的部门") % {"name": name}})
     before = None
     if department is None:
         department = Department(region_id=region.pk)

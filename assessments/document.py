@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,26 +31,29 @@ from .files import KINDS
 from .sources import RATIO, ROLLUP, Source
 
 HELP = {
-    "percent": "0到100之间的百分数，最多2位小数（50表示50%）",
-    "decimal": "不小于0的数字，最多2位小数",
-    "count": "不小于0的整数",
-    "rank": "整数名次，1为最好",
-    "percentile": "排名位于前百分之几：填X（0<X≤100），越小越好",
-    "bool": "是或否",
-    "level": "选择符合的最高一项；都不符合时留空",
+    "percent": gettext_lazy("0到100之间的百分数，最多2位小数（50表示50%）"),
+    "decimal": gettext_lazy("不小于0的数字，最多2位小数"),
+    "count": gettext_lazy("不小于0的整数"),
+    "rank": gettext_lazy("整数名次，1为最好"),
+    "percentile": gettext_lazy("排名位于前百分之几：填X（0<X≤100），越小越好"),
+    "bool": gettext_lazy("是或否"),
+    "level": gettext_lazy("选择符合的最高一项；都不符合时留空"),
 }
-OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "为"}
-VIA_LABELS = {"web": "页面填报", "import": "文件导入", "template": "部门模板导入"}
+EQUALS = "=="
+OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+VIA_LABELS = {
+    "web": gettext_lazy("页面填报"), "import": gettext_lazy("文件导入"), "template": gettext_lazy("部门模板导入"),
+}
 
 
 def input_help(spec: Mapping[str, Any]) -> str:
     """Return how to fill one input, in Chinese."""
-    text = HELP.get(spec["kind"], "")
+    text = str(HELP.get(spec["kind"], ""))
     if spec["kind"] == "decimal":
-        text = ("数字（可为负数）" if spec.get("signed") else "不小于0的数字") + "，最多2位小数"
+        text = _("数字（可为负数），最多2位小数") if spec.get("signed") else _("不小于0的数字，最多2位小数")
     if spec["kind"] == "rank" and spec.get("of"):
-        text = f"1到{spec['of']}之间的整数名次，1为最好"
-    return text + (f"；单位：{spec['unit']}" if spec.get("unit") else "")
+        text = _("1到%(of)s之间的整数名次，1为最好") % {"of": spec["of"]}
+    return text + (_("；单位：%(unit)s") % {"unit": spec["unit"]} if spec.get("unit") else "")
 
 
 def shown(spec: Mapping[str, Any], value: Any, *, threshold: bool = False) -> str:
@@ -59,7 +63,7 @@ def shown(spec: Mapping[str, Any], value: Any, *, threshold: bool = False) -> st
         return ""
     kind = spec["kind"]
     if kind == "bool":
-        return "是" if value is True else "否"
+        return _("是") if value is True else _("否")
     if kind == "level":
         return next((o["label"] for o in spec["options"] if o["key"] == value), str(value))
     if kind in ("percent", "percentile"):
@@ -73,14 +77,17 @@ def requirement_text(indicator: Mapping[str, Any], requirement: Requirement) -> 
     if requirement.args:
         spec = next(s for s in indicator["inputs"] if s["key"] == requirement.args[0])
     if spec["kind"] == "level":
-        current = requirement.current_label or "未选择"
-        return f"{requirement.label}：当前“{current}” → 需达到“{requirement.threshold_label}”"
+        return _("%(label)s：当前“%(current)s” → 需达到“%(needed)s”") % {
+            "label": requirement.label, "current": requirement.current_label or _("未选择"),
+            "needed": requirement.threshold_label}
     if spec["kind"] == "bool":
-        return f"{requirement.label}：需为“{shown(spec, requirement.threshold)}”"
-    current = shown(spec, json_value(requirement.current)) if requirement.current is not None else "未填"
-    needed = shown(spec, requirement.threshold, threshold=True)
-    op = OPS[requirement.op]
-    return f"{requirement.label}：当前 {current} → 需 {op}{'' if op == '为' else ' '}{needed}"
+        return _("%(label)s：需为“%(needed)s”") % {"label": requirement.label,
+                                                "needed": shown(spec, requirement.threshold)}
+    words = {"label": requirement.label, "needed": shown(spec, requirement.threshold, threshold=True),
+             "current": shown(spec, json_value(requirement.current)) if requirement.current is not None else _("未填")}
+    if requirement.op == EQUALS:
+        return _("%(label)s：当前 %(current)s → 需 为%(needed)s") % words
+    return _("%(label)s：当前 %(current)s → 需 %(op)s %(needed)s") % {**words, "op": OPS[requirement.op]}
 
 
 def hint_doc(indicator: Mapping[str, Any], hint: TierHint | None) -> dict[str, Any] | None:
@@ -101,13 +108,15 @@ def basis_text(figure: IndicatorFigure) -> str:
     if derived.problem and not b:
         return derived.problem
     if figure.community.kind == RATIO:
-        text = (f"范围内社区{b['communities']}个，其中{b['answered']}个已审核通过并填报；"
-                f"合计 {b['numerator']} / {b['denominator']}")
+        text = _("范围内社区%(communities)s个，其中%(answered)s个已审核通过并填报；"
+                 "合计 %(numerator)s / %(denominator)s")
     elif figure.community.kind == ROLLUP:
-        text = f"范围内社区{b['communities']}个，其中智慧社区{b['meeting']}个"
+        text = _("范围内社区%(communities)s个，其中智慧社区%(meeting)s个")
     else:
-        text = f"范围内社区{b['communities']}个，已审核通过{b.get('answered', 0)}个，达到要求{b['meeting']}个"
-    return text + (f"（{derived.problem}）" if derived.problem else "") + others_text(derived.others)
+        text = _("范围内社区%(communities)s个，已审核通过%(answered)s个，达到要求%(meeting)s个")
+    text = text % {"answered": 0, **b}
+    return text + (_("（%(problem)s）") % {"problem": derived.problem} if derived.problem else "") + others_text(
+        derived.others)
 
 
 def others_text(others: Mapping[str, int]) -> str:
@@ -125,26 +134,25 @@ def source_text(source: Source | None, community_standard) -> str:
     if source is None:
         return ""
     if source.kind == ROLLUP:
-        return f"智慧社区数 / 范围内社区总数；智慧社区指本轮社区标准全部指标均审核通过且达标的社区。{SCOPE}"
+        return _("智慧社区数 / 范围内社区总数；智慧社区指本轮社区标准全部指标均审核通过且达标的社区。") + str(SCOPE)
     if source.item not in community_standard.item_numbers:
-        return f"本轮社区标准中没有第{source.item}项，无法计算"
+        return _("本轮社区标准中没有第%(item)s项，无法计算") % {"item": source.item}
     item = community_standard.item(source.item)
     labels = {f["key"]: f["label"] for f in item["fields"]}
-    name = f"社区第{source.item}项“{item['name']}”"
+    name = _("社区第%(item)s项“%(name)s”") % {"item": source.item, "name": item["name"]}
     if source.kind == RATIO:
-        text = (f"{name}中“{labels.get(source.numerator)}”之和 / “{labels.get(source.denominator)}”之和，"
-                "只计两项都已填报的社区")
+        text = _("%(name)s中“%(numerator)s”之和 / “%(denominator)s”之和，只计两项都已填报的社区") % {
+            "name": name, "numerator": labels.get(source.numerator), "denominator": labels.get(source.denominator)}
     elif source.field is None:
-        text = f"{name}审核通过且达标的社区数 / 范围内社区总数（未填报的社区也计入分母）"
+        text = _("%(name)s审核通过且达标的社区数 / 范围内社区总数（未填报的社区也计入分母）") % {"name": name}
     else:
-        expected = "是" if source.expected else "否"
-        text = (f"{name}中“{labels.get(source.field)}”为“{expected}”的社区数 / 范围内社区总数"
-                "（未填报的社区也计入分母）")
-    return f"{text}。{SCOPE}"
+        text = _("%(name)s中“%(field)s”为“%(expected)s”的社区数 / 范围内社区总数（未填报的社区也计入分母）") % {
+            "name": name, "field": labels.get(source.field), "expected": _("是") if source.expected else _("否")}
+    return text + _("。") + str(SCOPE)
 
 
 def _evidence(files: list) -> list[dict[str, Any]]:
-    return [{"id": f.pk, "name": f.original_name, "kind": f.kind, "kind_label": KINDS.get(f.kind, f.kind),
+    return [{"id": f.pk, "name": f.original_name, "kind": f.kind, "kind_label": str(KINDS.get(f.kind, f.kind)),
              "size": f.size, "sha256": f.sha256,
              "uploaded_at": timezone.localtime(f.uploaded_at).strftime("%Y-%m-%d %H:%M"),
              "uploaded_by": f.uploaded_by.get_username() if f.uploaded_by else ""} for f in files]
@@ -164,7 +172,8 @@ def indicator_doc(figure: IndicatorFigure, files: list, community_standard) -> d
                     "help": input_help(s), "value": values.get(s["key"]), "display": shown(s, values.get(s["key"])),
                     "options": s.get("options", [])} for s in ind["inputs"]],
         "source": figure.source,
-        "source_label": "未填报" if score.missing and figure.source == ENTERED else SOURCE_LABELS[figure.source],
+        "source_label": (_("未填报") if score.missing and figure.source == ENTERED
+                         else str(SOURCE_LABELS[figure.source])),
         "points": score.points, "star": score.star, "max_points": score.max_points, "missing": score.missing,
         "community": source_text(figure.community, community_standard),
         "basis": dict(figure.derived.basis) if figure.derived else None, "basis_text": basis_text(figure),
@@ -178,7 +187,7 @@ def indicator_doc(figure: IndicatorFigure, files: list, community_standard) -> d
     if figure.entered is not None:
         e = figure.entered
         doc["entered"] = {"by": e.updated_by, "at": e.updated_at[:16].replace("T", " "), "note": e.note,
-                          "department": e.department, "via": VIA_LABELS.get(e.via, e.via)}
+                          "department": e.department, "via": str(VIA_LABELS.get(e.via, e.via))}
     return doc
 
 
@@ -188,7 +197,7 @@ def summary(result) -> dict[str, Any]:
     upcoming = next_band(score)
     return {
         "region": {"level": result.region.level, "code": result.region.code, "name": result.region.name,
-                   "level_label": result.region.level_label, "city_code": result.region.city_code},
+                   "level_label": str(result.region.level_label), "city_code": result.region.city_code},
         "started": result.assessment is not None,
         "total": score.total, "max_points": score.max_points, "star": score.star, "band_line": band_line(score),
         "missing": len(score.missing), "categories": result.figures.categories(),
@@ -216,7 +225,7 @@ def document(result, files_by_number: Mapping[int, list]) -> dict[str, Any]:
                      "title": figs.level_def.get("title", result.standard.title),
                      "attachment": figs.level_def.get("attachment", "")},
         "region": {"level": result.region.level, "code": result.region.code, "name": result.region.name,
-                   "level_label": result.region.level_label},
+                   "level_label": str(result.region.level_label)},
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
         "total": figs.score.total, "max_points": figs.score.max_points, "star": figs.score.star,
         "band_line": band_line(figs.score), "missing": len(figs.score.missing),
@@ -229,7 +238,10 @@ def document(result, files_by_number: Mapping[int, list]) -> dict[str, Any]:
 
 
 def frozen(result, files_by_number: Mapping[int, list]) -> dict[str, Any]:
-    """Return what a snapshot stores: the contract JSON entry and the whole document."""
+    """Return what a snapshot stores: the contract JSON entry and the whole document, worded in the default
+    language (Chinese) whoever freezes it: the frozen record is the one that is filed, and it does not change."""
+    with translation.override(settings.LANGUAGE_CODE):
+        document_ = document(result, files_by_number)
     return {"contract": result.as_dict(), "standard": {"code": result.standard.code,
                                                         "version": result.standard.version},
-            "document": document(result, files_by_number)}
+            "document": document_}

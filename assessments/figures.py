@@ -13,13 +13,18 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
 from standards import scoring
 from standards.scoring import IndicatorScore, LevelScore, StarPlan, TierHint
 
 from .sources import Derived, Source, source_of
 
 ENTERED, COMMUNITY, OVERRIDE = "entered", "community", "override"
-SOURCE_LABELS = {ENTERED: "填报", COMMUNITY: "社区数据汇总", OVERRIDE: "填报（替代社区汇总值）"}
+SOURCE_LABELS = {
+    ENTERED: pgettext_lazy("数据来源", "填报"), COMMUNITY: _("社区数据汇总"), OVERRIDE: _("填报（替代社区汇总值）"),
+}
 
 
 @dataclass(frozen=True)
@@ -133,7 +138,7 @@ def stored_values(indicator: Mapping[str, Any], raw: Mapping[str, Any]) -> tuple
     try:
         return scoring.parse_inputs(indicator, raw), ""
     except scoring.InputValuesError as exc:
-        return {}, f"已存的填报值不符合本指标：{exc}"
+        return {}, gettext("已存的填报值不符合本指标：%(problem)s") % {"problem": exc}
 
 
 def figure_of(indicator: Mapping[str, Any], entered: Entered | None, derived: Derived | None) -> IndicatorFigure:
@@ -174,11 +179,14 @@ def band_line(score: LevelScore) -> str:
     """Return the band the total falls in, e.g. "352分，四星（340-449分）"."""
     if score.band is None:
         lowest = score.bands[0] if score.bands else None
-        return f"{score.total}分，未达到星级" + (f"（一星需{lowest.min}分）" if lowest else "")
-    return f"{score.total}分，{STAR_WORDS[score.band.star]}（{score.band.min}-{score.band.max}分）"
+        if lowest is None:
+            return gettext("%(total)s分，未达到星级") % {"total": score.total}
+        return gettext("%(total)s分，未达到星级（一星需%(min)s分）") % {"total": score.total, "min": lowest.min}
+    return gettext("%(total)s分，%(star)s（%(min)s-%(max)s分）") % {
+        "total": score.total, "star": STAR_WORDS[score.band.star], "min": score.band.min, "max": score.band.max}
 
 
-STAR_WORDS = {1: "一星", 2: "二星", 3: "三星", 4: "四星", 5: "五星"}
+STAR_WORDS = {1: _("一星"), 2: _("二星"), 3: _("三星"), 4: _("四星"), 5: _("五星")}
 
 
 def next_band(score: LevelScore) -> tuple[int, int] | None:

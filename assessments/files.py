@@ -8,17 +8,22 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from intake import images, spreadsheets
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_UNZIPPED = 200 * 1024 * 1024  # an XLSX that inflates beyond this is refused (zip bomb)
-KINDS = {"pdf": "PDF", "jpeg": "JPEG 图片", "png": "PNG 图片", "xlsx": "XLSX 表格"}
+KINDS = {
+    "pdf": "PDF", "jpeg": gettext_lazy("JPEG 图片"), "png": gettext_lazy("PNG 图片"), "xlsx": gettext_lazy("XLSX 表格"),
+}
 EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png", "xlsx": "xlsx"}
 CONTENT_TYPES = {
     "pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-ACCEPTED = "只能上传 PDF、JPEG/PNG 图片或 XLSX 表格"
+ACCEPTED = gettext_lazy("只能上传 PDF、JPEG/PNG 图片或 XLSX 表格")
 
 
 class EvidenceFileError(ValueError):
@@ -43,12 +48,13 @@ class CheckedFile:
 def _pdf(data: bytes) -> None:
     # A complete PDF ends with %%EOF (possibly followed by a line end); a cut-off upload does not.
     if b"%%EOF" not in data[-1024:]:
-        raise EvidenceFileError("PDF 文件不完整（可能上传中断），请重新上传")
+        raise EvidenceFileError(_("PDF 文件不完整（可能上传中断），请重新上传"))
 
 
 # What the image intake's refusals say on a file upload (the phone's wording speaks of re-taking photos).
-_IMAGE_MESSAGES = {"unsupported": f"{ACCEPTED}；该文件不是有效的图片", "busy": "服务器正忙，请稍后重新上传"}
-_BROKEN_IMAGE = "图片文件已损坏或不完整，请重新上传"
+_IMAGE_MESSAGES = {"unsupported": gettext_lazy("只能上传 PDF、JPEG/PNG 图片或 XLSX 表格；该文件不是有效的图片"),
+                   "busy": gettext_lazy("服务器正忙，请稍后重新上传")}
+_BROKEN_IMAGE = gettext_lazy("图片文件已损坏或不完整，请重新上传")
 
 
 def _image(data: bytes, expected: str) -> None:
@@ -56,8 +62,8 @@ def _image(data: bytes, expected: str) -> None:
         images.verify(data, formats={expected.upper()}, max_bytes=MAX_BYTES)
     except images.ImageError as exc:
         if exc.code in ("truncated", "not_image", "empty"):
-            raise EvidenceFileError(_BROKEN_IMAGE) from exc
-        raise EvidenceFileError(_IMAGE_MESSAGES.get(exc.code, exc.message)) from exc
+            raise EvidenceFileError(str(_BROKEN_IMAGE)) from exc
+        raise EvidenceFileError(str(_IMAGE_MESSAGES.get(exc.code, exc.message))) from exc
 
 
 def _xlsx(data: bytes) -> None:
@@ -89,12 +95,13 @@ def display_name(filename: str, checked: CheckedFile, fallback: str) -> str:
 def check(data: bytes) -> CheckedFile:
     """Return the file's kind, size and SHA-256, or raise EvidenceFileError saying why it is refused."""
     if not data:
-        raise EvidenceFileError("文件是空的")
+        raise EvidenceFileError(_("文件是空的"))
     if len(data) > MAX_BYTES:
-        raise EvidenceFileError(f"文件超过{MAX_BYTES // (1024 * 1024)} MB，请压缩或拆分后再上传")
+        raise EvidenceFileError(_("文件超过%(mb)s MB，请压缩或拆分后再上传") % {"mb": MAX_BYTES // (1024 * 1024)})
     kind = kind_of(data)
     if kind is None:
-        raise EvidenceFileError(f"{ACCEPTED}；按文件内容判断，该文件不是其中任何一种（与扩展名无关）")
+        raise EvidenceFileError(
+            _("只能上传 PDF、JPEG/PNG 图片或 XLSX 表格；按文件内容判断，该文件不是其中任何一种（与扩展名无关）"))
     if kind == "pdf":
         _pdf(data)
     elif kind == "xlsx":

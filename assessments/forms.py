@@ -10,13 +10,15 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from intake import numbers
 
 from .document import input_help
 from .files import MAX_BYTES
 
-BOOL_CHOICES = [("", "未填"), ("true", "是"), ("false", "否")]
+BOOL_CHOICES = [("", _("未填")), ("true", _("是")), ("false", _("否"))]
 
 
 def _number_length(value: str) -> None:
@@ -28,11 +30,11 @@ def _number_length(value: str) -> None:
 
 
 def _field(spec: dict[str, Any]) -> forms.Field:
-    label = spec["label"] + (f"（{spec['unit']}）" if spec.get("unit") else "")
+    label = spec["label"] + (gettext("（%(unit)s）") % {"unit": spec["unit"]} if spec.get("unit") else "")
     if spec["kind"] == "bool":
         return forms.ChoiceField(label=label, choices=BOOL_CHOICES, required=False, help_text=input_help(spec))
     if spec["kind"] == "level":
-        choices = [("", "都不符合 / 未填")] + [(o["key"], o["label"]) for o in spec["options"]]
+        choices = [("", gettext("都不符合 / 未填"))] + [(o["key"], o["label"]) for o in spec["options"]]
         return forms.ChoiceField(label=label, choices=choices, required=False, help_text=input_help(spec),
                                  widget=forms.RadioSelect)
     integer = spec["kind"] in ("count", "rank")
@@ -61,9 +63,10 @@ class IndicatorForm(forms.Form):
         for spec in indicator["inputs"]:
             self.fields[spec["key"]] = _field(spec)
         self.fields["note"] = forms.CharField(
-            label="替代理由（数据来源）" if override else "说明（数据来源、统计口径）", required=False,
-            widget=forms.Textarea(attrs={"rows": 2}), max_length=1000,
-            help_text="用自有数据替代社区汇总值时必须填写" if override else "例如：公安局 2026-03 统计",
+            label=gettext("替代理由（数据来源）") if override else gettext("说明（数据来源、统计口径）"),
+            required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000,
+            help_text=(gettext("用自有数据替代社区汇总值时必须填写") if override
+                       else gettext("例如：公安局 2026-03 统计")),
         )
         self.input_keys = [spec["key"] for spec in indicator["inputs"]]
 
@@ -72,18 +75,23 @@ class IndicatorForm(forms.Form):
 
 
 class FileForm(forms.Form):
-    file = forms.FileField(label="佐证材料", help_text=f"PDF、JPEG/PNG 图片或 XLSX 表格，不超过{MAX_BYTES // 2**20} MB")
+    file = forms.FileField(label=_("佐证材料"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = {"mb": MAX_BYTES // 2**20}
+        self.fields["file"].help_text = gettext("PDF、JPEG/PNG 图片或 XLSX 表格，不超过%(mb)s MB") % limit
 
 
 class DepartmentForm(forms.Form):
-    name = forms.CharField(label="部门名称", max_length=100)
-    indicators = forms.MultipleChoiceField(label="负责的指标", required=False, widget=forms.CheckboxSelectMultiple)
+    name = forms.CharField(label=_("部门名称"), max_length=100)
+    indicators = forms.MultipleChoiceField(label=_("负责的指标"), required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, indicators: list[dict[str, Any]], *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicators"].choices = [(str(i["number"]), f"第{i['number']}项 {i['name']}")
+        self.fields["indicators"].choices = [(str(i["number"]), gettext("第%(number)s项 %(name)s") % i)
                                              for i in indicators]
 
 
 class TemplateUploadForm(forms.Form):
-    file = forms.FileField(label="填好的模板（XLSX）")
+    file = forms.FileField(label=_("填好的模板（XLSX）"))

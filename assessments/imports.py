@@ -122,7 +122,7 @@ def _check(text: str, *, lookups: _Lookups, seen: dict, number: int) -> Line:
     except AssessmentError as exc:
         raise LineProblem("；".join(exc.errors.values())) from exc
     if entered.missing_note:
-        raise LineProblem(OVERRIDE_NEEDS_NOTE)
+        raise LineProblem(str(OVERRIDE_NEEDS_NOTE))
     return Line(number, entered)
 
 

@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from communities.policy import EVERYWHERE
@@ -14,8 +15,8 @@ SCORING_CODE = "SD-ZHCS-2019"
 
 
 class Level(models.TextChoices):
-    CITY = "city", "设区市（附件1）"
-    COUNTY = "county", "县（市、区）（附件2）"
+    CITY = "city", _("设区市（附件1）")
+    COUNTY = "county", _("县（市、区）（附件2）")
 
 
 class ScoringPin(models.Model):

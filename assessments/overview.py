@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from standards.models import Round
 
 from .document import summary
 from .regions import Region
 from .selectors import results_for
 
-COLUMNS = {"code": "代码", "name": "名称", "level": "级别", "total": "总分", "star": "星级", "missing": "缺项数"}
+COLUMNS = {"code": _("代码"), "name": _("名称"), "level": _("级别"), "total": _("总分"), "star": _("星级"),
+           "missing": _("缺项数")}
 
 
 def summaries(round_: Round, regions: list[Region]) -> list[dict[str, Any]]:

@@ -38,7 +38,7 @@ class Region:
 
     @property
     def level_label(self) -> str:
-        return Level(self.level).label
+        return str(Level(self.level).label)
 
 
 EVERY = Q()

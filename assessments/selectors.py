@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.models import ModelLogEntry
 
 from standards import coverage_tiers, scoring
@@ -25,7 +26,8 @@ from .regions import Region
 class NoScoringStandard(LookupError):
     """No SD-ZHCS version is loaded yet."""
 
-    message = f"尚未载入评分标准 {SCORING_CODE}，请先运行 load_standard"
+    def __init__(self):
+        super().__init__(gettext("尚未载入评分标准 %(code)s，请先运行 load_standard") % {"code": SCORING_CODE})
 
 
 def pin_of(round_: Round) -> ScoringPin | None:
@@ -45,7 +47,7 @@ def scoring_standard(round_: Round) -> StandardVersion:
     pin = pin_of(round_)
     standard = pin.standard if pin and pin_in_use(round_) else (latest(SCORING_CODE) or (pin and pin.standard))
     if standard is None:
-        raise NoScoringStandard(NoScoringStandard.message)
+        raise NoScoringStandard
     return standard
 
 

@@ -15,6 +15,8 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from communities import policy
@@ -35,9 +37,11 @@ OVERRIDDEN = "assessments.overridden"
 FILE_ADDED, FILE_REMOVED = "assessments.file_added", "assessments.file_removed"
 SNAPSHOT_CREATED = "assessments.snapshot_created"
 LOG_ACTIONS = {
-    STARTED: "开始自评", PINNED: "绑定自评评分标准", VALUE_SAVED: "填报自评指标", VALUE_CLEARED: "清除自评指标填报",
-    OVERRIDDEN: "以自有数据替代社区汇总值", FILE_ADDED: "上传自评佐证材料", FILE_REMOVED: "移除自评佐证材料",
-    SNAPSHOT_CREATED: "冻结自评快照",
+    STARTED: gettext_lazy("开始自评"), PINNED: gettext_lazy("绑定自评评分标准"),
+    VALUE_SAVED: gettext_lazy("填报自评指标"),
+    VALUE_CLEARED: gettext_lazy("清除自评指标填报"), OVERRIDDEN: gettext_lazy("以自有数据替代社区汇总值"),
+    FILE_ADDED: gettext_lazy("上传自评佐证材料"), FILE_REMOVED: gettext_lazy("移除自评佐证材料"),
+    SNAPSHOT_CREATED: gettext_lazy("冻结自评快照"),
 }
 NOTE_MAX = 1000
 
@@ -46,13 +50,13 @@ class AssessmentError(ValueError):
     """Input that cannot be saved; `errors` maps an input key (or "note", "indicator") to a Chinese message."""
 
     def __init__(self, errors: Mapping[str, str]):
-        self.errors = dict(errors)
+        self.errors = {key: str(message) for key, message in errors.items()}
         super().__init__("；".join(self.errors.values()))
 
 
 def _open(round_: Round) -> None:
     if not round_.is_open:
-        raise AssessmentError({"round": f"轮次 {round_.code} 已关闭，自评不能再修改"})
+        raise AssessmentError({"round": _("轮次 %(code)s 已关闭，自评不能再修改") % {"code": round_.code}})
 
 
 def _pin(round_: Round, user) -> ScoringPin:
@@ -62,7 +66,7 @@ def _pin(round_: Round, user) -> ScoringPin:
     if pin is not None and (standard is None or pin.standard_id == standard.pk or selectors.pin_in_use(round_)):
         return pin
     if standard is None:
-        raise AssessmentError({"standard": selectors.NoScoringStandard.message})
+        raise AssessmentError({"standard": str(selectors.NoScoringStandard())})
     before = str(pin.standard) if pin else None
     pin = pin or ScoringPin(round=round_)
     pin.standard, pin.pinned_by = standard, user
@@ -93,13 +97,14 @@ def _scoring(round_: Round) -> StandardVersion:
     try:
         return selectors.scoring_standard(round_)
     except selectors.NoScoringStandard:
-        raise AssessmentError({"standard": selectors.NoScoringStandard.message}) from None
+        raise AssessmentError({"standard": str(selectors.NoScoringStandard())}) from None
 
 
 def _indicator(standard: StandardVersion, region: Region, number: int) -> dict[str, Any]:
     indicator = selectors.indicator_def(standard, region.level, number)
     if indicator is None:
-        raise AssessmentError({"indicator": f"{region.level_label}没有第{number}项指标"})
+        raise AssessmentError({"indicator": _("%(level)s没有第%(number)s项指标") % {"level": region.level_label,
+                                                                                   "number": number}})
     return indicator
 
 
@@ -118,11 +123,11 @@ def _parsed(indicator: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str
 def _read(indicator: Mapping[str, Any], values: Mapping[str, Any], note: str) -> tuple[dict[str, Any], str]:
     stored, note = _parsed(indicator, values), (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise AssessmentError({"note": f"说明不能超过{NOTE_MAX}字"})
+        raise AssessmentError({"note": _("说明不能超过%(max)s字") % {"max": NOTE_MAX}})
     return stored, note
 
 
-OVERRIDE_NEEDS_NOTE = "本指标由社区数据汇总得出；填报自有数据替代时必须说明理由（数据来源）"
+OVERRIDE_NEEDS_NOTE = gettext_lazy("本指标由社区数据汇总得出；填报自有数据替代时必须说明理由（数据来源）")
 
 
 @dataclass(frozen=True)

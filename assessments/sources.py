@@ -121,7 +121,7 @@ def ratio(contributions: Iterable[Contribution], communities: int) -> Derived:
     basis = {"communities": communities, "answered": len(answered), "numerator": numerator,
              "denominator": denominator}
     if not denominator:
-        return Derived(None, basis, "没有可汇总的社区数据（已审核通过且填写了分母的社区为0个）")
+        return Derived(None, basis, _("没有可汇总的社区数据（已审核通过且填写了分母的社区为0个）"))
     return Derived(Fraction(100 * numerator, denominator), basis)
 
 

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -23,7 +24,7 @@ class AssessmentMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_assessment_menu_item():
-    return AssessmentMenuItem("城市与区县自评", reverse("assessments:index"), icon_name="doc-full", order=335)
+    return AssessmentMenuItem(_("城市与区县自评"), reverse("assessments:index"), icon_name="doc-full", order=335)
 
 
 @hooks.register("register_log_actions")

@@ -8,8 +8,10 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -96,13 +98,20 @@ def _append_indicator(sheet, figure, category: str, bools: DataValidation, optio
 
 
 def template_workbook(result: AssessmentResult, department: Department) -> bytes:
+    """Return the department's template, written in the default language (Chinese) whoever downloads it: the
+    import reads its sheet, headers and level label back (see _level_label)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _template_workbook(result, department)
+
+
+def _template_workbook(result: AssessmentResult, department: Department) -> bytes:
     """Return the department's template for this assessment, filled with what is entered now."""
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
     region, round_ = result.region, result.round
     sheet.append(xlsx_row(sheet, [f"{region.name} {round_.name} 自评填报模板（{department.name}）"], font=BOLD))
-    sheet.append(xlsx_row(sheet, ["轮次", round_.code, "级别", region.level_label, "代码", region.code, "部门",
+    sheet.append(xlsx_row(sheet, ["轮次", round_.code, "级别", _level_label(region), "代码", region.code, "部门",
                                   department.name, "请只填写 G、H 两列；不要修改前三行和其他列"]))
     sheet.append(xlsx_row(sheet, HEAD, font=BOLD))
     categories = {c["key"]: c["label"] for c in result.figures.level_def["categories"]}
@@ -166,8 +175,15 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _level_label(region) -> str:
+    """Return the level as the template writes it: in the default language (Chinese), whoever downloads it, so a
+    template filled in anywhere is read back the same way (the whole template is Chinese)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(region.level_label)
+
+
 def _meta_errors(rows: dict[int, tuple], result: AssessmentResult, department: Department) -> list[CellError]:
-    expected = {"round": result.round.code, "level": result.region.level_label, "code": result.region.code,
+    expected = {"round": result.round.code, "level": _level_label(result.region), "code": result.region.code,
                 "department": department.name}
     # Templates written before the level was shown in Chinese carry its code ("city"): still theirs.
     also = {"level": result.region.level}
@@ -234,7 +250,7 @@ def _read(collected: dict[int, dict[str, Any]], result: AssessmentResult,
             report.errors += _cell_errors(entry, exc)
             continue
         if entered[number].missing_note:
-            report.errors.append(CellError(entry["note_cell"], OVERRIDE_NEEDS_NOTE))
+            report.errors.append(CellError(entry["note_cell"], str(OVERRIDE_NEEDS_NOTE)))
     return entered
 
 

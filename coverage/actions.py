@@ -1,5 +1,7 @@
 """What may be done with coverage figures (rules: communities.policy)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from communities.models import Role
 from communities.policy import Action, Rule, register
 
@@ -14,8 +16,8 @@ class CoverageAction(Action):
 
 
 register(CoverageAction, {
-    CoverageAction.VIEW_COVERAGE: Rule((V, B), refusal="您没有查看覆盖率的权限"),
-    CoverageAction.EXPORT_COVERAGE: Rule((V, B), refusal="您没有导出覆盖率的权限"),
-    CoverageAction.COVERAGE_API: Rule((B,), refusal="只有大数据局用户可以查询覆盖率"),
-    CoverageAction.SNAPSHOT: Rule((B,), refusal="只有大数据局或管理员可以生成覆盖率快照"),
+    CoverageAction.VIEW_COVERAGE: Rule((V, B), refusal=_("您没有查看覆盖率的权限")),
+    CoverageAction.EXPORT_COVERAGE: Rule((V, B), refusal=_("您没有导出覆盖率的权限")),
+    CoverageAction.COVERAGE_API: Rule((B,), refusal=_("只有大数据局用户可以查询覆盖率")),
+    CoverageAction.SNAPSHOT: Rule((B,), refusal=_("只有大数据局或管理员可以生成覆盖率快照")),
 })

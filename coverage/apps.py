@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoverageConfig(AppConfig):
     name = "coverage"
-    verbose_name = "智慧社区覆盖率"
+    verbose_name = _("智慧社区覆盖率")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

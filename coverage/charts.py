@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from . import scoring
 
 WIDTH = 400  # SVG user units, drawn one to one in CSS pixels (not scaled down, so the 12 px labels stay 12 px)
@@ -45,7 +47,7 @@ def tier_label(tier: dict) -> str:
     """Return a tier as the policy writes it, e.g. "≥ 30% 12分" or "> 50% 15分" (the threshold as the policy gives it,
     one space after the sign, none before %)."""
     sign = "≥" if tier["op"] == "ge" else ">"
-    return f"{sign} {tier['percent']}% {tier['points']}分"
+    return _("%(sign)s %(percent)s%% %(points)s分") % {"sign": sign, **tier}
 
 
 def bar(entry: dict, tiers: list[dict]) -> Bar:

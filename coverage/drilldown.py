@@ -4,6 +4,7 @@ community sits, and the community x item heat map."""
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import pgettext_lazy
 
 from communities.counting import KIND_BY_NAME, STANDING_LABELS, Standing, standing
 from communities.models import COUNTED_STREET_KINDS, StreetKind
@@ -13,7 +14,9 @@ from . import selectors as q
 from .charts import plain_bar
 
 # What a heat-map cell shows besides its colour (the full label is its tooltip and in the legend).
-CELL_MARKS = {q.PASSED: "✓", q.FAILED: "✗", q.PENDING: "审", q.DRAFT: "草", q.EMPTY: "–"}
+# 审 and 草 are one-character words, so English gets a letter each.
+CELL_MARKS = {q.PASSED: "✓", q.FAILED: "✗", q.PENDING: pgettext_lazy("热力图标记：待审核", "审"),
+              q.DRAFT: pgettext_lazy("热力图标记：草稿", "草"), q.EMPTY: "–"}
 
 
 def street_facts(street: dict) -> dict:

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from itertools import chain, islice
 from typing import IO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -25,9 +27,11 @@ from .rollup import Report
 from .selectors import CELL_LABELS
 
 SHEETS = ("cities", "units", "communities")
-SHEET_TITLES = {"cities": "设区市", "units": "区县", "communities": "社区"}
-ASSESSED_AS_LABELS = {ASSESSED_AS_CITY: "计入设区市（主城区）", ASSESSED_AS_COUNTY: "按县评价"}
-YES_NO = {True: "是", False: "否"}
+SHEET_TITLES = {"cities": gettext_lazy("设区市"), "units": gettext_lazy("区县"), "communities": gettext_lazy("社区")}
+ASSESSED_AS_LABELS = {
+    ASSESSED_AS_CITY: gettext_lazy("计入设区市（主城区）"), ASSESSED_AS_COUNTY: gettext_lazy("按县评价"),
+}
+YES_NO = {True: gettext_lazy("是"), False: gettext_lazy("否")}
 WIDTH_SAMPLE = 500  # rows looked at to size the columns; the rest are streamed
 ITEM_WIDTH = 10  # 通过 / 未通过 / 待审核 / 未填报 under a wrapped "n.名称" header
 
@@ -49,7 +53,7 @@ def _next(key: str):
 
 
 def _stars(star: int | None) -> str | None:
-    return f"{star}星" if star else None
+    return _("%(star)s星") % {"star": star} if star else None
 
 
 def _star(entry: dict) -> str | None:
@@ -63,24 +67,25 @@ def _next_star(entry: dict) -> str | None:
 class TierColumns(resources.Resource):
     """Points, star and the next tier: the columns cities and county units share."""
 
-    points = _number("得分", "points")
-    star = fields.Field(column_name="星级", dehydrate_method=_star)
-    next_star = fields.Field(column_name="下一档星级", dehydrate_method=_next_star)
+    points = _number(gettext_lazy("得分"), "points")
+    star = fields.Field(column_name=gettext_lazy("星级"), dehydrate_method=_star)
+    next_star = fields.Field(column_name=gettext_lazy("下一档星级"), dehydrate_method=_next_star)
     next_points = fields.Field(
-        column_name="下一档得分", dehydrate_method=_next("points"), widget=widgets.NumberWidget(coerce_to_string=False)
+        column_name=gettext_lazy("下一档得分"), dehydrate_method=_next("points"),
+        widget=widgets.NumberWidget(coerce_to_string=False),
     )
     needed = fields.Field(
-        column_name="距下一档还差智慧社区数", dehydrate_method=_next("smart_communities_needed"),
+        column_name=gettext_lazy("距下一档还差智慧社区数"), dehydrate_method=_next("smart_communities_needed"),
         widget=widgets.NumberWidget(coerce_to_string=False),
     )
 
 
 class CityResource(TierColumns):
-    code = _text("设区市代码", "code")
-    name = _text("设区市", "name")
-    communities = _number("主城区社区总数", "communities")
-    smart = _number("智慧社区数", "smart_communities")
-    percent = _number("智慧社区覆盖率(%)", "coverage_percent")
+    code = _text(gettext_lazy("设区市代码"), "code")
+    name = _text(gettext_lazy("设区市"), "name")
+    communities = _number(gettext_lazy("主城区社区总数"), "communities")
+    smart = _number(gettext_lazy("智慧社区数"), "smart_communities")
+    percent = _number(gettext_lazy("智慧社区覆盖率(%)"), "coverage_percent")
 
     class Meta:
         export_order = ("code", "name", "communities", "smart", "percent", "points", "star", "next_star",
@@ -88,15 +93,17 @@ class CityResource(TierColumns):
 
 
 class UnitResource(TierColumns):
-    code = _text("区县代码", "code")
-    name = _text("区县", "name")
-    kind = fields.Field(column_name="类型", dehydrate_method=lambda u: UnitKind(u["kind"]).label)
-    city_code = _text("所属设区市代码", "city_code")
-    city_name = _text("所属设区市", "city_name")
-    assessed_as = fields.Field(column_name="评价口径", dehydrate_method=lambda u: ASSESSED_AS_LABELS[u["assessed_as"]])
-    communities = _number("社区总数", "communities")
-    smart = _number("智慧社区数", "smart_communities")
-    percent = _number("智慧社区覆盖率(%)", "coverage_percent")
+    code = _text(gettext_lazy("区县代码"), "code")
+    name = _text(gettext_lazy("区县"), "name")
+    kind = fields.Field(column_name=gettext_lazy("类型"), dehydrate_method=lambda u: str(UnitKind(u["kind"]).label))
+    city_code = _text(gettext_lazy("所属设区市代码"), "city_code")
+    city_name = _text(gettext_lazy("所属设区市"), "city_name")
+    assessed_as = fields.Field(
+        column_name=gettext_lazy("评价口径"), dehydrate_method=lambda u: str(ASSESSED_AS_LABELS[u["assessed_as"]])
+    )
+    communities = _number(gettext_lazy("社区总数"), "communities")
+    smart = _number(gettext_lazy("智慧社区数"), "smart_communities")
+    percent = _number(gettext_lazy("智慧社区覆盖率(%)"), "coverage_percent")
 
     class Meta:
         export_order = ("code", "name", "kind", "city_code", "city_name", "assessed_as", "communities", "smart",
@@ -106,17 +113,19 @@ class UnitResource(TierColumns):
 class CommunityResource(resources.Resource):
     """One row per community; then one column per item of the standard (通过 / 未通过 / 待审核 / 未填报)."""
 
-    code = _text("社区代码", "code")
-    name = _text("社区", "name")
+    code = _text(gettext_lazy("社区代码"), "code")
+    name = _text(gettext_lazy("社区"), "name")
     # Names repeat across streets (four 幸福社区 in one unit): street and unit tell them apart.
-    street_name = _text("所属街道/乡镇", "street_name")
-    unit_name = _text("所属区县", "unit_name")
-    unit_code = _text("所属区县代码", "unit_code")
-    in_scope = fields.Field(column_name="纳入统计（街道社区）", dehydrate_method=lambda c: YES_NO[c["in_scope"]])
-    passed = _number("通过指标数", "items_passed")
-    total = _number("指标总数", "items_total")
-    rate = _number("指标通过率(%)", "pass_rate_percent")
-    smart = fields.Field(column_name="智慧社区", dehydrate_method=lambda c: YES_NO[c["smart"]])
+    street_name = _text(gettext_lazy("所属街道/乡镇"), "street_name")
+    unit_name = _text(gettext_lazy("所属区县"), "unit_name")
+    unit_code = _text(gettext_lazy("所属区县代码"), "unit_code")
+    in_scope = fields.Field(
+        column_name=gettext_lazy("纳入统计（街道社区）"), dehydrate_method=lambda c: str(YES_NO[c["in_scope"]])
+    )
+    passed = _number(gettext_lazy("通过指标数"), "items_passed")
+    total = _number(gettext_lazy("指标总数"), "items_total")
+    rate = _number(gettext_lazy("指标通过率(%)"), "pass_rate_percent")
+    smart = fields.Field(column_name=gettext_lazy("智慧社区"), dehydrate_method=lambda c: str(YES_NO[c["smart"]]))
 
     def __init__(self, items: Iterable[dict] = ()):
         super().__init__()
@@ -130,7 +139,7 @@ class CommunityResource(resources.Resource):
 
 def _cell(position: int):
     def label(community: dict) -> str:
-        return CELL_LABELS[community["cells"][position]]
+        return str(CELL_LABELS[community["cells"][position]])
 
     return label
 
@@ -159,7 +168,7 @@ def write_csv(report: Report, sheet: str, out: IO[str]) -> None:
     """Write one sheet as CSV (UTF-8; the caller adds a BOM for Excel when writing a file)."""
     resource, rows = resources_for(report)[sheet]
     writer = SafeCSVWriter(out)
-    writer.writerow(resource.get_export_headers())
+    writer.writerow([str(header) for header in resource.get_export_headers()])
     for row in rows:
         writer.writerow(resource.export_resource(row))
 
@@ -177,9 +186,9 @@ def write_xlsx(report: Report, out: IO[bytes] | str) -> None:
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     for sheet, (resource, rows) in resources_for(report).items():
-        ws = book.create_sheet(SHEET_TITLES[sheet])
+        ws = book.create_sheet(str(SHEET_TITLES[sheet]))
         ws.freeze_panes = "C2"
-        headers = resource.get_export_headers()
+        headers = [str(header) for header in resource.get_export_headers()]
         values = (resource.export_resource(row, force_native_type=True) for row in rows)
         sample = list(islice(values, WIDTH_SAMPLE))
         # A write-only sheet takes its column widths before the first row.
@@ -192,7 +201,7 @@ def write_xlsx(report: Report, out: IO[bytes] | str) -> None:
         ws.append(header_cells)
         for line in chain(sample, values):
             ws.append(xlsx_row(ws, line))
-    about = book.create_sheet("说明")
+    about = book.create_sheet(_("说明"))
     set_column_widths(about, [14, 80])
     for line in about_rows(report):
         about.append(xlsx_row(about, line))
@@ -202,16 +211,20 @@ def write_xlsx(report: Report, out: IO[bytes] | str) -> None:
 def about_rows(report: Report) -> list[list]:
     """Return the 说明 sheet: round, standard, source of the figures and what each cell means."""
     data, snapshot = report.data, report.snapshot
-    source = f"快照 #{snapshot.pk}（{snapshot.note or '无说明'}）" if snapshot else "实时数据"
+    if snapshot:
+        source = _("快照 #%(pk)s（%(note)s）") % {"pk": snapshot.pk, "note": snapshot.note or _("无说明")}
+    else:
+        source = _("实时数据")
+    standard = _("%(code)s 第%(version)s版") % data["standard"]
     return [
-        ["轮次", f"{report.round.name}（{data['round']}）"],
-        ["标准", f"{data['standard']['code']} 第{data['standard']['version']}版"],
-        ["数据来源", source],
-        ["生成时间", display.local_time(data["generated_at"])],  # read by people; the JSON keeps ISO
-        ["统计范围", "只统计街道下辖社区（不含乡镇）；设区市只计主城区，县、县级市、独立性较强的建制区单独评价"],
-        ["通过", "已审核通过且全部规则、必填项和佐证照片达标"],
-        ["待审核", "已提交，等待区县审核"],
-        ["草稿", "社区已开始填写，尚未提交审核"],
-        ["未填报", "没有填报记录，或草稿中尚未填写任何内容"],
-        ["未通过", "其他情况：被退回，或已审核但规则未达标"],
+        [_("轮次"), f"{report.round.name}（{data['round']}）"],
+        [_("标准"), standard],
+        [_("数据来源"), source],
+        [_("生成时间"), display.local_time(data["generated_at"])],  # read by people; the JSON keeps ISO
+        [_("统计范围"), _("只统计街道下辖社区（不含乡镇）；设区市只计主城区，县、县级市、独立性较强的建制区单独评价")],
+        [_("通过"), _("已审核通过且全部规则、必填项和佐证照片达标")],
+        [_("待审核"), _("已提交，等待区县审核")],
+        [_("草稿"), _("社区已开始填写，尚未提交审核")],
+        [_("未填报"), _("没有填报记录，或草稿中尚未填写任何内容")],
+        [_("未通过"), _("其他情况：被退回，或已审核但规则未达标")],
     ]

@@ -28,11 +28,11 @@ from .actions import CoverageAction
 from .models import CoverageSnapshot
 
 SNAPSHOT_CREATED = "coverage.snapshot_created"
-LOG_ACTIONS = {SNAPSHOT_CREATED: "生成覆盖率快照"}
+LOG_ACTIONS = {SNAPSHOT_CREATED: _("生成覆盖率快照")}
 
 CITY, COUNTY = "city", "county"
 # The standard's data carries the indicator's name; its definition is only in the policy text.
-DEFINITION = "辖区内智慧社区数量/社区总数量"
+DEFINITION = _("辖区内智慧社区数量/社区总数量")
 SCOPE_NOTE = _("数据统计范围不含乡镇：只统计街道（及类似乡级单位）下辖的社区（居委会、类似居委会），"
                "村委会和已撤销的单位不计入")
 DETAIL = "detail"  # extra key of a snapshot's data: streets and the item matrix, not part of the contract JSON

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from checklists.models import PASSES, Evidence, ItemResult, Status
 from communities import policy
@@ -25,7 +26,7 @@ from .models import CoverageSnapshot
 # it is 草稿: the community's own work in progress, not a verifier's failure (issue 20). Snapshots frozen before
 # D existed show such drafts as F.
 PASSED, FAILED, PENDING, DRAFT, EMPTY = "P", "F", "S", "D", "N"
-CELL_LABELS = {PASSED: "通过", FAILED: "未通过", PENDING: "待审核", DRAFT: "草稿", EMPTY: "未填报"}
+CELL_LABELS = {PASSED: _("通过"), FAILED: _("未通过"), PENDING: _("待审核"), DRAFT: _("草稿"), EMPTY: _("未填报")}
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,17 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from checklists.models import Status
 from communities import policy
+from communities.counting import KIND_BY_NAME
 from communities.main_urban_views import notices
-from communities.models import COUNTY_KINDS, UnitKind
+from communities.models import COUNTY_KINDS, CommunityKind, UnitKind
 
 from . import rollup as engine
 from . import selectors as q
@@ -36,7 +39,8 @@ from .exports import SHEETS, csv_text, write_xlsx
 
 class SnapshotForm(forms.Form):
     note = forms.CharField(
-        label="说明", max_length=200, required=False, help_text="例如：2026年度申报材料（上报前定稿）"
+        label=gettext_lazy("说明"), max_length=200, required=False,
+        help_text=gettext_lazy("例如：2026年度申报材料（上报前定稿）"),
     )
 
 
@@ -54,12 +58,12 @@ class CoverageView(WagtailAdminTemplateMixin, TemplateView):
         code = request.GET.get("round")
         self.round = q.round_by_code(code) or (None if code else q.rounds_all().first())
         if self.round is None:
-            raise Http404("找不到该轮次")
+            raise Http404(_("找不到该轮次"))
         self.snapshot = None
         if request.GET.get("snapshot"):
             self.snapshot = q.snapshot_by_id(self.round, request.GET["snapshot"])
             if self.snapshot is None:
-                raise Http404("找不到该快照")
+                raise Http404(_("找不到该快照"))
         return super().dispatch(request, *args, **kwargs)
 
     def query(self, **extra) -> str:
@@ -73,14 +77,14 @@ class CoverageView(WagtailAdminTemplateMixin, TemplateView):
     def unit_scope(self, unit_code: str | None) -> q.Scope:
         """Return a scope of just this unit, refusing one the user may not see."""
         if not unit_code or not self.scope.has_unit(unit_code):
-            raise Http404("找不到该区县")
+            raise Http404(_("找不到该区县"))
         return q.Scope(city_codes=frozenset(), unit_codes=frozenset({unit_code}))
 
     def tiers(self, level: str) -> list[dict]:
         return engine.rollup_of(self.round.standard, level)["tiers"]
 
     def get_breadcrumbs_items(self):
-        return [*super().get_breadcrumbs_items(), {"url": self.link("coverage:index"), "label": "覆盖率统计"}]
+        return [*super().get_breadcrumbs_items(), {"url": self.link("coverage:index"), "label": _("覆盖率统计")}]
 
     def link(self, name: str, *args) -> str:
         return reverse(name, args=args) + self.query()
@@ -116,10 +120,10 @@ class CoverageView(WagtailAdminTemplateMixin, TemplateView):
 
 
 class IndexView(CoverageView):
-    page_title = "智慧社区覆盖率"
+    page_title = gettext_lazy("智慧社区覆盖率")
 
     def get_breadcrumbs_items(self):
-        return [*WagtailAdminTemplateMixin.get_breadcrumbs_items(self), {"url": "", "label": "覆盖率统计"}]
+        return [*WagtailAdminTemplateMixin.get_breadcrumbs_items(self), {"url": "", "label": _("覆盖率统计")}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -137,8 +141,8 @@ class IndexView(CoverageView):
             city_tiers=[tier_label(t) for t in city_tiers],
             county_tiers=[tier_label(t) for t in self.tiers(engine.COUNTY)],
             exports=[(label, reverse("coverage:export") + self.query(format=fmt, **extra)) for label, fmt, extra in (
-                ("XLSX（设区市、区县、社区）", "xlsx", {}), ("CSV 设区市", "csv", {"sheet": "cities"}),
-                ("CSV 区县", "csv", {"sheet": "units"}), ("CSV 社区", "csv", {"sheet": "communities"}),
+                (_("XLSX（设区市、区县、社区）"), "xlsx", {}), (_("CSV 设区市"), "csv", {"sheet": "cities"}),
+                (_("CSV 区县"), "csv", {"sheet": "units"}), (_("CSV 社区"), "csv", {"sheet": "communities"}),
                 ("JSON", "json", {}),
             )],
         )
@@ -152,7 +156,7 @@ class CityView(CoverageView):
         report = self.report()
         city = next((c for c in report.data["cities"] if c["code"] == code), None)
         if city is None:
-            raise Http404("找不到该设区市")
+            raise Http404(_("找不到该设区市"))
         units = [u for u in report.data["units"] if u["city_code"] == code]
         self.page_title = city["name"]
         context = super().get_context_data(**kwargs)
@@ -176,7 +180,7 @@ class UnitView(CoverageView):
         report = self.report(self.unit_scope(code))
         unit = next((u for u in report.data["units"] if u["code"] == code), None)
         if unit is None:
-            raise Http404("找不到该区县")
+            raise Http404(_("找不到该区县"))
         self.unit = unit
         self.page_title = unit["name"]
         context = super().get_context_data(**kwargs)
@@ -194,7 +198,7 @@ class UnitView(CoverageView):
     def get_breadcrumbs_items(self):
         items = super().get_breadcrumbs_items()
         if self.scope.has_city(self.unit["city_code"]):
-            items.append({"url": self.link("coverage:city", self.unit["city_code"]), "label": "设区市"})
+            items.append({"url": self.link("coverage:city", self.unit["city_code"]), "label": _("设区市")})
         return [*items, {"url": "", "label": self.page_title}]
 
 
@@ -206,7 +210,7 @@ class StreetView(CoverageView):
         report = self.report(self.unit_scope(unit_code))
         street = report.streets.get(code)
         if street is None:
-            raise Http404("找不到该街道/乡镇")
+            raise Http404(_("找不到该街道/乡镇"))
         self.unit_code, self.page_title = unit_code, street["name"]
         context = super().get_context_data(**kwargs)
         members = [c for c in report.data["communities"] if report.community_streets.get(c["code"]) == code]
@@ -218,7 +222,7 @@ class StreetView(CoverageView):
 
     def get_breadcrumbs_items(self):
         return [*super().get_breadcrumbs_items(),
-                {"url": self.link("coverage:unit", self.unit_code), "label": "区县"},
+                {"url": self.link("coverage:unit", self.unit_code), "label": _("区县")},
                 {"url": "", "label": self.page_title}]
 
 
@@ -230,11 +234,14 @@ class CommunityView(CoverageView):
         report = self.report(self.unit_scope(unit_code))
         community = next((c for c in report.data["communities"] if c["code"] == code), None)
         if community is None:
-            raise Http404("找不到该社区")
+            raise Http404(_("找不到该社区"))
         self.unit_code, self.page_title = unit_code, community["name"]
         self.street_code = report.community_streets.get(code)
         context = super().get_context_data(**kwargs)
-        context.update(community=placed(report, [community])[0], items=self.items(report, community))
+        # The JSON names the kind in Chinese (the contract value); the page shows the kind label.
+        kind = CommunityKind(KIND_BY_NAME.get(community.get("kind", ""), CommunityKind.RESIDENTS)).label
+        context.update(community={**placed(report, [community])[0], "kind_label": kind},
+                       items=self.items(report, community))
         return context
 
     def snapshot_unit(self, code: str) -> str | None:
@@ -258,9 +265,10 @@ class CommunityView(CoverageView):
         return rows
 
     def get_breadcrumbs_items(self):
-        items = [*super().get_breadcrumbs_items(), {"url": self.link("coverage:unit", self.unit_code), "label": "区县"}]
+        items = [*super().get_breadcrumbs_items(),
+                 {"url": self.link("coverage:unit", self.unit_code), "label": _("区县")}]
         if self.street_code:
-            items.append({"url": self.link("coverage:street", self.street_code), "label": "街道"})
+            items.append({"url": self.link("coverage:street", self.street_code), "label": _("街道")})
         return [*items, {"url": "", "label": self.page_title}]
 
 
@@ -281,7 +289,7 @@ class SheetView(CoverageView):
             entry = next((u for u in report.data["units"] if u["code"] == code and u["kind"] in COUNTY_KINDS), None)
             units = [entry] if entry else []
         if entry is None:
-            raise Http404("没有该设区市或县级评价单位")
+            raise Http404(_("没有该设区市或县级评价单位"))
         codes = {u["code"] for u in units}
         rollup = engine.rollup_of(self.round.standard, engine.CITY if level == "city" else engine.COUNTY)
         self.page_title = f"{entry['name']} · {rollup.get('indicator', '')}"
@@ -333,10 +341,10 @@ class SnapshotCreateView(CoverageView):
         policy.require(request.user, CoverageAction.SNAPSHOT)
         if form.is_valid():
             snapshot = engine.snapshot_create(round_=self.round, user=request.user, note=form.cleaned_data["note"])
-            messages.success(request, f"已生成快照 #{snapshot.pk}：此后该快照的数字不再变化")
+            messages.success(request, _("已生成快照 #%(pk)s：此后该快照的数字不再变化") % {"pk": snapshot.pk})
             return redirect(reverse("coverage:index") + "?" + urlencode({"round": self.round.code,
                                                                           "snapshot": snapshot.pk}))
-        messages.error(request, "说明不能超过200字")
+        messages.error(request, _("说明不能超过200字"))
         return redirect(reverse("coverage:index") + self.query())
 
 

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -19,7 +20,7 @@ class CoverageMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_coverage_menu_item():
-    return CoverageMenuItem("覆盖率统计", reverse("coverage:index"), icon_name="table", order=330)
+    return CoverageMenuItem(_("覆盖率统计"), reverse("coverage:index"), icon_name="table", order=330)
 
 
 @hooks.register("register_log_actions")

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
@@ -30,7 +31,7 @@ class ScopedView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "doc-full"
 
     def get_breadcrumbs_items(self):
-        return [*super().get_breadcrumbs_items(), {"url": reverse("assessments:index"), "label": "城市与区县自评"}]
+        return [*super().get_breadcrumbs_items(), {"url": reverse("assessments:index"), "label": _("城市与区县自评")}]
 
 
 def unavailable(request, message: str, status: int = 200):
@@ -53,7 +54,7 @@ class AssessmentView(ScopedView):
         self.region = region_by(level, code)
         if self.round is None or self.region is None or not policy.may(request.user, AssessmentAction.VIEW_ASSESSMENT,
                                                                           self.region):
-            raise Http404("找不到该自评")
+            raise Http404(_("找不到该自评"))
         try:
             self.standard = selectors.scoring_standard(self.round)
         except selectors.NoScoringStandard as exc:
@@ -63,7 +64,7 @@ class AssessmentView(ScopedView):
         if request.GET.get("snapshot"):
             self.snapshot = selectors.snapshot_by_id(self.assessment, request.GET["snapshot"])
             if self.snapshot is None:
-                raise Http404("找不到该快照")
+                raise Http404(_("找不到该快照"))
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property

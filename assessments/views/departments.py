@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.admin import messages
 
 from .. import departments, selectors
@@ -28,11 +30,11 @@ class DepartmentsView(AssessmentView):
     def department(self, pk) -> Department:
         found = selectors.department_by_id(self.region, pk)
         if found is None:
-            raise Http404("找不到该部门")
+            raise Http404(_("找不到该部门"))
         return found
 
     def get_context_data(self, form: DepartmentForm | None = None, editing=None, **kwargs):
-        self.page_title = f"{self.region.name} · 填报部门"
+        self.page_title = _("%(region)s · 填报部门") % {"region": self.region.name}
         context = super().get_context_data(**kwargs)
         names = {i["number"]: i["name"] for i in self.indicators()}
         rows = [{"department": d, "indicators": [(n, names.get(n, "")) for n in d.indicators],
@@ -64,7 +66,7 @@ class DepartmentsView(AssessmentView):
                 for key, message in exc.errors.items():
                     form.add_error(key if key in form.fields else None, message)
             else:
-                messages.success(request, f"已保存部门“{saved.name}”")
+                messages.success(request, _("已保存部门“%(name)s”") % {"name": saved.name})
                 return redirect(self.link("departments"))
         return self.render_to_response(self.get_context_data(form=form, editing=editing))
 
@@ -75,7 +77,7 @@ class DepartmentDeleteView(DepartmentsView):
     def post(self, request, *args, pk: int, **kwargs):
         department = self.department(pk)
         departments.department_delete(user=request.user, department=department)
-        messages.success(request, f"已删除部门“{department.name}”")
+        messages.success(request, _("已删除部门“%(name)s”") % {"name": department.name})
         return redirect(self.link("departments"))
 
 
@@ -98,18 +100,20 @@ class ImportView(DepartmentsView):
         department = self.department(pk)
         form = TemplateUploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            messages.error(request, "请选择填好的模板文件")
+            messages.error(request, _("请选择填好的模板文件"))
             return redirect(self.link("departments"))
         try:
             report = template_import(user=request.user, result=self.result, department=department,
                                      data=form.cleaned_data["file"].read())
         except (TemplateError, PermissionDenied) as exc:
-            messages.error(request, f"未导入：{exc}")
+            messages.error(request, _("未导入：%(problem)s") % {"problem": exc})
             return redirect(self.link("departments"))
         if not report.ok:
-            self.page_title = f"{self.region.name} · 模板导入失败"
+            self.page_title = _("%(region)s · 模板导入失败") % {"region": self.region.name}
             context = self.get_context_data()
             context.update(import_errors=report.errors, import_department=department)
             return self.render_to_response(context)
-        messages.success(request, f"已从“{department.name}”的模板导入{report.saved}项指标")
+        imported = ngettext("已从“%(name)s”的模板导入%(saved)s项指标", "已从“%(name)s”的模板导入%(saved)s项指标",
+                            report.saved)
+        messages.success(request, imported % {"name": department.name, "saved": report.saved})
         return redirect(self.link("page"))

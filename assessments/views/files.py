@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin import messages
 
@@ -40,6 +41,6 @@ def evidence_remove(request, pk: int):
     except services.AssessmentError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"已移除 {evidence.original_name}")
+        messages.success(request, _("已移除 %(name)s") % {"name": evidence.original_name})
     return redirect(reverse("assessments:indicator", args=[assessment.round.code, region.level, region.code,
                                                            evidence.number]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
 from .. import community, selectors, services
@@ -20,12 +21,12 @@ def _state(state: dict | None, specs: dict[str, dict]) -> str:
     """Return a logged value (its inputs and note) in words: each input by its label, its value as people read it
     (是/否, a level's label, 90.00%); a key the indicator no longer has is shown as logged."""
     if not state:
-        return "（无）"
+        return _("（无）")
     values = "；".join(
         f"{specs[key]['label']} {shown(specs[key], value)}" if key in specs else f"{key} {value}"
         for key, value in (state.get("values") or {}).items()
     )
-    return values + (f"；说明：{state['note']}" if state.get("note") else "")
+    return values + (_("；说明：%(note)s") % {"note": state["note"]} if state.get("note") else "")
 
 
 def history_rows(entries, indicator: dict) -> list[dict]:
@@ -41,7 +42,7 @@ class IndicatorMixin(AssessmentView):
     def indicator(self, number: int) -> dict:
         found = selectors.indicator_def(self.standard, self.region.level, number)
         if found is None:
-            raise Http404("没有该指标")
+            raise Http404(_("没有该指标"))
         return found
 
     def indicator_doc(self, number: int) -> dict:
@@ -61,7 +62,7 @@ class IndicatorView(IndicatorMixin):
 
     def get_context_data(self, number: int, form: IndicatorForm | None = None, **kwargs):
         doc = self.indicator_doc(number)
-        self.page_title = f"第{number}项 {doc['name']}"
+        self.page_title = _("第%(number)s项 %(name)s") % {"number": number, "name": doc["name"]}
         context = super().get_context_data(**kwargs)
         context.update(
             ind=doc, form=form or self.form(number), file_form=FileForm(),
@@ -81,7 +82,7 @@ class IndicatorView(IndicatorMixin):
                 for key, message in exc.errors.items():
                     form.add_error(key if key in form.fields else None, message)
             else:
-                messages.success(request, f"已保存第{number}项")
+                messages.success(request, _("已保存第%(number)s项") % {"number": number})
                 return redirect(self.link("page") + f"#indicator-{number}")
         return self.render_to_response(self.get_context_data(number=number, form=form))
 
@@ -94,19 +95,19 @@ class UploadView(IndicatorMixin):
         form = FileForm(request.POST, request.FILES)
         target = redirect(self.link("indicator", number))
         if not form.is_valid():
-            messages.error(request, "请选择要上传的文件")
+            messages.error(request, _("请选择要上传的文件"))
             return target
         upload = form.cleaned_data["file"]
         if upload.size > MAX_BYTES:  # refused before reading it into memory
-            messages.error(request, f"未上传：文件超过{MAX_BYTES // 2**20} MB，请压缩或拆分后再上传")
+            messages.error(request, _("未上传：文件超过%(mb)s MB，请压缩或拆分后再上传") % {"mb": MAX_BYTES // 2**20})
             return target
         try:
             services.evidence_attach(user=request.user, round_=self.round, region=self.region, number=number,
                                      data=upload.read(), filename=upload.name)
         except services.AssessmentError as exc:
-            messages.error(request, f"未上传：{exc}")
+            messages.error(request, _("未上传：%(problem)s") % {"problem": exc})
         else:
-            messages.success(request, f"已上传 {upload.name}")
+            messages.success(request, _("已上传 %(name)s") % {"name": upload.name})
         return target
 
 
@@ -119,9 +120,9 @@ class CommunitiesView(IndicatorMixin):
         indicator = self.indicator(number)
         source = source_of(indicator)
         if source is None:
-            raise Http404("该指标不由社区数据计算")
+            raise Http404(_("该指标不由社区数据计算"))
         doc = self.indicator_doc(number)
-        self.page_title = f"第{number}项 {doc['name']} · 社区明细"
+        self.page_title = _("第%(number)s项 %(name)s · 社区明细") % {"number": number, "name": doc["name"]}
         context = super().get_context_data(**kwargs)
         context.update(ind=doc, rows=community.drill_down(self.round, self.region, source), ratio=source.kind == RATIO,
                        indicator_url=self.link("indicator", number))

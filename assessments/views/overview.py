@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from communities import policy
@@ -27,7 +29,7 @@ class RoundMixin:
         code = request.GET.get("round")
         self.round = round_by_code(code) or (None if code else rounds_all().first())
         if self.round is None:
-            raise Http404("找不到该轮次")
+            raise Http404(_("找不到该轮次"))
 
     def link_for(self, row: dict) -> str:
         region = row["region"]
@@ -36,7 +38,7 @@ class RoundMixin:
 
 class IndexView(RoundMixin, ScopedView):
     template_name = "assessments/index.html"
-    page_title = "城市与区县自评"
+    page_title = gettext_lazy("城市与区县自评")
 
     def get_breadcrumbs_items(self):
         return [*WagtailAdminTemplateMixin.get_breadcrumbs_items(self), {"url": "", "label": self.page_title}]
@@ -60,7 +62,7 @@ class IndexView(RoundMixin, ScopedView):
 
 class OverviewView(RoundMixin, ScopedView):
     template_name = "assessments/overview.html"
-    page_title = "全省自评总览"
+    page_title = gettext_lazy("全省自评总览")
 
     def get(self, request, *args, **kwargs):
         if denied := refused(request, AssessmentAction.ASSESSMENT_OVERVIEW, EVERYWHERE):

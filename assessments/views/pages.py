@@ -9,6 +9,8 @@ from django import forms
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
 from communities import policy
@@ -21,8 +23,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class SnapshotForm(forms.Form):
-    note = forms.CharField(label="说明", max_length=200, required=False,
-                           help_text="例如：2026年度申报材料（上报前定稿）")
+    note = forms.CharField(label=gettext_lazy("说明"), max_length=200, required=False,
+                           help_text=gettext_lazy("例如：2026年度申报材料（上报前定稿）"))
 
 
 class AssessmentPage(AssessmentView):
@@ -36,7 +38,8 @@ class AssessmentPage(AssessmentView):
             for ind in category["indicators"]]} for category in self.doc["categories"]]
 
     def get_context_data(self, **kwargs):
-        self.page_title = f"{self.region.name} · {self.doc['round']['name']} 自评"
+        self.page_title = _("%(region)s · %(round)s 自评") % {"region": self.region.name,
+                                                              "round": self.doc["round"]["name"]}
         context = super().get_context_data(**kwargs)
         chart = charts.category_bars(self.doc["categories"])
         context.update(
@@ -93,7 +96,7 @@ class SnapshotCreateView(AssessmentView):
     def post(self, request, *args, **kwargs):
         form = SnapshotForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "说明不能超过200字")
+            messages.error(request, _("说明不能超过200字"))
             return redirect(self.link("page"))
         try:
             snapshot = services.snapshot_create(user=request.user, round_=self.round, region=self.region,
@@ -101,5 +104,5 @@ class SnapshotCreateView(AssessmentView):
         except services.AssessmentError as exc:
             messages.error(request, str(exc))
             return redirect(self.link("page"))
-        messages.success(request, f"已生成快照 #{snapshot.pk}：此后该快照的数字不再变化")
+        messages.success(request, _("已生成快照 #%(pk)s：此后该快照的数字不再变化") % {"pk": snapshot.pk})
         return redirect(self.link("page", snapshot=snapshot.pk))

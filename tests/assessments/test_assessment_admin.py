@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from openpyxl import load_workbook
 
 from assessments import services
@@ -221,3 +222,36 @@ def test_a_number_too_long_to_read_is_named_on_the_field_and_parsed_outside_any_
     assert logged_in.post(PAGE + "indicators/6/", {"departments": "4", "note": ""}).status_code == 302
     assert IndicatorValue.objects.get(number=6).values == {"departments": 4}
     assert depths == [0]  # the values were read once, before the round's scoring pin was locked
+
+
+@pytest.fixture
+def in_english(settings):
+    """Return a function that gives a client the English language cookie; the language the middleware activated
+    for its requests is dropped afterwards, so the tests that follow run in the default language again."""
+    def choose(client):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    yield choose
+    translation.deactivate()
+
+
+def test_the_assessment_screens_in_english_and_in_chinese(logged_in, in_english):
+    # One language per screen (issue 20): an English session reads the list, an assessment and an indicator in
+    # English (the standard's indicator names stay as written); with no choice they stay Chinese, word for word.
+    page = text(logged_in.get(PAGE))
+    assert "0分，未达到星级（一星需50分）" in page and "打印自评表" in page
+    assert "Print self-assessment sheet" not in page
+    in_english(logged_in)
+    listing = text(logged_in.get("/admin/assessments/"))
+    assert "Assessed unit" in listing and "City (Annex 1)" in listing and "评价对象" not in listing
+    page = text(logged_in.get(PAGE))
+    for words in ("0 points, no star rating yet (one star needs 50 points)", "Print self-assessment sheet",
+                  "Next star rating", "Supporting evidence", "Freeze current self-assessment"):
+        assert words in page, words
+    assert "打印自评表" not in page and "未达到星级" not in page and "下一星级" not in page
+    indicator = text(logged_in.get(PAGE + "indicators/1/"))
+    assert "Definition: " in indicator and "Reporting history" in indicator and "指标说明" not in indicator
+    sheet = text(logged_in.get(PAGE + "sheet/"))
+    assert "new smart city self-assessment sheet" in sheet and "Back to the self-assessment" in sheet
+    assert "返回自评" not in sheet and "评价对象" not in sheet

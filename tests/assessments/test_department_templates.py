@@ -8,6 +8,7 @@ import tracemalloc
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import load_workbook
 
 from assessments import departments, selectors
@@ -253,3 +254,25 @@ def test_values_are_parsed_before_the_import_locks_anything(assess, bureau, city
     assert template_import(user=bureau, result=selectors.result_for(assess, city), department=security,
                            data=filled).ok
     assert depths == [0]
+
+
+def test_a_template_downloaded_in_english_is_chinese_and_imports(client, assess, bureau, city, police, settings):
+    try:
+        _template_in_english(client, bureau, police, settings)
+    finally:
+        translation.deactivate()  # the middleware activated English for the requests: back to the default
+
+
+def _template_in_english(client, bureau, police, settings):
+    # The template's sheet, headers and level label are read back on import: it is written in Chinese whoever
+    # downloads it, so one downloaded in an English session imports like any other (issue 20).
+    client.force_login(bureau)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    data = client.get(f"{BASE}departments/{police.pk}/template/").content
+    sheet = load_workbook(io.BytesIO(data))["填报"]
+    assert [c.value for c in sheet[2]][2:4] == ["级别", "设区市（附件1）"]
+    filled = fill(data, {f"G{rows_of(data)[(5, 'percent')]}": "80"})
+    upload = SimpleUploadedFile("t.xlsx", filled)
+    page = client.post(f"{BASE}departments/{police.pk}/import/", {"file": upload}, follow=True).content.decode()
+    assert IndicatorValue.objects.get(number=5).values == {"percent": "80"}
+    assert "Imported 1 indicator from the template of “公安局”" in page

@@ -37,4 +37,13 @@ AXE: dict[str, set[str]] = {
 CONVERTED: list[str] = [
     # the phone (issue 20): the worker's home, the checklist and an item; the login page and the visitor's home
     "", "c/<community:code>/", "c/<community:code>/items/<int:number>/", "anonymous ", "anonymous login/",
+    # the bureau's coverage dashboard and its drill-down, the printable sheet (issue 20)
+    "admin/coverage/", "admin/coverage/city/<str:code>/", "admin/coverage/unit/<str:code>/",
+    "admin/coverage/street/<str:code>/", "admin/coverage/community/<str:code>/",
+    "admin/coverage/sheet/<str:level>/<str:code>/",
+    # the city and county self-assessment: the list, one assessment, its sheet, departments, an indicator and its
+    # communities, the province overview (issue 20)
+    "admin/assessments/", ASSESSMENT, ASSESSMENT + "sheet/", ASSESSMENT + "departments/",
+    ASSESSMENT + "indicators/<int:number>/", ASSESSMENT + "indicators/<int:number>/communities/",
+    "admin/assessments/overview/",
 ]

@@ -14,12 +14,14 @@ from wagtail.models import Collection, Page, Site
 
 from assessments import services as assessment_services
 from assessments.departments import department_save
+from assessments.models import AssessmentSnapshot, Department, EvidenceFile, IndicatorValue
 from assessments.regions import region_by
 from audit.actors import system
 from checklists import decisions, services
 from checklists.evidence import evidence_add
 from checklists.models import ItemResult
 from communities.models import CityPage, CommunityPage, StreetPage, UnitPage
+from coverage.models import CoverageSnapshot
 from devtools.demo import seed_demo
 from devtools.demo_pilots import seed_demo_pilots
 from jobs.models import JobKind
@@ -93,6 +95,12 @@ def names() -> tuple[list[str], list[str]]:
     values += list(Group.objects.values_list("name", flat=True))  # Wagtail's own Editors and Moderators too
     values += list(Round.objects.values_list("name", flat=True))
     values += list(ItemResult.objects.exclude(return_reason="").values_list("return_reason", flat=True))  # people's
+    # What bureaus typed or uploaded for a self-assessment or a coverage snapshot: departments, notes, file names.
+    values += list(Department.objects.values_list("name", flat=True))
+    values += list(IndicatorValue.objects.exclude(note="").values_list("note", flat=True))
+    values += list(EvidenceFile.objects.values_list("original_name", flat=True))
+    values += [*AssessmentSnapshot.objects.values_list("note", flat=True),
+               *CoverageSnapshot.objects.values_list("note", flat=True)]
     wording = []
     for version in StandardVersion.objects.all():
         wording += [version.title, *_strings(version.data)]
@@ -100,7 +108,8 @@ def names() -> tuple[list[str], list[str]]:
 
 
 # Wording a person reads in the standards' data; keys, kinds and operators are machine text and stay out.
-WORDING = {"label", "text", "name", "definition", "category", "description", "note", "rule", "unit", "title", "issuer"}
+WORDING = {"label", "text", "name", "definition", "category", "description", "note", "rule", "unit", "title", "issuer",
+           "attachment", "indicator"}
 
 
 def _strings(data, wording=False):

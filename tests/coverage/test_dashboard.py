@@ -5,6 +5,7 @@ from io import BytesIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from openpyxl import load_workbook
 
 from checklists.models import ItemResult, Status
@@ -178,3 +179,39 @@ def test_the_heat_map_shows_a_draft_as_a_draft(client, smart):
     csv_text = client.get("/admin/coverage/export/?round=2026&format=csv&sheet=communities").content.decode()
     row = next(line for line in csv_text.splitlines() if line.startswith("379902001002"))
     assert row.split(",")[10:13] == ["草稿", "未通过", "未填报"]
+
+
+@pytest.fixture
+def in_english(settings):
+    """Return a function that gives a client the English language cookie; the language the middleware activated
+    for its requests is dropped afterwards, so the tests that follow run in the default language again."""
+    def choose(client):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    yield choose
+    translation.deactivate()
+
+
+def test_the_dashboard_in_english_and_in_chinese(client, smart, in_english):
+    # One language per screen (issue 20): an English session reads the dashboard, its drill-down and the printable
+    # sheet in English, names from the data as written; with no choice it stays Chinese, word for word.
+    login(client, "bureau")
+    chinese = client.get("/admin/coverage/").content.decode()
+    assert "覆盖率与分档线" in chinese and "还差 4 个社区" in chinese and "≥ 30% 12分" in chinese
+    assert "Coverage rate and tier lines" not in chinese
+    in_english(client)
+    index = client.get("/admin/coverage/").content.decode()
+    for words in ("Coverage rate and tier lines", "4 more communities", "≥ 30% 12 pts", "Application sheet",
+                  "Freeze current data", "Live data", "Switch round"):
+        assert words in index, words
+    assert "覆盖率与分档线" not in index and "还差" not in index and "申报表" not in index
+    unit = client.get("/admin/coverage/unit/379902/").content.decode()
+    assert "Communities × items" in unit and "Subdistricts and towns" in unit and "社区 × 指标" not in unit
+    street = client.get("/admin/coverage/street/379902001/").content.decode()
+    assert "counted communities" in street and 'title="Item 1: Passed"' in street
+    community = client.get("/admin/coverage/community/379902001002/").content.decode()
+    assert "items passed" in community and ">Not reported<" in community and "未填报" not in community
+    sheet = client.get("/admin/coverage/sheet/city/379900/").content.decode()
+    assert '<html lang="en">' in sheet and "smart community coverage rate sheet" in sheet
+    assert "Reporting unit (seal)" in sheet and "填报单位" not in sheet
