@@ -70,15 +70,17 @@ def _answers(round_: Round, items: set[int], unit_ids: list[int]) -> Iterable[tu
             .iterator(chunk_size=5_000))
 
 
-def _coverage_data(round_: Round, units: _Units, regions: list[Region]) -> dict:
-    """Return the coverage roll-up's JSON for these regions' cities and units (its fixed handful of queries)."""
-    cities = frozenset(r.code for r in regions if r.level == Level.CITY)
-    return rollup.coverage_for_round(round_, Scope(city_codes=cities, unit_codes=frozenset(units.codes.values())))
+def _coverage_data(round_: Round, units: _Units, regions: list[Region], *, communities: bool = True) -> dict:
+    """Return the coverage roll-up's JSON for these regions' cities and units (its fixed handful of queries), with
+    their communities listed only when asked (the province overview needs only the totals)."""
+    scope = Scope(city_codes=frozenset(r.code for r in regions if r.level == Level.CITY),
+                  unit_codes=frozenset(units.codes.values()))
+    return (rollup.coverage_for_round if communities else rollup.coverage_totals)(round_, scope)
 
 
 def _coverage(round_: Round, units: _Units, regions: list[Region]) -> dict[RegionKey, Derived]:
     """Return 智慧社区覆盖率 per region: smart communities over in-scope communities, as the roll-up counts them."""
-    data = _coverage_data(round_, units, regions)
+    data = _coverage_data(round_, units, regions, communities=False)
     found = {(Level.CITY, c["code"]): share(c["smart_communities"], c["communities"]) for c in data["cities"]}
     for unit in data["units"]:
         if (Level.COUNTY, unit["code"]) in {r.key for r in regions}:

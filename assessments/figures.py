@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext, pgettext_lazy
@@ -47,7 +48,6 @@ class IndicatorFigure:
     source: str
     values: Mapping[str, Any]  # exact values given to the engine
     score: IndicatorScore
-    hint: TierHint | None
     community: Source | None = None  # where a computed value comes from, for community-derived indicators
     derived: Derived | None = None
     computed_score: IndicatorScore | None = None  # the computed value's score, when a bureau overrode it
@@ -57,6 +57,12 @@ class IndicatorFigure:
     @property
     def number(self) -> int:
         return int(self.definition["number"])
+
+    @cached_property
+    def hint(self) -> TierHint | None:
+        """What the next tier takes: worked out when a page shows it (the province overview's ~5,000 indicators
+        need only their points, and the hint cost as much as the scoring)."""
+        return scoring.next_tier_hint(self.definition, self.values)
 
     @property
     def shown(self) -> dict[str, Any]:
@@ -154,7 +160,7 @@ def figure_of(indicator: Mapping[str, Any], entered: Entered | None, derived: De
     computed_score = scoring.score_indicator(indicator, computed) if source == OVERRIDE else None
     return IndicatorFigure(
         definition=indicator, source=source, values=values, score=scoring.score_indicator(indicator, values),
-        hint=scoring.next_tier_hint(indicator, values), community=community, derived=derived,
+        community=community, derived=derived,
         computed_score=computed_score, entered=entered, problem=problem,
     )
 
@@ -165,7 +171,8 @@ def build(level_def: Mapping[str, Any], entered: Mapping[int, Entered], derived:
     indicators = tuple(
         figure_of(ind, entered.get(ind["number"]), derived.get(ind["number"])) for ind in level_def["indicators"]
     )
-    score = scoring.score_level(level_def, {f.number: f.values for f in indicators})
+    score = scoring.score_level(level_def, {f.number: f.values for f in indicators},
+                               scored={f.number: f.score for f in indicators})
     star_plan = scoring.next_star_plan(level_def, score) if plan else None
     return Figures(level_def["key"], level_def, indicators, score, star_plan)
 

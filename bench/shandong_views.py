@@ -37,11 +37,13 @@ COUNTED_SHARE, OTHER_SHARE = 0.7, 0.05
 REPEATS, EXPORT_REPEATS = 7, 2
 # key, label, unit, target check (None: informational), target text
 ROWS = [
-    ("rollup_ms", "全省汇总 coverage_for_round", "ms", lambda r: r["rollup_ms"] <= 1.5 * r["rollup_raw_sql_ms"],
+    ("rollup_ms", "全省汇总 coverage_totals", "ms", lambda r: r["rollup_ms"] <= 1.5 * r["rollup_raw_sql_ms"],
      "≤ 1.5× SQL"),
     ("rollup_raw_sql_ms", "手写 SQL 聚合 floor", "ms", None, ""),
-    ("rollup_rows_sql_ms", "手写 SQL 逐社区行（同样的行）", "ms", None, ""),
     ("rollup_queries", "汇总查询数 queries", "", None, ""),
+    # The contract JSON lists every registered community: its floor is the hand-written query of the same rows.
+    ("coverage_json_ms", "覆盖率 JSON（逐社区）coverage_for_round", "ms", None, ""),
+    ("rollup_rows_sql_ms", "手写 SQL 逐社区行（同样的行）", "ms", None, ""),
     ("dashboard_ms", "覆盖率统计（省大数据局）", "ms", None, ""),
     ("dashboard_queries", "覆盖率统计查询数", "", None, ""),
     ("city_dashboard_ms", "覆盖率统计（市大数据局）", "ms", None, ""),
@@ -184,8 +186,8 @@ def measure_views(round_, *, repeats: int = REPEATS, export_repeats: int = EXPOR
 
     figures = rollup(round_) if repeats >= MEASURE_REPEATS else _rollup_once(round_)
     figures.update(rows_floor(round_, repeats))
-    _say(f"roll-up {figures['rollup_ms']} ms, SQL {figures['rollup_raw_sql_ms']} ms, "
-         f"rows SQL {figures['rollup_rows_sql_ms']} ms")
+    _say(f"roll-up {figures['rollup_ms']} ms, SQL {figures['rollup_raw_sql_ms']} ms; "
+         f"JSON {figures['coverage_json_ms']} ms, rows SQL {figures['rollup_rows_sql_ms']} ms")
     province = bench_user("bench-province-bureau", Role.BUREAU, ProvincePage.objects.get())
     busiest = (CommunityPage.objects.filter(counted_q()).values("city_id").annotate(n=Count("pk"))
                .order_by("-n", "city_id").first())

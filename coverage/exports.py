@@ -9,7 +9,8 @@ path measured 4.3 s and +115 MB, the streamed one 2.7 s and +14 MB.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from itertools import chain, islice
 from typing import IO
 
@@ -21,7 +22,7 @@ from openpyxl.styles import Alignment, Font
 
 from communities.models import ASSESSED_AS_CITY, ASSESSED_AS_COUNTY, UnitKind
 from smartsite import display
-from smartsite.spreadsheet import SafeCSVWriter, fitted_widths, set_column_widths, xlsx_row
+from smartsite.spreadsheet import SafeCSVWriter, fitted_widths, set_column_widths, xlsx_row, xlsx_values
 
 from .rollup import Report
 from .selectors import CELL_LABELS
@@ -144,6 +145,20 @@ def _cell(position: int):
     return label
 
 
+def row_exporter(resource: resources.Resource, **options) -> Callable[[dict], list]:
+    """Return `resource.export_resource(row, **options)` as a function, each field's exporter looked up once.
+
+    import-export looks each field's name and dehydrate method up again for every row (35 fields x 62,074 rows at
+    Shandong's size); the values are the same calls in the same order (tests/coverage/test_exports.py).
+    """
+    exporters = []
+    for field in resource.get_export_fields():
+        dehydrate = field.get_dehydrate_method(resource.get_field_name(field))
+        method = dehydrate if callable(dehydrate) else getattr(resource, dehydrate, None)
+        exporters.append(method if method is not None else partial(field.export, **options))
+    return lambda row: [export(row) for export in exporters]
+
+
 def resources_for(report: Report) -> dict[str, tuple[resources.Resource, Iterable[dict]]]:
     """Return each sheet's resource and rows for a report (community rows carry their item letters)."""
     standard = report.round.standard
@@ -169,8 +184,9 @@ def write_csv(report: Report, sheet: str, out: IO[str]) -> None:
     resource, rows = resources_for(report)[sheet]
     writer = SafeCSVWriter(out)
     writer.writerow([str(header) for header in resource.get_export_headers()])
+    export = row_exporter(resource)
     for row in rows:
-        writer.writerow(resource.export_resource(row))
+        writer.writerow(export(row))
 
 
 def csv_text(report: Report, sheet: str) -> str:
@@ -189,7 +205,7 @@ def write_xlsx(report: Report, out: IO[bytes] | str) -> None:
         ws = book.create_sheet(str(SHEET_TITLES[sheet]))
         ws.freeze_panes = "C2"
         headers = [str(header) for header in resource.get_export_headers()]
-        values = (resource.export_resource(row, force_native_type=True) for row in rows)
+        values = map(row_exporter(resource, force_native_type=True), rows)
         sample = list(islice(values, WIDTH_SAMPLE))
         # A write-only sheet takes its column widths before the first row.
         items = getattr(resource, "item_count", 0)
@@ -200,7 +216,7 @@ def write_xlsx(report: Report, out: IO[bytes] | str) -> None:
             cell.alignment = wrap
         ws.append(header_cells)
         for line in chain(sample, values):
-            ws.append(xlsx_row(ws, line))
+            ws.append(xlsx_values(ws, line))
     about = book.create_sheet(_("说明"))
     set_column_widths(about, [14, 80])
     for line in about_rows(report):

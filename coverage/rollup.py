@@ -84,31 +84,91 @@ def _standings() -> dict[tuple, Standing]:
             for k in kinds for s in streets for r in (False, True)}
 
 
-def compute(round_: Round, scope: q.Scope = q.ALL, *, detail: bool = False) -> Computation:
-    """Compute the round's coverage over `scope` in five queries whatever its size (one more for detail)."""
+def compute(round_: Round, scope: q.Scope = q.ALL, *, detail: bool = False, communities: bool = True) -> Computation:
+    """Compute the round's coverage over `scope` in a fixed handful of queries whatever its size: the cities' and
+    units' figures aggregated in SQL (three queries) or, with `communities`, the list of every community, tallied on
+    the way (four; one more for detail).
+
+    Without `communities` the data has no "communities" key: for screens that show only cities and units (the
+    dashboard, the province overview), which at Shandong's size need not read 62,074 community rows.
+    """
     standard = round_.standard
-    numbers = standard.item_numbers
-    total_items = len(numbers)
     cities = q.city_rows(scope)
     units = q.unit_rows(scope)
     unit_ids = None if scope.unit_codes is None else [u.pk for u in units]
+    listing = _list_communities(round_, units, unit_ids, detail=detail) if communities or detail else None
+    # Listed anyway, the communities are tallied on the way; otherwise SQL aggregates them (one grouped query).
+    tallies, smart_by_unit = (listing.tallies, listing.smart_by_unit) if listing else _tallies(round_, units, unit_ids)
+    live_units = [u for u in units if not u.retired]
+    data = {
+        "round": round_.code,
+        "standard": {"code": standard.code, "version": standard.version},
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+        "cities": [_city_entry(city, standard, live_units, tallies, smart_by_unit) for city in cities],
+        "units": [_unit_entry(unit, standard, tallies[unit.pk].counted, smart_by_unit[unit.pk]) for unit in live_units],
+    }
+    computation = Computation(data, unit_ids=unit_ids, excluded=_excluded(cities, units, tallies))
+    if listing is not None:
+        data["communities"] = listing.communities
+        if detail:
+            _add_detail(computation, listing.rows, {u.pk: u.code for u in units}, listing.street_tallies)
+    return computation
+
+
+def _tallies(round_: Round, units: list[q.UnitRow], unit_ids: list[int] | None
+             ) -> tuple[dict[int, Tally], dict[int, int]]:
+    """Return each unit's communities by standing and its smart counted ones, from one grouped query."""
+    retired_units = {u.pk for u in units if u.retired}
+    tallies = {u.pk: Tally() for u in units}  # unit id -> communities by standing
+    smart_by_unit = {u.pk: 0 for u in units}
+    standings = _standings()
+    for row in q.standing_counts(round_, round_.standard.item_numbers, unit_ids):
+        if row.unit_id not in tallies:
+            continue
+        retired = row.retired or row.unit_id in retired_units
+        where = standings.get((row.kind, row.street_kind, retired))
+        if where is None:  # a kind this code does not know: the rule decides (and says it is not counted)
+            where = standing(kind=row.kind, street_kind=row.street_kind, retired=retired)
+        tallies[row.unit_id].add(where, row.communities)
+        if where is Standing.COUNTED:
+            smart_by_unit[row.unit_id] += row.smart
+    return tallies, smart_by_unit
+
+
+@dataclass
+class Listing:
+    """Every community of the scope as the contract lists it, and what the roll-up needs of them."""
+
+    rows: list[q.CommunityRow]
+    communities: list[dict]  # the contract's "communities": every registered community that is not retired
+    tallies: dict[int, Tally]  # unit id -> communities by standing
+    smart_by_unit: dict[int, int]  # unit id -> smart counted communities
+    street_tallies: dict[int, list[int]]  # street id -> counted, smart, not counted (with detail only)
+
+
+def _list_communities(round_: Round, units: list[q.UnitRow], unit_ids: list[int] | None, *, detail: bool
+                      ) -> Listing:
+    """List every community of these units (all when None), tallying them as the roll-up does (two queries)."""
+    numbers = round_.standard.item_numbers
+    total_items = len(numbers)
     passed_by = q.passed_counts(round_, numbers, unit_ids)
     rows = q.community_rows(unit_ids)
 
-    # The hot loop of the province-wide roll-up (10,000+ rows): plain lists and one dict look-up per row.
+    # The hot loop of the province-wide listing (62,074 rows at Shandong's size): one dict look-up per row.
     unit_codes = {u.pk: u.code for u in units}
     retired_units = {u.pk for u in units if u.retired}
-    tallies = {u.pk: Tally() for u in units}  # unit id -> communities by standing
+    tallies = {u.pk: Tally() for u in units}
     smart_by_unit = dict.fromkeys(unit_codes, 0)
-    street_tallies: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # counted, smart, not counted
+    street_tallies: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     rates = [_percent(n, total_items) for n in range(total_items + 1)]
     standings = _standings()
     kind_names = {kind: kind_name(kind) for kind in [*CommunityKind.values, "", None]}  # once, not once per row
     communities = []
     for pk, code, name, unit_id, street_id, street_kind, kind, retired in rows:
-        where = standings.get((kind, street_kind, retired or unit_id in retired_units))
+        gone = retired or unit_id in retired_units
+        where = standings.get((kind, street_kind, gone))
         if where is None:  # a kind this code does not know: the rule decides (and says it is not counted)
-            where = standing(kind=kind, street_kind=street_kind, retired=retired or unit_id in retired_units)
+            where = standing(kind=kind, street_kind=street_kind, retired=gone)
         if unit_id in tallies:
             tallies[unit_id].add(where)
         if where is Standing.RETIRED:
@@ -127,20 +187,7 @@ def compute(round_: Round, scope: q.Scope = q.ALL, *, detail: bool = False) -> C
             street_tally = street_tallies[street_id]
             street_tally[0 if counted else 2] += 1
             street_tally[1] += counted and smart
-
-    live_units = [u for u in units if not u.retired]
-    data = {
-        "round": round_.code,
-        "standard": {"code": standard.code, "version": standard.version},
-        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
-        "cities": [_city_entry(city, standard, live_units, tallies, smart_by_unit) for city in cities],
-        "units": [_unit_entry(unit, standard, tallies[unit.pk].counted, smart_by_unit[unit.pk]) for unit in live_units],
-        "communities": communities,
-    }
-    computation = Computation(data, unit_ids=unit_ids, excluded=_excluded(cities, units, tallies))
-    if detail:
-        _add_detail(computation, rows, unit_codes, street_tallies)
-    return computation
+    return Listing(rows, communities, tallies, smart_by_unit, street_tallies)
 
 
 def _main_urban(units: Iterable[q.UnitRow], city_pk: int) -> list[q.UnitRow]:
@@ -200,6 +247,11 @@ def _city_entry(city: q.CityRow, standard: StandardVersion, units: list[q.UnitRo
 def coverage_for_round(round_: Round, scope: q.Scope = q.ALL) -> dict:
     """Return the round's coverage as the contract JSON (interfaces.md, "Coverage")."""
     return compute(round_, scope).data
+
+
+def coverage_totals(round_: Round, scope: q.Scope = q.ALL) -> dict:
+    """Return the contract JSON without its "communities": the roll-up of cities and units, aggregated in SQL."""
+    return compute(round_, scope, communities=False).data
 
 
 def restrict(data: dict, scope: q.Scope) -> dict:
@@ -280,10 +332,15 @@ class Report:
         return {code: cells.get(self.community_ids.get(code), empty) for code in codes}
 
 
-def report_for(round_: Round, scope: q.Scope, snapshot: CoverageSnapshot | None = None) -> Report:
-    """Return the live figures for `scope`, or the snapshot's frozen ones cut down to it."""
+def report_for(round_: Round, scope: q.Scope, snapshot: CoverageSnapshot | None = None, *,
+               communities: bool = True) -> Report:
+    """Return the live figures for `scope`, or the snapshot's frozen ones cut down to it.
+
+    With `communities=False` live figures leave out the communities and streets (see `compute`); a snapshot's are
+    already in memory and stay.
+    """
     if snapshot is None:
-        c = compute(round_, scope, detail=True)
+        c = compute(round_, scope, detail=communities, communities=communities)
         return Report(round_, c.data, c.streets, c.community_streets, community_ids=c.community_ids,
                       unit_ids=c.unit_ids, excluded=c.excluded)
     detail = snapshot.data.get(DETAIL, {})

@@ -71,8 +71,10 @@ class CoverageView(WagtailAdminTemplateMixin, TemplateView):
         params = {"round": self.round.code, **({"snapshot": self.snapshot.pk} if self.snapshot else {}), **extra}
         return "?" + urlencode(params)
 
-    def report(self, scope: q.Scope | None = None) -> engine.Report:
-        return engine.report_for(self.round, scope or self.scope, self.snapshot)
+    def report(self, scope: q.Scope | None = None, *, communities: bool = True) -> engine.Report:
+        """Return the figures of `scope` (the user's by default); `communities=False` for pages showing only cities
+        and units, which then need not list every community of the province."""
+        return engine.report_for(self.round, scope or self.scope, self.snapshot, communities=communities)
 
     def unit_scope(self, unit_code: str | None) -> q.Scope:
         """Return a scope of just this unit, refusing one the user may not see."""
@@ -127,7 +129,7 @@ class IndexView(CoverageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        report = self.report()
+        report = self.report(communities=False)
         city_tiers = self.tiers(engine.CITY)
         context.update(
             data=report.data,
@@ -153,7 +155,7 @@ class CityView(CoverageView):
     template_name = "coverage/city.html"
 
     def get_context_data(self, code, **kwargs):
-        report = self.report()
+        report = self.report(communities=False)
         city = next((c for c in report.data["cities"] if c["code"] == code), None)
         if city is None:
             raise Http404(_("找不到该设区市"))
@@ -278,7 +280,7 @@ class SheetView(CoverageView):
     template_name = "coverage/sheet.html"
 
     def get_context_data(self, level, code, **kwargs):
-        report = self.report()
+        report = self.report(communities=False)
         if level not in ("city", "unit"):
             raise Http404
         if level == "city":
@@ -301,11 +303,17 @@ class SheetView(CoverageView):
             if level == "city" or entry.get("kind_confirmed") is False else [],
             definition=rollup.get("definition") or engine.DEFINITION, scope_note=engine.SCOPE_NOTE,
             tiers=[tier_label(t) for t in rollup["tiers"]],
-            smart=placed(report, [c for c in report.data["communities"]
-                                  if c["unit_code"] in codes and c["in_scope"] and c["smart"]]),
+            smart=self.smart_communities(codes),
             data=report.data, printed_at=timezone.localtime(),
         )
         return context
+
+
+    def smart_communities(self, unit_codes: set[str]) -> list[dict]:
+        """Return the smart counted communities of these units (listed for them alone, not the whole scope)."""
+        report = self.report(q.Scope(city_codes=frozenset(), unit_codes=frozenset(unit_codes)))
+        return placed(report, [c for c in report.data["communities"]
+                               if c["unit_code"] in unit_codes and c["in_scope"] and c["smart"]])
 
 
 class ExportView(CoverageView):

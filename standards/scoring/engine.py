@@ -211,12 +211,18 @@ def band_for(bands: tuple[Band, ...], total: int) -> Band | None:
     return reached[-1] if reached else None
 
 
-def score_level(level_def: Mapping[str, Any], values_by_number: Mapping[int, Values]) -> LevelScore:
-    """Score every indicator of a level (see resolve_level) and map the total to a band star."""
+def score_level(level_def: Mapping[str, Any], values_by_number: Mapping[int, Values], *,
+                scored: Mapping[int, IndicatorScore] | None = None) -> LevelScore:
+    """Score every indicator of a level (see resolve_level) and map the total to a band star.
+
+    `scored`: indicators the caller has already scored with score_indicator on these same values (not again).
+    """
     unknown = set(values_by_number) - {ind["number"] for ind in level_def["indicators"]}
     if unknown:
         raise ValueError(f"no such indicators in level {level_def.get('key')}: {sorted(unknown)}")
-    scores = tuple(score_indicator(ind, values_by_number.get(ind["number"], {})) for ind in level_def["indicators"])
+    scored = scored or {}
+    scores = tuple(scored.get(ind["number"]) or score_indicator(ind, values_by_number.get(ind["number"], {}))
+                   for ind in level_def["indicators"])
     categories = tuple(
         CategoryScore(
             key=category["key"],

@@ -11,7 +11,9 @@ from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
 from checklists.models import ItemResult, Status
-from coverage.rollup import snapshot_create
+from coverage.exports import resources_for, row_exporter
+from coverage.rollup import report_for, snapshot_create
+from coverage.selectors import ALL
 from tests.coverage.coverage_factory import make_smart, set_results
 
 SMART = ["379902001001", "379903001001", "379921001001"]
@@ -121,3 +123,11 @@ def test_xlsx_columns_are_readable(results, tmp_path):
     assert communities["K1"].alignment.wrap_text
     assert book["设区市"].column_dimensions["B"].width == 8  # 示范市, plus a margin
     assert book["区县"].column_dimensions["B"].width == 12 and book["说明"].column_dimensions["B"].width == 80
+
+
+@pytest.mark.parametrize("options", [{}, {"force_native_type": True}], ids=["csv", "xlsx"])
+def test_row_exporter_gives_what_import_export_gives(results, options):
+    for resource, rows in resources_for(report_for(results, ALL)).values():
+        rows = list(rows)
+        export = row_exporter(resource, **options)
+        assert [export(row) for row in rows] == [resource.export_resource(row, **options) for row in rows]

@@ -1,6 +1,7 @@
 """smartsite.spreadsheet: the one formula-safe cell writer for CSV and XLSX."""
 
 import io
+import zipfile
 
 from openpyxl import Workbook
 
@@ -12,6 +13,7 @@ from smartsite.spreadsheet import (
     fitted_widths,
     safe_text,
     xlsx_row,
+    xlsx_values,
 )
 from tests.site.formula_checks import DANGEROUS, assert_csv_inert, assert_xlsx_inert
 
@@ -52,3 +54,22 @@ def test_widths_count_chinese_characters_twice():
     assert display_width("和平社区") == 8 and display_width("370102") == 6 and display_width(None) == 0
     assert fitted_widths(["社区代码", "社区"], [["370102001001", "和平社区"]]) == [14, 10]
     assert fitted_widths(["很长很长很长很长很长的表头"], []) == [18]  # a long header wraps instead
+
+
+def _sheet_xml(make_row) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("s")
+    for values in ([*DANGEROUS, "#N/A", "#DIV/0!", "="], ["通过", "a=b", -3, 2.5, 0, None, True, "", "幸福社区"]):
+        sheet.append(make_row(sheet, values))
+    out = io.BytesIO()
+    book.save(out)
+    with zipfile.ZipFile(out) as archive:
+        return archive.read("xl/worksheets/sheet1.xml")
+
+
+def test_xlsx_values_write_exactly_what_xlsx_row_writes():
+    # Plain values where no cell object is needed: the sheet's XML (types, quote prefixes) is byte for byte the same.
+    assert _sheet_xml(xlsx_values) == _sheet_xml(xlsx_row)
+    book = Workbook(write_only=True)
+    row = xlsx_values(book.create_sheet(), ["=1+1", "#N/A", "通过", 3])
+    assert [type(value).__name__ for value in row] == ["Cell", "Cell", "str", "int"]
