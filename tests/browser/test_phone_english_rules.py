@@ -2,13 +2,17 @@
 phone's catalog) and as the server says them after the save, while the stored record stays in Chinese; the
 service worker's offline page in English; a printable QR sheet in English."""
 
+import re
+
 import pytest
 
 from checklists.models import ItemResult
 from tests.browser.conftest import login, wait_for
+from tests.browser.test_phone_offline import kept_offline
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ENGLISH = {"name": "django_language", "value": "en"}
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def english_phone(phone, live_server, **options):
@@ -46,3 +50,24 @@ def test_rule_messages_in_english_live_and_after_save(live_server, phone, round_
     assert "Not filled in: " in html and "未填写" not in html
     page.reload()
     assert "59.00% is below 60%" in rule.inner_text()
+
+
+def test_offline_page_in_english(live_server, phone, round_, community):
+    context = english_phone(phone, live_server)
+    page = context.new_page()
+    login(page, live_server.url, f"/c/{community.code}/")
+    kept_offline(page)
+    item = f"/c/{community.code}/items/3/"
+    # One of the kept pages that has not reached the phone yet (dropped from the service worker's cache).
+    assert page.evaluate(f"() => caches.open('zhsq-pages').then((cache) => cache.delete('{item}'))")
+    context.set_offline(True)
+    response = page.goto(live_server.url + item)
+    assert response.status == 503 and response.from_service_worker
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.title() == "Offline"
+    text = page.locator("main").inner_text()
+    assert "This page has not been saved on this phone yet" in text, text
+    assert not CHINESE.search(text), text
+    page.get_by_role("link", name="Back to the home page").click()
+    page.wait_for_url(live_server.url + "/")
+
