@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from communities import policy
 from communities.models import CommunityPage
@@ -47,9 +47,7 @@ class ConflictError(Exception):
 class RequestReused(Exception):
     """A request id already applied to other content (another answer or another item); nothing was saved."""
 
-    @property
-    def message(self) -> str:
-        return _("该请求号已用于另一份不同的填报内容，本次修改未保存（已保留在本机）；请核对后重新保存")
+    message = gettext_lazy("该请求号已用于另一份不同的填报内容，本次修改未保存（已保留在本机）；请核对后重新保存")
 
 
 class IncompleteError(Exception):
