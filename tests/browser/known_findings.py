@@ -37,4 +37,7 @@ AXE: dict[str, set[str]] = {
 CONVERTED: list[str] = [
     # the phone (issue 20): the worker's home, the checklist and an item; the login page and the visitor's home
     "", "c/<community:code>/", "c/<community:code>/items/<int:number>/", "anonymous ", "anonymous login/",
+    # the printable QR sheets (one community, a street's, a unit's) and the account activation page (issue 20)
+    "c/<community:code>/qr-sheet/", "c/sheets/street/<street:code>/", "c/sheets/unit/<unit:code>/",
+    "anonymous activate/<uidb64>/<token>/",
 ]
