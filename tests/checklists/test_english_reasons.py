@@ -5,10 +5,18 @@ import json
 import re
 import uuid
 
+import pytest
+
 from checklists.models import ItemResult
 from checklists.services import answer_save
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def worker_client(client, worker):
+    client.force_login(worker)
+    return client
 
 
 def test_submit_refusals_in_english_and_the_record_in_chinese(worker_client, round_, community, worker):
