@@ -27,7 +27,9 @@
   const TRUE_WORDS = ["true", "on", "1", "yes", "y", "是"];
   const FALSE_WORDS = ["false", "off", "0", "no", "n", "否"];
   // op -> [holds(comparison sign), message when it holds, message when it does not]
-  const OPS = { ge: [(c) => c >= 0, REACHES, BELOW], gt: [(c) => c > 0, EXCEEDS, NOT_ABOVE], le: [(c) => c <= 0, NOT_ABOVE, EXCEEDS] };
+  const OPS = {
+    ge: [(c) => c >= 0, REACHES, BELOW], gt: [(c) => c > 0, EXCEEDS, NOT_ABOVE], le: [(c) => c <= 0, NOT_ABOVE, EXCEEDS],
+  };
   const OPERANDS = { ratio: ["numerator", "denominator"], reduction: ["baseline", "actual"], value: ["field"] };
   // Python's str.isspace() set, which str.strip() removes (JS trim() differs at the edges).
   const WS = "\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
@@ -169,13 +171,13 @@
     for (const option of Object.keys(marks)) {
       const note = marks[option];
       const where = fmt(_("%(field)s（%(option)s）"), { field: label, option: options.has(option) ? options.get(option) : option });
-      if (!options.has(option)) issues.push({ field: key, message: fmt(_("%(field)s：未知选项：%(option)s"), { field: label, option }) });
-      else if (!allowed.has(option)) {
-        issues.push({ field: key, message: fmt(_("%(where)s：该项须实际具备，不能标记为“本社区无此设施”"), { where }) });
-      } else if (typeof note !== "string" || !pyStrip(note)) issues.push({ field: key, message: problem(where, _(NA_NOTE_REQUIRED)) });
-      else if (ticked.includes(option)) {
-        issues.push({ field: key, message: fmt(_("%(where)s：已勾选的选项不能同时标记为“本社区无此设施”"), { where }) });
-      } else cleaned[option] = pyStrip(note);
+      let message;
+      if (!options.has(option)) message = fmt(_("%(field)s：未知选项：%(option)s"), { field: label, option });
+      else if (!allowed.has(option)) message = fmt(_("%(where)s：该项须实际具备，不能标记为“本社区无此设施”"), { where });
+      else if (typeof note !== "string" || !pyStrip(note)) message = problem(where, _(NA_NOTE_REQUIRED));
+      else if (ticked.includes(option)) message = fmt(_("%(where)s：已勾选的选项不能同时标记为“本社区无此设施”"), { where });
+      if (message) issues.push({ field: key, message });
+      else cleaned[option] = pyStrip(note);
     }
     return [cleaned, issues];
   };
@@ -186,7 +188,8 @@
     for (const key of Object.keys(raw)) {
       const field = fields.get(key);
       if (!field || field.kind !== "choices") {
-        issues.push({ field: key, message: fmt(_("%(field)s：不能标记为“本社区无此设施”"), { field: labelOf(fields, key) }) });
+        const message = fmt(_("%(field)s：不能标记为“本社区无此设施”"), { field: labelOf(fields, key) });
+        issues.push({ field: key, message });
         continue;
       }
       const [marks, problems] = cleanMarks(field, raw[key], values[key] || [], naFlags);
@@ -247,7 +250,8 @@
   const ratio = (rule, fields, [num, den]) => {
     const [numLabel, denLabel] = operands(rule).map((k) => labelOf(fields, k));
     if (den.n === 0n) {
-      return outcome(rule, "invalid", fmt(_("%(rule)s：%(denominator)s为0，分母不能为0"), { rule: rule.label, denominator: denLabel }));
+      const message = fmt(_("%(rule)s：%(denominator)s为0，分母不能为0"), { rule: rule.label, denominator: denLabel });
+      return outcome(rule, "invalid", message);
     }
     if (cmp(num, den) > 0 && rule.may_exceed !== true) {
       return outcome(rule, "invalid", fmt(_("%(rule)s：%(numerator)s（%(n)s）不能大于%(denominator)s（%(d)s）"),
@@ -258,7 +262,8 @@
   };
   const reduction = (rule, fields, [baseline, actual]) => {
     if (baseline.n === 0n) {
-      return outcome(rule, "invalid", fmt(_("%(rule)s：%(field)s必须大于0"), { rule: rule.label, field: labelOf(fields, rule.baseline) }));
+      const message = fmt(_("%(rule)s：%(field)s必须大于0"), { rule: rule.label, field: labelOf(fields, rule.baseline) });
+      return outcome(rule, "invalid", message);
     }
     const percent = mul(div(sub(baseline, actual), baseline), HUNDRED);
     return outcome(rule, ...judge(rule, fields, percent, formatPercent(percent)), percent);
@@ -276,7 +281,8 @@
         numbers.push(exact(has(values, key) ? values[key] : null));
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
-        return outcome(rule, "invalid", fmt(_("%(rule)s：%(field)s%(error)s"), { rule: rule.label, field: labelOf(fields, key), error: e.message }));
+        const message = fmt(_("%(rule)s：%(field)s%(error)s"), { rule: rule.label, field: labelOf(fields, key), error: e.message });
+        return outcome(rule, "invalid", message);
       }
     }
     const blank = keys.filter((k, i) => numbers[i] === null).map((k) => labelOf(fields, k));
@@ -294,7 +300,9 @@
   const requireTrueIf = (field, condition, values) => {
     const state = values[condition.key];
     if (unset(state)) return ["incomplete", missing(condition.label)];
-    if (!state) return ["pass", fmt(_("%(field)s：不适用（%(condition)s：否）"), { field: field.label, condition: condition.label })];
+    if (!state) {
+      return ["pass", fmt(_("%(field)s：不适用（%(condition)s：否）"), { field: field.label, condition: condition.label })];
+    }
     return requireTrue(field, values[field.key]);
   };
   const requireTrueIfTicked = (field, condition, option, values) => {
@@ -318,7 +326,9 @@
     if (unset(ticked) && !Object.keys(marks).length) return ["incomplete", missing(field.label)];
     const covered = (ticked || []).concat(Object.keys(marks));
     const lacking = [...optionLabels(field)].filter(([key]) => !covered.includes(key)).map(([, name]) => name);
-    if (lacking.length) return ["fail", fmt(_("%(field)s：未覆盖%(options)s"), { field: field.label, options: list(lacking) })];
+    if (lacking.length) {
+      return ["fail", fmt(_("%(field)s：未覆盖%(options)s"), { field: field.label, options: list(lacking) })];
+    }
     return ["pass", fmt(_("%(field)s：已全部覆盖"), { field: field.label })];
   };
   const requireMin = (field, ticked, marks, naFlags) => {
@@ -355,7 +365,8 @@
   const photoRequirement = (count, minPhotos) => {
     const enough = count >= minPhotos;
     const message = enough ? fmt(ngettext("已上传%(count)s张照片", "已上传%(count)s张照片", count), { count })
-      : fmt(ngettext("至少上传%(count)s张照片作为佐证", "至少上传%(count)s张照片作为佐证", minPhotos), { count: minPhotos });
+      : fmt(ngettext("至少上传%(count)s张照片作为佐证", "至少上传%(count)s张照片作为佐证", minPhotos),
+        { count: minPhotos });
     return { field: "photos", label: _("照片佐证"), verdict: enough ? "pass" : "incomplete", message };
   };
   const overall = (errors, outcomes) => {
