@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from audit.actors import log
 
 from .models import ChecklistLogEntry, ItemResult
 
 # action key -> label shown in the admin's history and log reports
 ACTIONS = {
-    "saved": "保存填报",
-    "submitted": "提交审核",
-    "approved": "审核通过",
-    "returned": "退回修改",
-    "reopened": "重新打开",
-    "photo_added": "添加照片",
-    "photo_removed": "移除照片",
-    "photo_original": "补传原图",
-    "imported": "导入结果",
-    "withdrawn": "撤回修改",
+    "saved": _("保存填报"),
+    "submitted": _("提交审核"),
+    "approved": _("审核通过"),
+    "returned": _("退回修改"),
+    "reopened": _("重新打开"),
+    "photo_added": _("添加照片"),
+    "photo_removed": _("移除照片"),
+    "photo_original": _("补传原图"),
+    "imported": _("导入结果"),
+    "withdrawn": _("撤回修改"),
 }
 PREFIX = "checklists."
 

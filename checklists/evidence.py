@@ -25,6 +25,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import audit
 from .actions import ChecklistAction
@@ -40,14 +42,14 @@ EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "HEIF": "heic"}
 
 __all__ = ["EvidenceConflict", "PhotoError", "evidence_add", "evidence_add_copy", "evidence_add_original",
            "evidence_remove", "duplicates_of"]
-REUSED = "这张照片的请求号已用于另一张照片或另一个指标，本次未保存；请重新选择照片上传"
+REUSED = gettext_lazy("这张照片的请求号已用于另一张照片或另一个指标，本次未保存；请重新选择照片上传")
 
 
 class EvidenceConflict(PhotoError):
     """A client id already names a different photo, or the same one on another item: nothing was stored."""
 
     def __init__(self) -> None:
-        super().__init__("reused", REUSED)
+        super().__init__("reused", str(REUSED))
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,8 @@ def evidence_add_copy(
         return existing
     photo = processed(copy)
     if photo.format != "JPEG" or max(photo.width, photo.height) > COPY_MAX_SIDE:
-        raise PhotoError("copy", f"手机压缩照片应为长边不超过{COPY_MAX_SIDE}像素的 JPEG，请重新选择照片")
+        message = _("手机压缩照片应为长边不超过%(side)s像素的 JPEG，请重新选择照片") % {"side": COPY_MAX_SIDE}
+        raise PhotoError("copy", message)
     return _attach(result, user, Facts.declared(declared, photo), photo, {"copy": copy}, filename, client_id, via,
                    declared=declared.as_json())
 
@@ -233,13 +236,13 @@ def evidence_add_original(*, evidence: Evidence, user, data: bytes, via: str = "
     evidence = _live(evidence)
     authorize(user, evidence.result.community, ChecklistAction.SAVE, via)
     if originals_mode() == NEVER:
-        raise PhotoError("never", NO_ORIGINALS)
+        raise PhotoError("never", str(NO_ORIGINALS))
     if evidence.removed_at:
-        raise PhotoError("removed", "这张照片已被移除，无需再上传原图")
+        raise PhotoError("removed", _("这张照片已被移除，无需再上传原图"))
     if evidence.original:
         return evidence  # a retry: the bytes were checked the first time
     if len(data) > MAX_BYTES or hashlib.sha256(data).hexdigest() != evidence.sha256:
-        raise PhotoError("mismatch", MISMATCH)
+        raise PhotoError("mismatch", str(MISMATCH))
     photo = processed(data)
     return _keep_original(evidence, photo, data, user, via)
 

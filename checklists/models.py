@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import BaseLogEntry, BaseLogEntryManager
 
 from communities import policy
@@ -15,10 +16,10 @@ from .actions import ChecklistAction
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "待审核"
-    APPROVED = "approved", "已通过"
-    RETURNED = "returned", "被退回"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审核")
+    APPROVED = "approved", _("已通过")
+    RETURNED = "returned", _("被退回")
 
 
 # The one definition of "an item passes" (interfaces.md: approved, and every rule and requirement holds), as a

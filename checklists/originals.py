@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 
 from intake import jsondata
 from intake.images import too_large as _too_large
@@ -27,9 +28,9 @@ FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "imag
 DECLARED_MAX = 4096  # characters of JSON; the facts are a few hundred
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _GPS = re.compile(r"^-?\d{1,3}(\.\d{1,6})?$")
-BAD = "照片信息格式有误，请重新选择照片"
-NO_ORIGINALS = "本系统不收集原图，手机上的压缩照片已足够"
-MISMATCH = "原图与拍照时记录的不一致（SHA-256 不符），未保存；请重新选择这张照片的原图"
+BAD = gettext_lazy("照片信息格式有误，请重新选择照片")
+NO_ORIGINALS = gettext_lazy("本系统不收集原图，手机上的压缩照片已足够")
+MISMATCH = gettext_lazy("原图与拍照时记录的不一致（SHA-256 不符），未保存；请重新选择这张照片的原图")
 
 
 def originals_mode() -> str:
@@ -65,7 +66,7 @@ class DeclaredFacts:
 
 
 def _bad(what: str) -> PhotoError:
-    return PhotoError("declared", f"{BAD}（{what}）")
+    return PhotoError("declared", gettext("%(problem)s（%(what)s）") % {"problem": BAD, "what": what})
 
 
 def _count(data: dict, key: str, *, required: bool = False) -> int | None:
@@ -115,13 +116,13 @@ def parse_declared(raw: str | bytes) -> DeclaredFacts:
     The limits are the photo pipeline's, so an original that would be refused later is refused now.
     """
     if len(raw) > DECLARED_MAX:
-        raise _bad("过长")
+        raise _bad(gettext("过长"))
     try:
         data = jsondata.loads(raw, max_bytes=DECLARED_MAX)
     except jsondata.JsonError as exc:
         raise _bad(exc.message) from None
     if not isinstance(data, dict):
-        raise _bad("不是对象")
+        raise _bad(gettext("不是对象"))
     sha256 = data.get("sha256")
     if not isinstance(sha256, str) or not _SHA256.match(sha256):
         raise _bad("sha256")

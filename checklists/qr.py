@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import qrcode
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from qrcode.constants import ERROR_CORRECT_M
 
 from communities.models import CommunityPage
@@ -96,13 +97,16 @@ def _categories(standard: StandardVersion) -> dict[int, str]:
 
 
 def community_sheet(community: CommunityPage, standard: StandardVersion) -> Sheet:
-    """Return the QR codes of one community's A4 sheet: its checklist plus each item, labelled in Chinese."""
+    """Return the QR codes of one community's A4 sheet: its checklist plus each item, labelled in the active
+    language (the item names and categories are the standard's own words)."""
     categories = _categories(standard)
     url = community_url(community.code)
-    main = SheetEntry(None, f"{community.title} 核查清单", "", url, qr_svg(url, title=community.code))
+    label = _("%(community)s 核查清单") % {"community": community.title}
+    main = SheetEntry(None, label, "", url, qr_svg(url, title=community.code))
     items = []
     for item in standard.items:
         n = item["number"]
         link = item_url(community.code, n)
-        items.append(SheetEntry(n, f"{n}. {item['name']}", categories.get(n, ""), link, qr_svg(link, title=f"第{n}项")))
+        svg = qr_svg(link, title=_("第%(n)s项") % {"n": n})
+        items.append(SheetEntry(n, f"{n}. {item['name']}", categories.get(n, ""), link, svg))
     return Sheet(community, main, items)

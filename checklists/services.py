@@ -9,10 +9,12 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from communities import policy
 from communities.models import CommunityPage
@@ -45,7 +47,7 @@ class ConflictError(Exception):
 class RequestReused(Exception):
     """A request id already applied to other content (another answer or another item); nothing was saved."""
 
-    message = "该请求号已用于另一份不同的填报内容，本次修改未保存（已保留在本机）；请核对后重新保存"
+    message = gettext_lazy("该请求号已用于另一份不同的填报内容，本次修改未保存（已保留在本机）；请核对后重新保存")
 
 
 class IncompleteError(Exception):
@@ -81,8 +83,8 @@ class SubmitAllOutcome:
         return [r.item_number for r in self.submitted]
 
 
-UNCHANGED_SINCE_RETURN = "被退回后尚未修改"
-NOT_STARTED = "尚未填写"
+UNCHANGED_SINCE_RETURN = gettext_noop("被退回后尚未修改")
+NOT_STARTED = gettext_noop("尚未填写")
 
 
 class CommunityRetired(PermissionDenied):
@@ -138,12 +140,21 @@ def evaluate(result: ItemResult, *, photo_count: int | None = None) -> ItemEvalu
 
 
 def refresh_verdict(result: ItemResult, evaluation: ItemEvaluation | None = None) -> ItemEvaluation:
-    """Store the engine's verdict on the result (call after values or photos change)."""
-    evaluation = evaluation or evaluate(result)
-    result.rules_pass = evaluation.passed
-    result.complete = evaluation.complete
-    result.evaluation = summary(evaluation)
-    return evaluation
+    """Store the engine's verdict on the result (call after values or photos change); return it in the
+    reader's language. (`evaluation`: one already made in Chinese, e.g. by the synthetic province.)
+
+    The stored summary is a record the bureau's pages and exports read whoever saved it, so its messages are
+    always in the source language (Chinese), never in the language of the person who happened to save.
+    """
+    photo_count = None if evaluation else result.photos.filter(removed_at__isnull=True).count()
+    with translation.override(settings.LANGUAGE_CODE):
+        stored = evaluation or evaluate(result, photo_count=photo_count)
+        result.evaluation = summary(stored)
+    result.rules_pass = stored.passed
+    result.complete = stored.complete
+    if evaluation or translation.get_language() == settings.LANGUAGE_CODE:
+        return stored
+    return evaluate(result, photo_count=photo_count)
 
 
 def _json_value(value):
@@ -237,7 +248,7 @@ def answer_save(
 def _check_complete(result: ItemResult) -> ItemEvaluation:
     evaluation = refresh_verdict(result)
     if evaluation.errors or not evaluation.complete:
-        raise IncompleteError([r for r in evaluation.reasons if r] or ["请先填写完整"])
+        raise IncompleteError([r for r in evaluation.reasons if r] or [_("请先填写完整")])
     return evaluation
 
 
@@ -288,13 +299,21 @@ def item_withdraw(*, result: ItemResult, user, via: str = "web") -> ItemResult:
 def _skip_reason(result: ItemResult | None) -> str | None:
     """Return why 提交全部 leaves this draft or returned item alone, or None when it is to be submitted."""
     if result is None:
-        return NOT_STARTED
+        return _(NOT_STARTED)
     if not result.complete:
-        reasons = [r for r in result.evaluation.get("reasons", ()) if r]
-        return "未填写完整：" + "；".join(reasons) if reasons else "未填写完整"
+        # The stored reasons are Chinese (the record); the person reads them in their own language.
+        stored = result.evaluation.get("reasons", ())
+        reasons = stored if translation.get_language() == settings.LANGUAGE_CODE else evaluate(result).reasons
+        return _incomplete([r for r in reasons if r])
     if result.status == Status.RETURNED and not result.changed_since_return:
-        return UNCHANGED_SINCE_RETURN
+        return _(UNCHANGED_SINCE_RETURN)
     return None
+
+
+def _incomplete(reasons: list[str]) -> str:
+    if not reasons:
+        return _("未填写完整")
+    return _("未填写完整：%(reasons)s") % {"reasons": _("；").join(reasons)}
 
 
 @transaction.atomic
@@ -314,7 +333,7 @@ def items_submit_all(*, round_: Round, community: CommunityPage, user) -> Submit
                 outcome.submitted.append(item_submit(result=result, user=user))
                 continue
             except IncompleteError as exc:
-                reason = "未填写完整：" + "；".join(exc.reasons)
+                reason = _incomplete(exc.reasons)
             except TransitionError as exc:
                 reason = exc.message
         outcome.skipped.append(Skipped(number, reason))

@@ -1,4 +1,5 @@
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin import messages
 
@@ -15,6 +16,6 @@ def register_log_actions(actions):
 def keep_regions_with_answers(request, page):
     # Answers and photos are evidence on the audit trail: a region that has any cannot be deleted.
     if ItemResult.objects.filter(community__path__startswith=page.path).exists():
-        messages.error(request, f"“{page.title}”下已有核查填报和照片，不能删除")
+        messages.error(request, _("“%(page)s”下已有核查填报和照片，不能删除") % {"page": page.title})
         return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None

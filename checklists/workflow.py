@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from communities.policy import Action
 
 from .actions import ChecklistAction
@@ -40,17 +42,18 @@ AFTER_RETURN: dict[tuple[Action, str], str] = {
 
 NEEDS_REASON = {ChecklistAction.RETURN, ChecklistAction.REOPEN}
 
-ROUND_CLOSED = "本轮核查已关闭，不能再修改或审核"
-LOCKED = "该指标已审核通过并锁定，如需修改请联系区县审核人员重新打开"
+# Lazy: each reads in the language of the person who gets the refusal.
+ROUND_CLOSED = _("本轮核查已关闭，不能再修改或审核")
+LOCKED = _("该指标已审核通过并锁定，如需修改请联系区县审核人员重新打开")
 MESSAGES = {
-    (ChecklistAction.SAVE, Status.SUBMITTED): "该指标已提交审核，不能直接修改；如需修改，请先点“撤回修改”",
+    (ChecklistAction.SAVE, Status.SUBMITTED): _("该指标已提交审核，不能直接修改；如需修改，请先点“撤回修改”"),
     (ChecklistAction.SAVE, Status.APPROVED): LOCKED,
-    (ChecklistAction.WITHDRAW, Status.DRAFT): "该指标尚未提交，无需撤回",
-    (ChecklistAction.WITHDRAW, Status.RETURNED): "该指标已被退回，可以直接修改",
+    (ChecklistAction.WITHDRAW, Status.DRAFT): _("该指标尚未提交，无需撤回"),
+    (ChecklistAction.WITHDRAW, Status.RETURNED): _("该指标已被退回，可以直接修改"),
     (ChecklistAction.WITHDRAW, Status.APPROVED): LOCKED,
-    (ChecklistAction.SUBMIT, Status.SUBMITTED): "该指标已提交，正在等待审核",
-    (ChecklistAction.SUBMIT, Status.APPROVED): "该指标已审核通过",
-    (ChecklistAction.APPROVE, Status.APPROVED): "该指标已审核通过",
+    (ChecklistAction.SUBMIT, Status.SUBMITTED): _("该指标已提交，正在等待审核"),
+    (ChecklistAction.SUBMIT, Status.APPROVED): _("该指标已审核通过"),
+    (ChecklistAction.APPROVE, Status.APPROVED): _("该指标已审核通过"),
 }
 
 
@@ -58,6 +61,7 @@ class TransitionError(Exception):
     """A state change that the workflow does not allow; the message is for the user."""
 
     def __init__(self, message: str):
+        message = str(message)  # a lazy text, read now in the active language
         super().__init__(message)
         self.message = message
 
@@ -65,21 +69,22 @@ class TransitionError(Exception):
 def next_status(
     action: Action, status: str, *, round_open: bool = True, reason: str = "", return_stands: bool = False
 ) -> str:
-    """Return the status after `action`, or raise TransitionError with a Chinese explanation.
+    """Return the status after `action`, or raise TransitionError with an explanation for the user.
 
     `return_stands`: the item carries a verifier's return that nobody has decided on since (see AFTER_RETURN).
     """
     if not round_open:
         raise TransitionError(ROUND_CLOSED)
     if action in NEEDS_REASON and not reason.strip():
-        raise TransitionError("请填写理由")
+        raise TransitionError(_("请填写理由"))
     if return_stands and (action, status) in AFTER_RETURN:
         return AFTER_RETURN[(action, status)]
     try:
         return TRANSITIONS[(action, status)]
     except KeyError:
         label = Status(status).label
-        raise TransitionError(MESSAGES.get((action, status), f"当前状态为“{label}”，不能执行此操作")) from None
+        refusal = MESSAGES.get((action, status)) or _("当前状态为“%(status)s”，不能执行此操作") % {"status": label}
+        raise TransitionError(refusal) from None
 
 
 def possible_actions(status: str, *, round_open: bool = True) -> list[Action]:

@@ -23,8 +23,8 @@ register(CommunityAction, {
     CommunityAction.ASSIGN_ROLES: Rule(
         (Role.BUREAU,), refusal=_("只能为本辖区分配角色：大数据局限于本辖区，管理员不限")),
     CommunityAction.MANAGE_ASSIGNMENTS: Rule((), refusal=_("只有管理员可以查看和编辑全省的角色分配")),
-    CommunityAction.EDIT_REGISTER: Rule((), refusal="只有管理员可以维护社区名册"),
+    CommunityAction.EDIT_REGISTER: Rule((), refusal=_("只有管理员可以维护社区名册")),
     CommunityAction.CONFIRM_MAIN_URBAN: Rule((Role.BUREAU,), local=True,
                                              refusal=_("只有本市大数据局或管理员可以确认主城区")),
-    CommunityAction.VIEW_REGION: Rule((Role.WORKER, Role.VERIFIER, Role.BUREAU), refusal="不在您的辖区内"),
+    CommunityAction.VIEW_REGION: Rule((Role.WORKER, Role.VERIFIER, Role.BUREAU), refusal=_("不在您的辖区内")),
 })

@@ -67,8 +67,11 @@ class Outcome(NamedTuple):
 
 
 def _shown(entry: Entry) -> ShownChange:
-    before = " ".join(filter(None, [entry.old_code, entry.old_parent and f"上级 {entry.old_parent}", entry.old_name]))
-    after = " ".join(filter(None, [entry.new_parent and f"上级 {entry.new_parent}", entry.new_name, entry.detail]))
+    def parent(code: str) -> str:
+        return _("上级 %(code)s") % {"code": code} if code else ""
+
+    before = " ".join(filter(None, [entry.old_code, parent(entry.old_parent), entry.old_name]))
+    after = " ".join(filter(None, [parent(entry.new_parent), entry.new_name, entry.detail]))
     return ShownChange(entry.code, entry.name, LEVEL_NAMES[entry.level], str(entry.change), before, after)
 
 

@@ -13,6 +13,8 @@ import io
 import zlib
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from intake import spreadsheets
 
 GZIP_LIMIT = 256 * 1024 * 1024  # a gzipped table may not unpack to more than this
@@ -47,12 +49,12 @@ def read_tables(content: bytes, filename: str) -> list[Table]:
     for sheet, read in sheets:
         if not read.rows or read.rows[0].number != 1 or not any((v or "").strip() for v in read.rows[0].values):
             if len(sheets) == 1:
-                raise TableError("第1行应为列名，但它是空的")
+                raise TableError(_("第1行应为列名，但它是空的"))
             continue  # an empty worksheet (or one without a header) holds no table
         name = f"{filename}［{sheet}］" if len(sheets) > 1 else filename
         tables.append(_table(name, read))
     if not tables:
-        raise TableError("XLSX 文件中没有表格（第1行应为列名）")
+        raise TableError(_("XLSX 文件中没有表格（第1行应为列名）"))
     return tables
 
 
@@ -66,9 +68,9 @@ def _gunzip(content: bytes) -> bytes:
         with gzip.GzipFile(fileobj=io.BytesIO(content)) as stream:
             data = stream.read(GZIP_LIMIT + 1)
     except (OSError, EOFError, zlib.error) as exc:
-        raise TableError(f"无法解压 gzip 文件：{exc}") from exc
+        raise TableError(_("无法解压 gzip 文件：%(why)s") % {"why": exc}) from exc
     if len(data) > GZIP_LIMIT:
-        raise TableError(f"解压后超过 {GZIP_LIMIT // 1024 // 1024} MB，请直接上传表格文件")
+        raise TableError(_("解压后超过 %(mb)s MB，请直接上传表格文件") % {"mb": GZIP_LIMIT // 1024 // 1024})
     return data
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminPageChooser
@@ -25,8 +26,8 @@ class RegionChooser(AdminPageChooser):
 
 class AssignmentForm(forms.ModelForm):
     region = forms.ModelChoiceField(
-        label="辖区", queryset=Page.objects.all(), widget=RegionChooser(can_choose_root=False),
-        help_text="社区工作人员分配到社区；区县审核人员分配到区县或设区市；大数据局分配到设区市或全省",
+        label=_("辖区"), queryset=Page.objects.all(), widget=RegionChooser(can_choose_root=False),
+        help_text=_("社区工作人员分配到社区；区县审核人员分配到区县或设区市；大数据局分配到设区市或全省"),
     )
 
     class Meta:
@@ -69,7 +70,7 @@ class AssignmentDeleteView(DeleteView):
 class AssignmentViewSet(ModelViewSet):
     model = Assignment
     icon = "group"
-    menu_label = "角色分配"
+    menu_label = _("角色分配")
     add_to_admin_menu = True
     menu_order = 900
     form_class = AssignmentForm

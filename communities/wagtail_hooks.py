@@ -43,7 +43,7 @@ class RegisterMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
-    return RegisterMenuItem("导入社区名册", reverse("communities_register_import"), icon_name="upload", order=910)
+    return RegisterMenuItem(_("导入社区名册"), reverse("communities_register_import"), icon_name="upload", order=910)
 
 
 # Keep the ancestor links on communities in step however pages are created, edited or moved in the admin, and

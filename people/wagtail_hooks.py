@@ -29,6 +29,6 @@ def register_roster_menu_item():
 
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
-    for key, label in {roster.IMPORTED: "导入人员名册", sheets.ISSUED: "打印激活单",
-                       activation.ACTIVATED: "激活账号"}.items():
+    for key, label in {roster.IMPORTED: _("导入人员名册"), sheets.ISSUED: _("打印激活单"),
+                       activation.ACTIVATED: _("激活账号")}.items():
         actions.register_action(key, label, label)

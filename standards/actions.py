@@ -1,5 +1,7 @@
 """What may be done to standards and rounds (rules: communities.policy)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from communities.models import Role
 from communities.policy import Action, Rule, register
 
@@ -15,6 +17,6 @@ class StandardAction(Action):
 register(StandardAction, {
     StandardAction.VIEW_ROUNDS: Rule((V, B)),
     StandardAction.MANAGE_ROUND: Rule(
-        (B,), refusal="只有管理员或省级大数据局可以新建、修改、关闭或重新开放全省轮次"),
-    StandardAction.EDIT_STANDARD: Rule((), refusal="只有管理员可以修订标准"),
+        (B,), refusal=_("只有管理员或省级大数据局可以新建、修改、关闭或重新开放全省轮次")),
+    StandardAction.EDIT_STANDARD: Rule((), refusal=_("只有管理员可以修订标准")),
 })

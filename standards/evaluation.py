@@ -12,6 +12,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
+
 from .fields import (
     FieldIssue,
     InputError,
@@ -32,13 +35,21 @@ from .verdicts import Verdict
 _Def = Mapping[str, Any]
 _Fields = Mapping[str, _Def]
 PHOTOS_FIELD = "photos"
-PHOTOS_LABEL = "照片佐证"
-_BLOCKED = "输入有误，无法判断"
-# op -> (comparison, symbol, verb when it holds, verb when it does not)
+PHOTOS_LABEL = gettext_noop("照片佐证")
+_BLOCKED = gettext_noop("输入有误，无法判断")
+# "<label>：<error>", the shape of every message about one field or rule (also in standards.fields and .marks)
+PROBLEM = gettext_noop("%(field)s：%(error)s")
+# The messages are Chinese-source msgids shared with site/static/mobile/eval.js (the djangojs catalog carries the
+# same English), so the phone's live verdict reads as the server's in either language.
+_REACHES = gettext_noop("%(label)s：%(shown)s 达到 %(limit)s")
+_BELOW = gettext_noop("%(label)s：%(shown)s 未达到 %(limit)s")
+_EXCEEDS = gettext_noop("%(label)s：%(shown)s 超过 %(limit)s")
+_NOT_ABOVE = gettext_noop("%(label)s：%(shown)s 未超过 %(limit)s")
+# op -> (comparison, symbol, message when it holds, message when it does not)
 _OPS: dict[str, tuple[Callable[[Fraction, Fraction], bool], str, str, str]] = {
-    "ge": (operator.ge, "≥", "达到", "未达到"),
-    "gt": (operator.gt, ">", "超过", "未超过"),
-    "le": (operator.le, "≤", "未超过", "超过"),
+    "ge": (operator.ge, "≥", _REACHES, _BELOW),
+    "gt": (operator.gt, ">", _EXCEEDS, _NOT_ABOVE),
+    "le": (operator.le, "≤", _NOT_ABOVE, _EXCEEDS),
 }
 _OPERANDS = {"ratio": ("numerator", "denominator"), "reduction": ("baseline", "actual"), "value": ("field",)}
 
@@ -85,7 +96,7 @@ class ItemEvaluation:
 
     @property
     def reasons(self) -> list[str]:
-        """Return one Chinese message per input error and per outcome that did not pass, each message once.
+        """Return one message per input error and per outcome that did not pass, each once, in the active language.
 
         Two checks can wait on the same blank field (v2 item 7: 社区有大屏设备 is both asked for and the
         condition of 大屏设备日常能够正常使用), and every reader of the list (提交全部, the stored evaluation the
@@ -131,10 +142,10 @@ def _judge(rule: _Def, fields: _Fields, measured: Fraction, shown: str) -> tuple
     """Compare a measured value with the rule's threshold and phrase the result."""
     if rule["op"] not in _OPS:
         raise ValueError(f"unknown op {rule['op']!r} for {rule['key']!r}")
-    compare, _symbol, holds_verb, fails_verb = _OPS[rule["op"]]
+    compare, _symbol, holds_text, fails_text = _OPS[rule["op"]]
     holds = compare(measured, _limit(rule))
-    verb = holds_verb if holds else fails_verb
-    message = f"{rule['label']}：{shown} {verb} {_limit_text(rule, fields)}"
+    message = _(holds_text if holds else fails_text) % {
+        "label": rule["label"], "shown": shown, "limit": _limit_text(rule, fields)}
     return (Verdict.PASS if holds else Verdict.FAIL), message
 
 
@@ -143,10 +154,13 @@ def _ratio(rule: _Def, fields: _Fields, numbers: list[Fraction]) -> RuleOutcome:
     numerator, denominator = numbers
     num_label, den_label = (field_label(fields, key) for key in _operands(rule))
     if denominator == 0:
-        return _outcome(rule, Verdict.INVALID, f"{rule['label']}：{den_label}为0，分母不能为0")
+        message = _("%(rule)s：%(denominator)s为0，分母不能为0") % {"rule": rule["label"], "denominator": den_label}
+        return _outcome(rule, Verdict.INVALID, message)
     if numerator > denominator and rule.get("may_exceed") is not True:
-        message = f"{num_label}（{plain_number(numerator)}）不能大于{den_label}（{plain_number(denominator)}）"
-        return _outcome(rule, Verdict.INVALID, f"{rule['label']}：{message}")
+        message = _("%(rule)s：%(numerator)s（%(n)s）不能大于%(denominator)s（%(d)s）") % {
+            "rule": rule["label"], "numerator": num_label, "n": plain_number(numerator),
+            "denominator": den_label, "d": plain_number(denominator)}
+        return _outcome(rule, Verdict.INVALID, message)
     percent = numerator / denominator * 100
     return _outcome(rule, *_judge(rule, fields, percent, format_percent(percent)), percent)
 
@@ -155,7 +169,8 @@ def _reduction(rule: _Def, fields: _Fields, numbers: list[Fraction]) -> RuleOutc
     """Evaluate (baseline - actual) / baseline against a percentage."""
     baseline, actual = numbers
     if baseline == 0:
-        message = f"{rule['label']}：{field_label(fields, rule['baseline'])}必须大于0"
+        message = _("%(rule)s：%(field)s必须大于0") % {
+            "rule": rule["label"], "field": field_label(fields, rule["baseline"])}
         return _outcome(rule, Verdict.INVALID, message)
     percent = (baseline - actual) / baseline * 100
     return _outcome(rule, *_judge(rule, fields, percent, format_percent(percent)), percent)
@@ -181,19 +196,21 @@ def evaluate_rule(rule: dict, values: dict, fields: Sequence[_Def] | None = None
         try:
             numbers.append(_exact(values.get(key)))
         except InputError as exc:
-            return _outcome(rule, Verdict.INVALID, f"{rule['label']}：{field_label(by_key, key)}{exc}")
+            message = _("%(rule)s：%(field)s%(error)s") % {
+                "rule": rule["label"], "field": field_label(by_key, key), "error": exc}
+            return _outcome(rule, Verdict.INVALID, message)
     missing = [field_label(by_key, key) for key, number in zip(keys, numbers, strict=True) if number is None]
     if missing:
-        return _outcome(rule, Verdict.INCOMPLETE, f"未填写：{'、'.join(missing)}")
+        return _outcome(rule, Verdict.INCOMPLETE, _("未填写：%(fields)s") % {"fields": _("、").join(missing)})
     return {"ratio": _ratio, "reduction": _reduction, "value": _value}[rule["kind"]](rule, by_key, numbers)
 
 
 def describe_rule(rule: dict, fields: Sequence[_Def] | None = None) -> str:
-    """Describe a rule's formula in Chinese, e.g. "A / B ≥ 60%"."""
+    """Describe a rule's formula in the reader's language, e.g. "A / B ≥ 60%"."""
     by_key = fields_by_key(fields)
-    names = [field_label(by_key, key) for key in _operands(rule)]
-    formula = {"ratio": "{0} / {1}", "reduction": "（{0} − {1}）/ {0}", "value": "{0}"}[rule["kind"]]
-    return f"{formula.format(*names)} {_OPS[rule['op']][1]} {_limit_text(rule, by_key)}"
+    names = dict(zip("ab", (field_label(by_key, key) for key in _operands(rule)), strict=False))
+    formula = {"ratio": "%(a)s / %(b)s", "reduction": _("（%(a)s − %(b)s）/ %(a)s"), "value": "%(a)s"}[rule["kind"]]
+    return f"{formula % names} {_OPS[rule['op']][1]} {_limit_text(rule, by_key)}"
 
 
 def _requirements(
@@ -205,7 +222,7 @@ def _requirements(
     for field in item.get("fields", ()):
         for keys, (verdict, message) in field_checks(field, by_key, values, marks, na_flags):
             if invalid.intersection(keys):
-                verdict, message = Verdict.INVALID, f"{field['label']}：{_BLOCKED}"
+                verdict, message = Verdict.INVALID, _(PROBLEM) % {"field": field["label"], "error": _(_BLOCKED)}
             outcomes.append(RequirementOutcome(field["key"], field["label"], verdict, message))
     return outcomes
 
@@ -213,16 +230,20 @@ def _requirements(
 def _photo_requirement(photo_count: int, min_photos: int) -> RequirementOutcome:
     """Require at least ``min_photos`` photos as evidence."""
     enough = photo_count >= min_photos
-    message = f"已上传{photo_count}张照片" if enough else f"至少上传{min_photos}张照片作为佐证"
+    if enough:
+        message = ngettext("已上传%(count)s张照片", "已上传%(count)s张照片", photo_count) % {"count": photo_count}
+    else:
+        message = ngettext("至少上传%(count)s张照片作为佐证", "至少上传%(count)s张照片作为佐证", min_photos) % {
+            "count": min_photos}
     return RequirementOutcome(
-        PHOTOS_FIELD, PHOTOS_LABEL, Verdict.PASS if enough else Verdict.INCOMPLETE, message
+        PHOTOS_FIELD, _(PHOTOS_LABEL), Verdict.PASS if enough else Verdict.INCOMPLETE, message
     )
 
 
 def _item_rule(item: _Def, rule: dict, values: dict, invalid: set[str]) -> RuleOutcome:
     """Evaluate a rule unless one of its fields had an input error."""
     if invalid.intersection(_operands(rule)):
-        return _outcome(rule, Verdict.INVALID, f"{rule['label']}：{_BLOCKED}")
+        return _outcome(rule, Verdict.INVALID, _(PROBLEM) % {"field": rule["label"], "error": _(_BLOCKED)})
     return evaluate_rule(rule, values, item.get("fields", ()))
 
 
@@ -264,7 +285,7 @@ def _percent_text(percent: Fraction | None) -> str | None:
 
 
 def summary(evaluation: ItemEvaluation) -> dict:
-    """Return the engine's verdict as JSON (stored on the result, sent to the phone), with its Chinese words."""
+    """Return the engine's verdict as JSON (stored on the result, sent to the phone), with its words."""
     return with_labels({
         "verdict": evaluation.verdict.value,
         "complete": evaluation.complete,

@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from intake import numbers
 
 _Def = Mapping[str, Any]
@@ -33,7 +35,7 @@ class FieldIssue:
 
 
 class InputError(ValueError):
-    """Carry the Chinese message for one unusable input."""
+    """Carry the message (in the active language) for one unusable input."""
 
 
 def format_percent(p: Fraction, places: int = 2) -> str:
@@ -85,10 +87,10 @@ def _parse_count(raw: Any, field: _Def) -> int:
     """Parse a non-negative integer; "12.0" is rejected on purpose."""
     text = normalize(_bounded_text(raw))
     if not _INTEGER.fullmatch(text):
-        raise InputError("请输入非负整数")
+        raise InputError(_("请输入非负整数"))
     digits = text.lstrip("0") or "0"
     if len(digits) > MAX_INTEGER_DIGITS:
-        raise InputError("数值过大")
+        raise InputError(_("数值过大"))
     return int(digits)
 
 
@@ -99,14 +101,14 @@ def parse_decimal(raw: Any, field: _Def) -> Decimal:
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite():
-        raise InputError("请输入数字")
+        raise InputError(_("请输入数字"))
     if number < 0:
-        raise InputError("不能为负数")
+        raise InputError(_("不能为负数"))
     if number and number.adjusted() >= MAX_INTEGER_DIGITS:
-        raise InputError("数值过大")
+        raise InputError(_("数值过大"))
     cents = number.quantize(_CENT)
     if cents != number:
-        raise InputError("最多保留两位小数")
+        raise InputError(_("最多保留两位小数"))
     return abs(cents)
 
 
@@ -118,25 +120,25 @@ def _parse_bool(raw: Any, field: _Def) -> bool:
         return True
     if word in _FALSE_WORDS:
         return False
-    raise InputError("请选择“是”或“否”")
+    raise InputError(_("请选择“是”或“否”"))
 
 
 def _parse_choices(raw: Any, field: _Def) -> list[str]:
     """Parse ticked option keys, returned in the standard's option order."""
     picked = [raw] if isinstance(raw, str) else raw
     if not isinstance(picked, list | tuple | set | frozenset):
-        raise InputError("格式有误，应为选项列表")
+        raise InputError(_("格式有误，应为选项列表"))
     options = option_labels(field)
     unknown = [str(key) for key in picked if not isinstance(key, str) or key not in options]
     if unknown:
-        raise InputError(f"未知选项：{'、'.join(unknown)}")
+        raise InputError(_("未知选项：%(options)s") % {"options": _("、").join(unknown)})
     return [key for key in options if key in picked]
 
 
 def _parse_text(raw: Any, field: _Def) -> str:
     """Parse free text, trimmed."""
     if not isinstance(raw, str):
-        raise InputError("请输入文字")
+        raise InputError(_("请输入文字"))
     return raw.strip()
 
 
@@ -178,5 +180,5 @@ def clean_values(item: dict, raw: dict) -> tuple[dict, tuple[FieldIssue, ...]]:
         try:
             cleaned[key] = _PARSERS[kind](raw[key], field)
         except InputError as exc:
-            issues.append(FieldIssue(key, f"{field['label']}：{exc}"))
+            issues.append(FieldIssue(key, _("%(field)s：%(error)s") % {"field": field["label"], "error": exc}))
     return cleaned, tuple(issues)

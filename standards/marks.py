@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from .fields import FieldIssue, field_label, fields_by_key, option_labels
 
 _Def = Mapping[str, Any]
-NA_NOTE_REQUIRED = "请填写“本社区无此设施”的说明"
+NA_NOTE_REQUIRED = gettext_noop("请填写“本社区无此设施”的说明")
 
 
 def uses_na_flags(standard: _Def) -> bool:
@@ -49,23 +52,25 @@ def _clean_marks(
     """Validate one choices field's marks (option -> note)."""
     key, label = field["key"], field["label"]
     if not isinstance(marks, Mapping):
-        return {}, [FieldIssue(key, f"{label}：“本社区无此设施”格式有误")]
+        return {}, [FieldIssue(key, _("%(field)s：“本社区无此设施”格式有误") % {"field": label})]
     options = option_labels(field)
     allowed = {o["key"] for o in field.get("options", ()) if option_na_allowed(field, o, na_flags=na_flags)}
     cleaned: dict[str, str] = {}
     issues: list[FieldIssue] = []
     for option, note in marks.items():
-        where = f"{label}（{options.get(option, option)}）"
+        where = _("%(field)s（%(option)s）") % {"field": label, "option": options.get(option, option)}
         if option not in options:
-            issues.append(FieldIssue(key, f"{label}：未知选项：{option}"))
+            problem = _("%(field)s：未知选项：%(option)s") % {"field": label, "option": option}
         elif option not in allowed:
-            issues.append(FieldIssue(key, f"{where}：该项须实际具备，不能标记为“本社区无此设施”"))
+            problem = _("%(where)s：该项须实际具备，不能标记为“本社区无此设施”") % {"where": where}
         elif not isinstance(note, str) or not note.strip():
-            issues.append(FieldIssue(key, f"{where}：{NA_NOTE_REQUIRED}"))
+            problem = _("%(field)s：%(error)s") % {"field": where, "error": _(NA_NOTE_REQUIRED)}
         elif option in ticked:
-            issues.append(FieldIssue(key, f"{where}：已勾选的选项不能同时标记为“本社区无此设施”"))
+            problem = _("%(where)s：已勾选的选项不能同时标记为“本社区无此设施”") % {"where": where}
         else:
             cleaned[option] = note.strip()
+            continue
+        issues.append(FieldIssue(key, problem))
     return cleaned, issues
 
 
@@ -79,7 +84,8 @@ def clean_not_applicable(
     for key, marks in raw.items():
         field = fields.get(key)
         if field is None or field["kind"] != "choices":
-            issues.append(FieldIssue(key, f"{field_label(fields, key)}：不能标记为“本社区无此设施”"))
+            message = _("%(field)s：不能标记为“本社区无此设施”") % {"field": field_label(fields, key)}
+            issues.append(FieldIssue(key, message))
             continue
         cleaned[key], problems = _clean_marks(field, marks, values.get(key) or (), na_flags)
         issues += problems

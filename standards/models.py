@@ -5,6 +5,7 @@ from functools import cached_property
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from communities.policy import EVERYWHERE
 
@@ -83,8 +84,8 @@ class StandardVersion(models.Model):
 
 
 class RoundStatus(models.TextChoices):
-    OPEN = "open", "进行中"
-    CLOSED = "closed", "已关闭"
+    OPEN = "open", _("进行中")
+    CLOSED = "closed", _("已关闭")
 
 
 class Round(models.Model):

@@ -1,11 +1,14 @@
 """The checks a field's definition asks of it (required, required_if, rule all, min, required text), each as
-(verdict, Chinese message) with the field keys it depends on. Pure; the engine (standards.evaluation) runs them.
+(verdict, message in the active language) with the field keys it depends on. Pure; the engine
+(standards.evaluation) runs them. The messages are msgids shared with site/static/mobile/eval.js.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from .fields import option_labels
 from .verdicts import Verdict
@@ -19,19 +22,24 @@ def _require_true(field: _Def, value: bool | None) -> _Check:
     """Require a yes/no field to be yes."""
     label = field["label"]
     if value is None:
-        return Verdict.INCOMPLETE, f"未填写：{label}"
+        return Verdict.INCOMPLETE, _missing(label)
     if value:
-        return Verdict.PASS, f"{label}：是"
-    return Verdict.FAIL, f"{label}：未满足（须为“是”）"
+        return Verdict.PASS, _("%(field)s：是") % {"field": label}
+    return Verdict.FAIL, _("%(field)s：未满足（须为“是”）") % {"field": label}
+
+
+def _missing(label: str) -> str:
+    return _("未填写：%(fields)s") % {"fields": label}
 
 
 def _require_true_if(field: _Def, condition: _Def, values: _Def) -> _Check:
     """Require a yes/no field to be yes when its condition field is yes."""
     state = values.get(condition["key"])
     if state is None:
-        return Verdict.INCOMPLETE, f"未填写：{condition['label']}"
+        return Verdict.INCOMPLETE, _missing(condition["label"])
     if not state:
-        return Verdict.PASS, f"{field['label']}：不适用（{condition['label']}：否）"
+        message = _("%(field)s：不适用（%(condition)s：否）")
+        return Verdict.PASS, message % {"field": field["label"], "condition": condition["label"]}
     return _require_true(field, values.get(field["key"]))
 
 
@@ -39,10 +47,12 @@ def _require_true_if_ticked(field: _Def, condition: _Def, option: str, values: _
     """Require a yes/no field to be yes when an option of a choices field is ticked (``required_if: KEY.OPTION``)."""
     ticked = values.get(condition["key"])
     if ticked is None:
-        return Verdict.INCOMPLETE, f"未填写：{condition['label']}"
+        return Verdict.INCOMPLETE, _missing(condition["label"])
     if option not in ticked:
         name = option_labels(condition).get(option, option)
-        return Verdict.PASS, f"{field['label']}：不适用（{condition['label']}未勾选“{name}”）"
+        message = _("%(field)s：不适用（%(condition)s未勾选“%(option)s”）") % {
+            "field": field["label"], "condition": condition["label"], "option": name}
+        return Verdict.PASS, message
     return _require_true(field, values.get(field["key"]))
 
 
@@ -60,12 +70,12 @@ def _require_all(field: _Def, ticked: list[str] | None, marks: Mapping[str, str]
     """Require every option ticked or marked not applicable with a note."""
     label = field["label"]
     if ticked is None and not marks:
-        return Verdict.INCOMPLETE, f"未填写：{label}"
+        return Verdict.INCOMPLETE, _missing(label)
     covered = set(ticked or ()) | set(marks)
     lacking = [name for key, name in option_labels(field).items() if key not in covered]
     if lacking:
-        return Verdict.FAIL, f"{label}：未覆盖{'、'.join(lacking)}"
-    return Verdict.PASS, f"{label}：已全部覆盖"
+        return Verdict.FAIL, _("%(field)s：未覆盖%(options)s") % {"field": label, "options": _("、").join(lacking)}
+    return Verdict.PASS, _("%(field)s：已全部覆盖") % {"field": label}
 
 
 def _require_min(field: _Def, ticked: list[str] | None, marks: Mapping[str, str], na_flags: bool) -> _Check:
@@ -76,19 +86,22 @@ def _require_min(field: _Def, ticked: list[str] | None, marks: Mapping[str, str]
     label, needed = field["label"], int(field["min"])
     marked = na_flags and bool(marks)
     if ticked is None and not marked:
-        return Verdict.INCOMPLETE, f"未填写：{label}"
+        return Verdict.INCOMPLETE, _missing(label)
     count = len(ticked or ())
     if count >= needed:
-        return Verdict.PASS, f"{label}：已选择{count}项"
-    aside = "，“本社区无此设施”不计入" if marked else ""
-    return Verdict.FAIL, f"{label}：至少选择{needed}项（已选择{count}项{aside}）"
+        return Verdict.PASS, _("%(field)s：已选择%(count)s项") % {"field": label, "count": count}
+    if marked:
+        message = _("%(field)s：至少选择%(needed)s项（已选择%(count)s项，“本社区无此设施”不计入）")
+    else:
+        message = _("%(field)s：至少选择%(needed)s项（已选择%(count)s项）")
+    return Verdict.FAIL, message % {"field": label, "needed": needed, "count": count}
 
 
 def _require_text(field: _Def, text: str | None) -> _Check:
     """Require non-empty text."""
     if not text:
-        return Verdict.INCOMPLETE, f"未填写：{field['label']}"
-    return Verdict.PASS, f"{field['label']}：已填写"
+        return Verdict.INCOMPLETE, _missing(field["label"])
+    return Verdict.PASS, _("%(field)s：已填写") % {"field": field["label"]}
 
 
 def field_checks(

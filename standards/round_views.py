@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin import messages
@@ -18,7 +20,7 @@ from .rounds import round_set_status
 
 class RoundsStatusView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "standards/round_status.html"
-    page_title = "关闭或重新开放轮次"
+    page_title = gettext_lazy("关闭或重新开放轮次")
     header_icon = "date"
 
     def dispatch(self, request, *args, **kwargs):
@@ -37,9 +39,10 @@ class RoundStatusView(View):
         round_ = get_object_or_404(Round, pk=pk)
         reason = request.POST.get("reason", "").strip()
         if status == RoundStatus.OPEN and not reason:
-            messages.error(request, "重新开放轮次必须填写理由")
+            messages.error(request, _("重新开放轮次必须填写理由"))
             return redirect("rounds:status")
         round_ = round_set_status(round_=round_, user=request.user, status=status, reason=reason)
-        done = "已关闭，数据已冻结" if status == RoundStatus.CLOSED else "已重新开放"
-        messages.success(request, f"轮次 {round_.code}（{round_.name}）{done}")
+        done = _("已关闭，数据已冻结") if status == RoundStatus.CLOSED else _("已重新开放")
+        said = {"code": round_.code, "name": round_.name, "done": done}
+        messages.success(request, _("轮次 %(code)s（%(name)s）%(done)s") % said)
         return redirect("rounds:status")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit.actors import log
 from communities import policy
@@ -51,7 +52,8 @@ def open_round() -> Round | None:
 ROUND_CLOSED, ROUND_REOPENED = "checklists.round_closed", "checklists.round_reopened"
 ROUND_CREATED, ROUND_EDITED = "standards.round_created", "standards.round_edited"
 LOG_ACTIONS = {
-    ROUND_CLOSED: "关闭轮次", ROUND_REOPENED: "重新开放轮次", ROUND_CREATED: "新建轮次", ROUND_EDITED: "修改轮次",
+    ROUND_CLOSED: _("关闭轮次"), ROUND_REOPENED: _("重新开放轮次"),
+    ROUND_CREATED: _("新建轮次"), ROUND_EDITED: _("修改轮次"),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import yaml
 from django import forms
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic.models import CreateView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -16,8 +17,8 @@ from .versions import StandardError, latest, parse, require_same_coverage_tiers,
 
 class StandardVersionForm(forms.ModelForm):
     text = forms.CharField(
-        label="标准内容（YAML）", widget=forms.Textarea(attrs={"rows": 30, "class": "monospace"}),
-        help_text="保存时校验结构（智慧社区标准或城市/区县评分标准）；内容有变化即生成新版本，已有版本与已开展的轮次不受影响。",
+        label=_("标准内容（YAML）"), widget=forms.Textarea(attrs={"rows": 30, "class": "monospace"}),
+        help_text=_("保存时校验结构（智慧社区标准或城市/区县评分标准）；内容有变化即生成新版本，已有版本与已开展的轮次不受影响。"),
     )
 
     class Meta:
@@ -66,7 +67,7 @@ class StandardVersionViewSet(ModelViewSet):
     add_view_class = StandardCreateView
     edit_view_class = StandardEditView
     icon = "list-ul"
-    menu_label = "标准版本"
+    menu_label = _("标准版本")
     add_to_admin_menu = True
     menu_order = 300
     list_display = ["code", "version", "title", "note", "created_at", "created_by"]
@@ -84,7 +85,7 @@ class RoundForm(forms.ModelForm):
     class Meta:
         model = Round
         fields = ["code", "name", "standard"]
-        help_texts = {"standard": "轮次开始后（已有填报或快照）不能再改绑其他版本"}
+        help_texts = {"standard": _("轮次开始后（已有填报或快照）不能再改绑其他版本")}
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,7 +123,7 @@ class RoundEditView(EditView):
 class RoundViewSet(ModelViewSet):
     model = Round
     icon = "date"
-    menu_label = "核查轮次"
+    menu_label = _("核查轮次")
     add_to_admin_menu = True
     menu_order = 310
     form_class = RoundForm

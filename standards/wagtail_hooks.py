@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -28,7 +29,7 @@ class RoundStatusMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_round_status_menu_item():
-    return RoundStatusMenuItem("关闭/开放轮次", reverse("rounds:status"), icon_name="lock", order=320)
+    return RoundStatusMenuItem(_("关闭/开放轮次"), reverse("rounds:status"), icon_name="lock", order=320)
 
 
 @hooks.register("register_log_actions")

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from communities import policy
@@ -26,7 +27,7 @@ CACHE_CONTROL = "private, max-age=86400"
 def _community(request, code: str):
     community = community_by_code(code)
     if community is None:
-        raise Http404("没有这个社区代码")
+        raise Http404(_("没有这个社区代码"))
     if not policy.may(request.user, ChecklistAction.PRINT_QR, community):
         return None, not_yours(request, community)
     return community, None
@@ -36,7 +37,7 @@ def _standard():
     round_ = open_round()
     standard = round_.standard if round_ else latest()
     if standard is None:
-        raise Http404("尚未载入标准")
+        raise Http404(_("尚未载入标准"))
     return standard
 
 
@@ -65,7 +66,7 @@ def item_qr(request, code: str, number: int, fmt: str):
     if refusal:
         return refusal
     if number not in _standard().item_numbers:
-        raise Http404("没有这个指标")
+        raise Http404(_("没有这个指标"))
     return _image(qr.item_url(community.code, number), fmt)
 
 
@@ -100,11 +101,11 @@ def _region_batch(request, model, code: str, missing: str, link: str):
 @login_required
 def street_sheets(request, code: str):
     """Show the A4 sheets of every community of a street (街道/镇/乡), for the district to print."""
-    return _region_batch(request, StreetPage, code, "没有这个街道或无权查看", "street")
+    return _region_batch(request, StreetPage, code, _("没有这个街道或无权查看"), "street")
 
 
 @require_GET
 @login_required
 def unit_sheets(request, code: str):
     """Show the A4 sheets of every community of a unit (区/县/县级市), a page of sheets at a time."""
-    return _region_batch(request, UnitPage, code, "没有这个区县或无权查看", "unit")
+    return _region_batch(request, UnitPage, code, _("没有这个区县或无权查看"), "unit")

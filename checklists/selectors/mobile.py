@@ -60,8 +60,8 @@ DONE_CHIPS = frozenset({DRAFT_READY[0], CHIPS[Status.SUBMITTED][0], APPROVED_PAS
 
 
 LOCK_NOTES = {
-    Status.SUBMITTED: "已提交审核，内容只读。如需修改，请点下方“撤回修改”。",
-    Status.APPROVED: "已审核，内容已锁定；如需修改请联系区县审核人员重新打开。",
+    Status.SUBMITTED: _lazy("已提交审核，内容只读。如需修改，请点下方“撤回修改”。"),
+    Status.APPROVED: _lazy("已审核，内容已锁定；如需修改请联系区县审核人员重新打开。"),
 }
 
 
@@ -126,7 +126,7 @@ class ItemView:
     @property
     def lock_note(self) -> str:
         """Return why the item cannot be edited on the phone now (empty when it can)."""
-        return LOCK_NOTES.get(self.status, "")
+        return str(LOCK_NOTES.get(self.status, ""))
 
     @property
     def locked(self) -> bool:

@@ -150,6 +150,7 @@ class OfflineManifest:
 
     `home` is {url: etag}; `communities` is {code: {"list": etag, "items": {number: etag}}} (the service worker
     turns these into /c/<code>/ and /c/<code>/items/<n>/), which keeps the list small for many communities.
+    `language` is the one the pages are kept in (the service worker's offline page follows it).
     """
 
     user: str
@@ -158,6 +159,7 @@ class OfflineManifest:
     home: dict[str, str]
     communities: dict[str, dict]
     counts: dict[str, dict]
+    language: str
 
 
 def home_rows(communities: list[CommunityPage], stamps: dict[int, dict[int, object]]) -> list[tuple]:
@@ -190,4 +192,5 @@ def offline_manifest(request, round_: Round | None) -> OfflineManifest:
                           for n in round_.standard.item_numbers},
             }
             counts[community.code] = by_id[community.pk]
-    return OfflineManifest(user_key(user), ctx.session, build_version(), home, pages, counts)
+    return OfflineManifest(user_key(user), ctx.session, build_version(), home, pages, counts,
+                           translation.get_language())

@@ -46,4 +46,7 @@ CONVERTED: list[str] = [
     "admin/assessments/", ASSESSMENT, ASSESSMENT + "sheet/", ASSESSMENT + "departments/",
     ASSESSMENT + "indicators/<int:number>/", ASSESSMENT + "indicators/<int:number>/communities/",
     "admin/assessments/overview/",
+    # the printable QR sheets (one community, a street's, a unit's) and the account activation page (issue 20)
+    "c/<community:code>/qr-sheet/", "c/sheets/street/<street:code>/", "c/sheets/unit/<unit:code>/",
+    "anonymous activate/<uidb64>/<token>/",
 ]

@@ -2,7 +2,8 @@
 for every item of both versions of the standard (each with its own na_flags) over awkward inputs (full-width
 digits, exponents, underscores, negative zero, 15-digit limits, not-applicable marks on options that may and may
 not carry one, min with marks, ratios above 100% with and without may_exceed, required_if on an option), plus the
-boundaries the phone test walks through."""
+boundaries the phone test walks through. In Chinese (no catalog: the msgids) and in English (the phone's own
+JavaScript catalog from /jsi18n/en/ against the server's catalog): one wording per message in each language."""
 
 import json
 import random
@@ -10,7 +11,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import RequestFactory
+from django.utils import translation
 
+from smartsite.i18n import javascript_catalog
 from standards.evaluation import evaluate_item
 from standards.marks import uses_na_flags
 from standards.versions import BUNDLED, BUNDLED_V2, parse
@@ -128,8 +132,8 @@ CORRECTIONS = [
 ]
 
 
-def cases(path, per_item: int = 60, seed: int = 2026) -> list[dict]:
-    """Return inputs with the Python engine's answers under the version in `path`, reproducibly."""
+def cases(path, per_item: int = 60, seed: int = 2026, language: str = "zh-hans") -> list[dict]:
+    """Return inputs with the Python engine's answers under the version in `path`, in `language`, reproducibly."""
     data = parse(path.read_text(encoding="utf-8"))
     na_flags = uses_na_flags(data)
     items = data["items"] + [EXTRA, EXTRA_V2]
@@ -143,9 +147,12 @@ def cases(path, per_item: int = 60, seed: int = 2026) -> list[dict]:
         photos, minimum = rng.choice([None, 0, 1, 2]), rng.choice([1, 2])
         if len(BOUNDARIES) <= index < len(BOUNDARIES) + len(CORRECTIONS):
             photos = None  # the corrections' verdicts speak of the answer alone
-        evaluation = evaluate_item(item, values, marks, na_flags=na_flags, photo_count=photos, min_photos=minimum)
+        with translation.override(language):
+            evaluation = evaluate_item(item, values, marks, na_flags=na_flags, photo_count=photos,
+                                       min_photos=minimum)
+            expected = _summary(evaluation)
         out.append({"item": item, "values": values, "na": marks, "photos": photos, "min": minimum,
-                    "na_flags": na_flags, "expected": _summary(evaluation)})
+                    "na_flags": na_flags, "expected": expected})
     return out
 
 
@@ -159,11 +166,20 @@ RUN = """cases => cases.map(c => {
 })"""
 
 
-def _run(browser, path) -> tuple[list[dict], list]:
+def catalog_script(language: str) -> str:
+    """Return the phone scripts' catalog for `language`, as /jsi18n/<language>/ serves it."""
+    response = javascript_catalog(RequestFactory().get(f"/jsi18n/{language}/"), language=language)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _run(browser, path, language: str = "zh-hans") -> tuple[list[dict], list]:
     page = browser.new_page()
     page.set_content("<!doctype html><meta charset=utf-8><title>parity</title>")
+    if language != "zh-hans":
+        page.add_script_tag(content=catalog_script(language))
     page.add_script_tag(path=str(EVAL_JS))
-    expected = cases(path)
+    expected = cases(path, language=language)
     got = page.evaluate(RUN, json.loads(json.dumps(expected, ensure_ascii=False)))
     page.close()
     mismatches = [(c["item"]["number"], c["values"], c["na"], g, c["expected"])
@@ -204,3 +220,17 @@ def test_javascript_engine_matches_python(browser, path):
     assert sum(m.startswith("不可超：") and "不能大于" in m for m in messages) > 5
     marked = [c for c in expected if c["item"]["number"] in (4, 91) and c["na"] and not c["expected"]["errors"]]
     assert len(marked) > 5
+
+
+@pytest.mark.parametrize("path", [BUNDLED, BUNDLED_V2], ids=["v1", "v2"])
+def test_javascript_engine_matches_python_in_english(browser, path):
+    expected, got = _run(browser, path, "en")
+    # The standard's own labels stay as the standard says them (data); the engine's words are English.
+    assert got[0]["rules"][0][1:3] == ["fail", "智能照明设备安装率达到60%以上: 59.00% is below 60%"]
+    assert got[1]["rules"][1][1:3] == ["pass", "社区路灯、景观灯节能20%以上: 20.00% reaches 20%"]
+    messages = _messages(got) + [e[1] for g in got for e in g["errors"]]
+    english = {"Not filled in: ", "enter a number", " cannot be greater than ", " photos as evidence", "all covered"}
+    for words in english:
+        assert sum(words in m for m in messages) > 5, words
+    engine_words = ("未填写", "未达到", "请输入", "不能大于", "至少上传", "已全部覆盖", "输入有误", "须为", "不计入")
+    assert not [m for m in messages if any(word in m for word in engine_words)]

@@ -122,3 +122,22 @@ def test_batches_outside_ones_scope_are_404(client, round_, demo):
     assert client.get("/c/sheets/street/379902001/").status_code == 404
     client.force_login(User.objects.get(username="bureau"))
     assert client.get("/c/sheets/unit/379921/").status_code == 200
+
+
+def test_community_sheet_in_english(worker_client, round_, community):
+    worker_client.cookies["django_language"] = "en"
+    page = worker_client.get(f"/c/{community.code}/qr-sheet/").content.decode()
+    assert '<html lang="en">' in page and f"Community code {community.code}" in page
+    assert "Scan to open this community" in page and "checklist (login required)" in page
+    assert "<title>Item 8</title>" in page and f"{community.title} · Smart community check" in page
+    for chinese in ("社区代码", "扫码打开", "打印", "核查二维码", "第8项", "张贴"):
+        assert chinese not in page
+    assert "8. 智能照明" in page  # the standard's own names stay as the standard says them
+
+
+def test_unit_batch_in_english(client, round_, demo, monkeypatch):
+    monkeypatch.setattr("checklists.mobile.qr_views.SHEETS_PER_PAGE", 4)
+    client.force_login(User.objects.get(username="verifier"))
+    client.cookies["django_language"] = "en"
+    first = client.get("/c/sheets/unit/379902/").content.decode()
+    assert "4 sheets" in first and "(page 1 of 3, 11 communities" in first and "Next page" in first

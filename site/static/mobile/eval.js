@@ -1,18 +1,35 @@
 /* Live evaluation of one item of the standard, mirroring standards/evaluation.py (and standards/marks.py): the
-   same parsing, verdicts and Chinese messages, so what the worker sees while typing is what the server will
+   same parsing, verdicts and messages, so what the worker sees while typing is what the server will
    decide (the server's verdict still wins after each save). Exact arithmetic only: BigInt fractions; a float
    never meets a threshold. `naFlags` is the standard's own (StandardVersion.na_flags, sent by the page): whether
    only options flagged `na: true` may be marked 本社区无此设施 (version 2 on) or any option may (version 1).
-   tests/browser/test_eval_parity.py runs this file against the Python engine case by case, on both versions. */
+   The messages are the server's msgids, translated by the JavaScript catalog (/jsi18n/<language>/, loaded before
+   this file) with the same English as the server's catalog; the Chinese source where no catalog is loaded.
+   tests/browser/test_eval_parity.py runs this file against the Python engine case by case, on both versions and
+   in both languages. */
 ((root) => {
   "use strict";
-  const NA_NOTE_REQUIRED = "请填写“本社区无此设施”的说明";
-  const BLOCKED = "输入有误，无法判断";
+  // Looked up at each call: the catalog may load after this file.
+  const _ = (text) => (root.gettext ? root.gettext(text) : text);
+  const ngettext = (one, many, n) => (root.ngettext ? root.ngettext(one, many, n) : (n === 1 ? one : many));
+  const fmt = (text, values) => text.replace(/%\((\w+)\)s/g, (m, key) => String(values[key]));
+  const list = (names) => names.join(_("、"));
+  const problem = (field, error) => fmt(_("%(field)s：%(error)s"), { field, error });
+  const missing = (fields) => fmt(_("未填写：%(fields)s"), { fields });
+  const gettext_noop = (text) => text;  // marks a text for the catalog, translated where it is used
+  const NA_NOTE_REQUIRED = gettext_noop("请填写“本社区无此设施”的说明");
+  const BLOCKED = gettext_noop("输入有误，无法判断");
+  const REACHES = gettext_noop("%(label)s：%(shown)s 达到 %(limit)s");
+  const BELOW = gettext_noop("%(label)s：%(shown)s 未达到 %(limit)s");
+  const EXCEEDS = gettext_noop("%(label)s：%(shown)s 超过 %(limit)s");
+  const NOT_ABOVE = gettext_noop("%(label)s：%(shown)s 未超过 %(limit)s");
   const MAX_DIGITS = 15;
   const TRUE_WORDS = ["true", "on", "1", "yes", "y", "是"];
   const FALSE_WORDS = ["false", "off", "0", "no", "n", "否"];
-  // op -> [holds(comparison sign), verb when it holds, verb when it does not]
-  const OPS = { ge: [(c) => c >= 0, "达到", "未达到"], gt: [(c) => c > 0, "超过", "未超过"], le: [(c) => c <= 0, "未超过", "超过"] };
+  // op -> [holds(comparison sign), message when it holds, message when it does not]
+  const OPS = {
+    ge: [(c) => c >= 0, REACHES, BELOW], gt: [(c) => c > 0, EXCEEDS, NOT_ABOVE], le: [(c) => c <= 0, NOT_ABOVE, EXCEEDS],
+  };
   const OPERANDS = { ratio: ["numerator", "denominator"], reduction: ["baseline", "actual"], value: ["field"] };
   // Python's str.isspace() set, which str.strip() removes (JS trim() differs at the edges).
   const WS = "\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
@@ -85,18 +102,18 @@
   // ---- parsers (evaluation._PARSERS) ----
   const parseCount = (raw) => {
     const text = normalize(pyStr(raw));
-    if (!/^[0-9]+$/.test(text)) throw new InputError("请输入非负整数");
+    if (!/^[0-9]+$/.test(text)) throw new InputError(_("请输入非负整数"));
     const digits = text.replace(/^0+/, "") || "0";
-    if (digits.length > MAX_DIGITS) throw new InputError("数值过大");
+    if (digits.length > MAX_DIGITS) throw new InputError(_("数值过大"));
     return BigInt(digits);
   };
   const parseDecimal = (raw) => {
     if (isFrac(raw)) return raw;  // already exact and checked
     const d = ["string", "number", "bigint"].includes(typeof raw) ? readDecimal(normalize(pyStr(raw))) : null;
-    if (d === null || d.special) throw new InputError("请输入数字");
-    if (d.negative && d.coef !== 0n) throw new InputError("不能为负数");
-    if (d.coef !== 0n && d.exp + BigInt(d.digits) - 1n >= BigInt(MAX_DIGITS)) throw new InputError("数值过大");
-    if (d.coef !== 0n && d.exp < -2n && d.coef % 10n ** (-2n - d.exp) !== 0n) throw new InputError("最多保留两位小数");
+    if (d === null || d.special) throw new InputError(_("请输入数字"));
+    if (d.negative && d.coef !== 0n) throw new InputError(_("不能为负数"));
+    if (d.coef !== 0n && d.exp + BigInt(d.digits) - 1n >= BigInt(MAX_DIGITS)) throw new InputError(_("数值过大"));
+    if (d.coef !== 0n && d.exp < -2n && d.coef % 10n ** (-2n - d.exp) !== 0n) throw new InputError(_("最多保留两位小数"));
     const value = decimalFrac(d);
     return value.n < 0n ? frac(-value.n, value.d) : value;
   };
@@ -107,19 +124,19 @@
     else if (typeof raw === "bigint" || Number.isInteger(raw)) word = String(raw);
     if (TRUE_WORDS.includes(word)) return true;
     if (FALSE_WORDS.includes(word)) return false;
-    throw new InputError("请选择“是”或“否”");
+    throw new InputError(_("请选择“是”或“否”"));
   };
   const optionLabels = (field) => new Map((field.options || []).map((o) => [o.key, o.label]));
   const parseChoices = (raw, field) => {
     const picked = typeof raw === "string" ? [raw] : raw;
-    if (!Array.isArray(picked)) throw new InputError("格式有误，应为选项列表");
+    if (!Array.isArray(picked)) throw new InputError(_("格式有误，应为选项列表"));
     const options = optionLabels(field);
     const unknown = picked.filter((k) => typeof k !== "string" || !options.has(k)).map(pyStr);
-    if (unknown.length) throw new InputError(`未知选项：${unknown.join("、")}`);
+    if (unknown.length) throw new InputError(fmt(_("未知选项：%(options)s"), { options: list(unknown) }));
     return [...options.keys()].filter((k) => picked.includes(k));
   };
   const parseText = (raw) => {
-    if (typeof raw !== "string") throw new InputError("请输入文字");
+    if (typeof raw !== "string") throw new InputError(_("请输入文字"));
     return pyStrip(raw);
   };
   const PARSERS = { count: parseCount, decimal: parseDecimal, bool: parseBool, choices: parseChoices, text: parseText };
@@ -138,7 +155,7 @@
         cleaned[field.key] = PARSERS[field.kind](value, field);
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
-        issues.push({ field: field.key, message: `${field.label}：${e.message}` });
+        issues.push({ field: field.key, message: problem(field.label, e.message) });
       }
     }
     return [cleaned, issues];
@@ -148,19 +165,19 @@
   const optionNaAllowed = (field, option, naFlags) => field.kind === "choices" && (naFlags ? option.na === true : true);
   const cleanMarks = (field, marks, ticked, naFlags) => {
     const { key, label } = field;
-    if (!isMapping(marks)) return [{}, [{ field: key, message: `${label}：“本社区无此设施”格式有误` }]];
+    if (!isMapping(marks)) return [{}, [{ field: key, message: fmt(_("%(field)s：“本社区无此设施”格式有误"), { field: label }) }]];
     const options = optionLabels(field), cleaned = {}, issues = [];
     const allowed = new Set((field.options || []).filter((o) => optionNaAllowed(field, o, naFlags)).map((o) => o.key));
     for (const option of Object.keys(marks)) {
       const note = marks[option];
-      const where = `${label}（${options.has(option) ? options.get(option) : option}）`;
-      if (!options.has(option)) issues.push({ field: key, message: `${label}：未知选项：${option}` });
-      else if (!allowed.has(option)) {
-        issues.push({ field: key, message: `${where}：该项须实际具备，不能标记为“本社区无此设施”` });
-      } else if (typeof note !== "string" || !pyStrip(note)) issues.push({ field: key, message: `${where}：${NA_NOTE_REQUIRED}` });
-      else if (ticked.includes(option)) {
-        issues.push({ field: key, message: `${where}：已勾选的选项不能同时标记为“本社区无此设施”` });
-      } else cleaned[option] = pyStrip(note);
+      const where = fmt(_("%(field)s（%(option)s）"), { field: label, option: options.has(option) ? options.get(option) : option });
+      let message;
+      if (!options.has(option)) message = fmt(_("%(field)s：未知选项：%(option)s"), { field: label, option });
+      else if (!allowed.has(option)) message = fmt(_("%(where)s：该项须实际具备，不能标记为“本社区无此设施”"), { where });
+      else if (typeof note !== "string" || !pyStrip(note)) message = problem(where, _(NA_NOTE_REQUIRED));
+      else if (ticked.includes(option)) message = fmt(_("%(where)s：已勾选的选项不能同时标记为“本社区无此设施”"), { where });
+      if (message) issues.push({ field: key, message });
+      else cleaned[option] = pyStrip(note);
     }
     return [cleaned, issues];
   };
@@ -171,7 +188,8 @@
     for (const key of Object.keys(raw)) {
       const field = fields.get(key);
       if (!field || field.kind !== "choices") {
-        issues.push({ field: key, message: `${labelOf(fields, key)}：不能标记为“本社区无此设施”` });
+        const message = fmt(_("%(field)s：不能标记为“本社区无此设施”"), { field: labelOf(fields, key) });
+        issues.push({ field: key, message });
         continue;
       }
       const [marks, problems] = cleanMarks(field, raw[key], values[key] || [], naFlags);
@@ -212,7 +230,7 @@
   const exact = (raw) => {
     if (isBlank(raw)) return null;
     if (typeof raw === "bigint" && raw >= 0n) return frac(raw);
-    if (typeof raw === "boolean" || Array.isArray(raw)) throw new InputError("请输入数字");
+    if (typeof raw === "boolean" || Array.isArray(raw)) throw new InputError(_("请输入数字"));
     return parseDecimal(raw);
   };
   const limit = (rule) => definitionNumber(rule.kind === "value" ? rule.value : rule.percent);
@@ -226,19 +244,27 @@
     const op = OPS[rule.op];
     if (!op) throw new Error(`unknown op ${rule.op}`);
     const holds = op[0](cmp(measured, limit(rule)));
-    return [holds ? "pass" : "fail", `${rule.label}：${shown} ${holds ? op[1] : op[2]} ${limitText(rule, fields)}`];
+    const message = fmt(_(holds ? op[1] : op[2]), { label: rule.label, shown, limit: limitText(rule, fields) });
+    return [holds ? "pass" : "fail", message];
   };
   const ratio = (rule, fields, [num, den]) => {
     const [numLabel, denLabel] = operands(rule).map((k) => labelOf(fields, k));
-    if (den.n === 0n) return outcome(rule, "invalid", `${rule.label}：${denLabel}为0，分母不能为0`);
+    if (den.n === 0n) {
+      const message = fmt(_("%(rule)s：%(denominator)s为0，分母不能为0"), { rule: rule.label, denominator: denLabel });
+      return outcome(rule, "invalid", message);
+    }
     if (cmp(num, den) > 0 && rule.may_exceed !== true) {
-      return outcome(rule, "invalid", `${rule.label}：${numLabel}（${plain(num)}）不能大于${denLabel}（${plain(den)}）`);
+      return outcome(rule, "invalid", fmt(_("%(rule)s：%(numerator)s（%(n)s）不能大于%(denominator)s（%(d)s）"),
+        { rule: rule.label, numerator: numLabel, n: plain(num), denominator: denLabel, d: plain(den) }));
     }
     const percent = mul(div(num, den), HUNDRED);
     return outcome(rule, ...judge(rule, fields, percent, formatPercent(percent)), percent);
   };
   const reduction = (rule, fields, [baseline, actual]) => {
-    if (baseline.n === 0n) return outcome(rule, "invalid", `${rule.label}：${labelOf(fields, rule.baseline)}必须大于0`);
+    if (baseline.n === 0n) {
+      const message = fmt(_("%(rule)s：%(field)s必须大于0"), { rule: rule.label, field: labelOf(fields, rule.baseline) });
+      return outcome(rule, "invalid", message);
+    }
     const percent = mul(div(sub(baseline, actual), baseline), HUNDRED);
     return outcome(rule, ...judge(rule, fields, percent, formatPercent(percent)), percent);
   };
@@ -255,32 +281,37 @@
         numbers.push(exact(has(values, key) ? values[key] : null));
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
-        return outcome(rule, "invalid", `${rule.label}：${labelOf(fields, key)}${e.message}`);
+        const message = fmt(_("%(rule)s：%(field)s%(error)s"), { rule: rule.label, field: labelOf(fields, key), error: e.message });
+        return outcome(rule, "invalid", message);
       }
     }
-    const missing = keys.filter((k, i) => numbers[i] === null).map((k) => labelOf(fields, k));
-    if (missing.length) return outcome(rule, "incomplete", `未填写：${missing.join("、")}`);
+    const blank = keys.filter((k, i) => numbers[i] === null).map((k) => labelOf(fields, k));
+    if (blank.length) return outcome(rule, "incomplete", missing(list(blank)));
     return KINDS[rule.kind](rule, fields, numbers);
   };
 
   // ---- requirements ----
   const unset = (v) => v === null || v === undefined;
   const requireTrue = (field, value) => {
-    if (unset(value)) return ["incomplete", `未填写：${field.label}`];
-    return value ? ["pass", `${field.label}：是`] : ["fail", `${field.label}：未满足（须为“是”）`];
+    if (unset(value)) return ["incomplete", missing(field.label)];
+    return value ? ["pass", fmt(_("%(field)s：是"), { field: field.label })]
+      : ["fail", fmt(_("%(field)s：未满足（须为“是”）"), { field: field.label })];
   };
   const requireTrueIf = (field, condition, values) => {
     const state = values[condition.key];
-    if (unset(state)) return ["incomplete", `未填写：${condition.label}`];
-    if (!state) return ["pass", `${field.label}：不适用（${condition.label}：否）`];
+    if (unset(state)) return ["incomplete", missing(condition.label)];
+    if (!state) {
+      return ["pass", fmt(_("%(field)s：不适用（%(condition)s：否）"), { field: field.label, condition: condition.label })];
+    }
     return requireTrue(field, values[field.key]);
   };
   const requireTrueIfTicked = (field, condition, option, values) => {
     const ticked = values[condition.key];
-    if (unset(ticked)) return ["incomplete", `未填写：${condition.label}`];
+    if (unset(ticked)) return ["incomplete", missing(condition.label)];
     if (!ticked.includes(option)) {
       const labels = optionLabels(condition), name = labels.has(option) ? labels.get(option) : option;
-      return ["pass", `${field.label}：不适用（${condition.label}未勾选“${name}”）`];
+      return ["pass", fmt(_("%(field)s：不适用（%(condition)s未勾选“%(option)s”）"),
+        { field: field.label, condition: condition.label, option: name })];
     }
     return requireTrue(field, values[field.key]);
   };
@@ -292,20 +323,25 @@
     return [keys, requireTrueIf(field, condition, values)];
   };
   const requireAll = (field, ticked, marks) => {
-    if (unset(ticked) && !Object.keys(marks).length) return ["incomplete", `未填写：${field.label}`];
+    if (unset(ticked) && !Object.keys(marks).length) return ["incomplete", missing(field.label)];
     const covered = (ticked || []).concat(Object.keys(marks));
     const lacking = [...optionLabels(field)].filter(([key]) => !covered.includes(key)).map(([, name]) => name);
-    if (lacking.length) return ["fail", `${field.label}：未覆盖${lacking.join("、")}`];
-    return ["pass", `${field.label}：已全部覆盖`];
+    if (lacking.length) {
+      return ["fail", fmt(_("%(field)s：未覆盖%(options)s"), { field: field.label, options: list(lacking) })];
+    }
+    return ["pass", fmt(_("%(field)s：已全部覆盖"), { field: field.label })];
   };
   const requireMin = (field, ticked, marks, naFlags) => {
     const needed = parseInt(field.min, 10), marked = naFlags && Object.keys(marks).length > 0;
-    if (unset(ticked) && !marked) return ["incomplete", `未填写：${field.label}`];
+    if (unset(ticked) && !marked) return ["incomplete", missing(field.label)];
     const count = (ticked || []).length;
-    if (count >= needed) return ["pass", `${field.label}：已选择${count}项`];
-    return ["fail", `${field.label}：至少选择${needed}项（已选择${count}项${marked ? "，“本社区无此设施”不计入" : ""}）`];
+    if (count >= needed) return ["pass", fmt(_("%(field)s：已选择%(count)s项"), { field: field.label, count })];
+    const text = marked ? _("%(field)s：至少选择%(needed)s项（已选择%(count)s项，“本社区无此设施”不计入）")
+      : _("%(field)s：至少选择%(needed)s项（已选择%(count)s项）");
+    return ["fail", fmt(text, { field: field.label, needed, count })];
   };
-  const requireText = (field, text) => (text ? ["pass", `${field.label}：已填写`] : ["incomplete", `未填写：${field.label}`]);
+  const requireText = (field, text) => (text ? ["pass", fmt(_("%(field)s：已填写"), { field: field.label })]
+    : ["incomplete", missing(field.label)]);
   const fieldChecks = (field, fields, values, marks, naFlags) => {
     const { key, kind } = field, value = values[key], checks = [];
     if (kind === "bool" && field.required) checks.push([[key], requireTrue(field, value)]);
@@ -321,15 +357,17 @@
       for (const [keys, [verdict, message]] of fieldChecks(field, fields, values, marks, naFlags)) {
         const blocked = keys.some((k) => invalid.has(k));
         out.push({ field: field.key, label: field.label, verdict: blocked ? "invalid" : verdict,
-                   message: blocked ? `${field.label}：${BLOCKED}` : message });
+                   message: blocked ? problem(field.label, _(BLOCKED)) : message });
       }
     }
     return out;
   };
   const photoRequirement = (count, minPhotos) => {
     const enough = count >= minPhotos;
-    return { field: "photos", label: "照片佐证", verdict: enough ? "pass" : "incomplete",
-             message: enough ? `已上传${count}张照片` : `至少上传${minPhotos}张照片作为佐证` };
+    const message = enough ? fmt(ngettext("已上传%(count)s张照片", "已上传%(count)s张照片", count), { count })
+      : fmt(ngettext("至少上传%(count)s张照片作为佐证", "至少上传%(count)s张照片作为佐证", minPhotos),
+        { count: minPhotos });
+    return { field: "photos", label: _("照片佐证"), verdict: enough ? "pass" : "incomplete", message };
   };
   const overall = (errors, outcomes) => {
     const seen = new Set(outcomes.map((o) => o.verdict));
@@ -343,7 +381,7 @@
     const errors = valueErrors.concat(markErrors);
     const invalid = new Set(errors.map((e) => e.field));
     const rules = (item.rules || []).map((rule) => (operands(rule).some((k) => invalid.has(k))
-      ? outcome(rule, "invalid", `${rule.label}：${BLOCKED}`)
+      ? outcome(rule, "invalid", problem(rule.label, _(BLOCKED)))
       : evaluateRule(rule, values, item.fields || [])));
     const reqs = requirements(item, values, marks, invalid, naFlags === true);
     if (!unset(photoCount)) reqs.push(photoRequirement(photoCount, minPhotos));

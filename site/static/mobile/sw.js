@@ -1,5 +1,5 @@
 /* The phone's service worker, served at /sw.js (scope /) by checklists.mobile.offline, which puts
-   self.ZHSQ = {version, shell, manifest, home, logout} in front of this file.
+   self.ZHSQ = {version, shell, manifest, home, logout, offline, language} in front of this file.
 
    - The app shell (the phone's CSS and scripts, hashed names in production) is precached per deployment
      version; a new deployment installs a new worker, which drops the old shell and every cached page.
@@ -9,7 +9,9 @@
      is a few hundred bytes), and falls back to the copy when there is no network or it is too slow.
    - Only the logged-in worker's own pages and thumbnails are kept, and all of them are dropped when the
      login changes (the manifest says whose they are) or on logout. Nothing else is cached: the admin, the
-     login page, JSON, full-size photos and originals always go to the network. */
+     login page, JSON, full-size photos and originals always go to the network.
+   - A kept page not yet downloaded, asked for offline, gets a short offline page in the language the manifest
+     last named (CFG.offline carries each language's words, rendered by the server's catalog). */
 "use strict";
 const CFG = self.ZHSQ;
 const SHELL = `zhsq-shell-${CFG.version}`, PAGES = "zhsq-pages", META = "/__zhsq/meta";
@@ -62,7 +64,7 @@ const handlePage = (request) => {
     if (!(url in pages)) return fetch(request);  // not one of this worker's offline pages
     return cache.match(url, { ignoreVary: true }).then((cached) => {
       const network = fetchPage(cache, url, cached);
-      if (!cached) return network.catch(() => offlinePage());
+      if (!cached) return network.catch(() => readMeta(cache).then(offlinePage));
       // The cached copy when offline or slow; the network's answer still updates the cache when it comes.
       return timeout(network, NAVIGATION_WAIT).catch(() => cached);
     });
@@ -124,7 +126,7 @@ function update(manifest) {
     const start = meta.login === login ? Promise.resolve(cache)
       : caches.delete(PAGES).then(() => caches.open(PAGES));
     return start.then((pages) => sync(pages, manifest).then((fetched) => writeMeta(pages, {
-      login, pages: manifest.pages, at: manifest.at,
+      login, pages: manifest.pages, at: manifest.at, language: manifest.language,
     }).then(() => tell({ type: "refreshed", ok: true, at: manifest.at, counts: manifest.counts, fetched,
                          pages: Object.keys(manifest.pages).length }))));
   }));
@@ -149,13 +151,13 @@ function sync(cache, manifest) {
   }))).then(next).then(() => fetched);
 }
 
-function offlinePage() {
+function offlinePage(meta) {
   const css = CFG.shell.find((u) => /\.css$/.test(u));
-  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1"><title>离线</title>
+  const language = meta && CFG.offline[meta.language] ? meta.language : CFG.language, words = CFG.offline[language];
+  const html = `<!doctype html><html lang="${language}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>${words.title}</title>
 <link rel="stylesheet" href="${css}"></head><body><main><section class="card">
-<h1>离线</h1><p>这个页面还没有保存到本机，联网后才能打开。</p>
-<p>已保存到本机的页面（您负责社区的清单和各项指标）离线时也能打开：<a href="${CFG.home}">回到首页</a>。</p>
+${words.body}
 </section></main></body></html>`;
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
