@@ -157,6 +157,14 @@ def refresh_verdict(result: ItemResult, evaluation: ItemEvaluation | None = None
     return evaluate(result, photo_count=photo_count)
 
 
+def readable_evaluation(result: ItemResult) -> dict:
+    """The result's evaluation summary in the reader's language: the stored one (Chinese, see refresh_verdict)
+    for a Chinese reader, the same evaluation made again from the same values and photos for anyone else."""
+    if result.evaluation and translation.get_language() == settings.LANGUAGE_CODE:
+        return result.evaluation
+    return summary(evaluate(result))
+
+
 def _json_value(value):
     if isinstance(value, Decimal | float):
         return str(value)

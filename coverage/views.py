@@ -24,6 +24,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from checklists.models import Status
+from checklists.services import readable_evaluation
 from communities import policy
 from communities.counting import KIND_BY_NAME
 from communities.main_urban_views import notices
@@ -261,7 +262,7 @@ class CommunityView(CoverageView):
                 "number": number, "name": standard.item(number)["name"], "letter": letter,
                 "label": q.CELL_LABELS[letter], "result": result,
                 "status": Status(result.status).label if result else "",
-                "reasons": (result.evaluation or {}).get("reasons", []) if result else [],
+                "reasons": readable_evaluation(result).get("reasons", []) if result else [],
                 "review_url": review_url(result),
             })
         return rows

@@ -30,7 +30,7 @@ from communities import policy
 from communities.models import CommunityPage
 from communities.policy import Action
 from smartsite.spreadsheet import SafeSpreadsheetExportMixin
-from standards.evaluation import clean_values, summary, with_labels
+from standards.evaluation import clean_values, with_labels
 from standards.models import Round, StandardVersion
 
 from . import selectors
@@ -231,7 +231,7 @@ class ReviewDetailView(InspectView):
         actions = [a for a in possible_actions(result.status, round_open=result.round.is_open)
                    if policy.may(user, a, result)]
         can_decide = policy.may(user, ChecklistAction.APPROVE, result)
-        evaluation = with_labels(result.evaluation or summary(services.evaluate(result)))
+        evaluation = with_labels(services.readable_evaluation(result))
         context.update(
             result=result, item=item, rows=field_rows(item, result.values, result.not_applicable),
             evaluation=evaluation, verdict_label=evaluation["verdict_label"],

@@ -45,3 +45,19 @@ def test_submit_refusals_in_english_and_the_record_in_chinese(worker_client, rou
     assert why[1] == "Not started"
     assert why[8].startswith("Not complete: ") and "Upload at least 1 photo as evidence" in why[8], why[8]
     assert not re.search("未填写|至少上传|未达到", why[8]), why[8]
+
+
+def test_a_stored_evaluation_is_read_in_the_readers_language(round_, community, worker):
+    from django.utils import translation
+
+    from checklists.services import readable_evaluation
+
+    answer_save(round_=round_, community=community, item_number=8, user=worker, values={"smart_lights": "59"})
+    result = ItemResult.objects.get(community=community, item_number=8)
+    assert readable_evaluation(result) == result.evaluation  # the Chinese reader: the record itself
+    with translation.override("en"):
+        english = readable_evaluation(result)
+    assert english["verdict"] == result.evaluation["verdict"]
+    assert "Not filled in: 社区内公共照明设备总数" in english["reasons"]  # the field's label is the standard's data
+    assert "未填写：社区内公共照明设备总数" in result.evaluation["reasons"]
+    assert set(english["reasons"]).isdisjoint(result.evaluation["reasons"])

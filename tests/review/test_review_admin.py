@@ -478,5 +478,9 @@ def test_the_review_screens_in_english(client, queue):
                  "Approve all 2 items of this community awaiting review"):
         assert text in page, text
     assert ">填报数据<" not in page and ">历史记录<" not in page  # the common reasons stay as written (stored text)
+    # The rule's reasons are stored in Chinese (the record); the English reader gets them evaluated in English.
+    stored = queue["failing"].evaluation["reasons"]
+    assert any("未达到" in reason for reason in stored) and " is below " in page
+    assert not [reason for reason in stored if reason in page]
     home = client.get("/admin/").content.decode()
     assert 'data-count="submitted">3</strong> awaiting review' in home
