@@ -37,4 +37,15 @@ AXE: dict[str, set[str]] = {
 CONVERTED: list[str] = [
     # the phone (issue 20): the worker's home, the checklist and an item; the login page and the visitor's home
     "", "c/<community:code>/", "c/<community:code>/items/<int:number>/", "anonymous ", "anonymous login/",
+    # the pilots (issue 20): the province's, the cities' and the experts' screens
+    "admin/pilots/", "admin/pilots/batches/", "admin/pilots/batches/new/", "admin/pilots/batches/<int:pk>/",
+    "admin/pilots/batches/<int:pk>/publish/", "admin/pilots/experts/", "admin/pilots/experts/new/",
+    "admin/pilots/experts/<int:pk>/", "admin/pilots/applications/<int:pk>/",
+    "admin/pilots/applications/<int:pk>/submit/",
+    "admin/pilots/applications/<int:pk>/experts/<int:user_pk>/remove/", "admin/pilots/<int:pk>/",
+    "admin/pilots/<int:pk>/moves/<str:move>/", "admin/pilots/<int:pk>/visits/", "admin/pilots/reviews/<int:pk>/",
+    "admin/pilots/reviews/<int:pk>/indicators/<int:number>/communities/",
+    # what the public sees and the province publishes; the background jobs
+    "anonymous publications/", "publications/", "admin/publications/", "admin/publications/smart-lists/<int:pk>/",
+    "admin/jobs/",
 ]
