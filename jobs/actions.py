@@ -1,5 +1,7 @@
 """What may be done with background jobs (rules: communities.policy)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from communities.models import Role
 from communities.policy import Action, Rule, register
 
@@ -13,5 +15,5 @@ class JobAction(Action):
 
 register(JobAction, {
     JobAction.RUN_JOBS: Rule((V, B)),
-    JobAction.MANAGE_JOBS: Rule((), refusal="只能查看和重试自己提交的任务"),
+    JobAction.MANAGE_JOBS: Rule((), refusal=_("只能查看和重试自己提交的任务")),
 })

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class JobsConfig(AppConfig):
     name = "jobs"
-    verbose_name = "后台任务"
+    verbose_name = _("后台任务")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

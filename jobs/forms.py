@@ -6,6 +6,8 @@ import re
 import uuid
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from standards.models import Round
 
@@ -13,13 +15,13 @@ from .models import JobKind
 
 
 class JobForm(forms.Form):
-    kind = forms.ChoiceField(label="任务类型", choices=JobKind.choices)
-    round = forms.ChoiceField(label="轮次", required=False)
-    format = forms.ChoiceField(label="导出格式", choices=[("xlsx", "Excel（xlsx）"), ("csv", "CSV（社区表）")],
+    kind = forms.ChoiceField(label=_("任务类型"), choices=JobKind.choices)
+    round = forms.ChoiceField(label=_("轮次"), required=False)
+    format = forms.ChoiceField(label=_("导出格式"), choices=[("xlsx", "Excel（xlsx）"), ("csv", _("CSV（社区表）"))],
                                required=False)
     region = forms.CharField(
-        label="区划代码", required=False, max_length=12,
-        help_text="二维码：街道/乡镇9位或区县6位代码；照片重建：可选，社区12位或区县6位代码",
+        label=_("区划代码"), required=False, max_length=12,
+        help_text=_("二维码：街道/乡镇9位或区县6位代码；照片重建：可选，社区12位或区县6位代码"),
     )
     # A fresh id per rendered form: a double click or a re-post returns the same job, a new form a new one.
     key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
@@ -32,13 +34,13 @@ class JobForm(forms.Form):
         data = super().clean()
         kind, region = data.get("kind"), (data.get("region") or "").strip()
         if region and not re.fullmatch(r"\d{6}|\d{9}|\d{12}", region):
-            self.add_error("region", "区划代码应为6位（区县）、9位（街道/乡镇）或12位（社区）数字")
+            self.add_error("region", gettext("区划代码应为6位（区县）、9位（街道/乡镇）或12位（社区）数字"))
         if kind == JobKind.QR_SHEETS and len(region) not in (6, 9):
-            self.add_error("region", "生成二维码请填写街道/乡镇（9位）或区县（6位）代码")
+            self.add_error("region", gettext("生成二维码请填写街道/乡镇（9位）或区县（6位）代码"))
         if kind == JobKind.PHOTO_RENDITIONS and len(region) == 9:
-            self.add_error("region", "照片重建请填写社区（12位）或区县（6位）代码，或留空重建整个轮次")
+            self.add_error("region", gettext("照片重建请填写社区（12位）或区县（6位）代码，或留空重建整个轮次"))
         if kind in (JobKind.COVERAGE_EXPORT, JobKind.PHOTO_RENDITIONS) and not data.get("round"):
-            self.add_error("round", "请选择轮次")
+            self.add_error("round", gettext("请选择轮次"))
         return data
 
     def params(self) -> dict:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from checklists import qr
 from checklists.actions import ChecklistAction
@@ -44,14 +46,14 @@ class Kind:
 
 def _owner(job: Job):
     if job.created_by is None:
-        raise JobError("提交人的账号已不存在")
+        raise JobError(_("提交人的账号已不存在"))
     return job.created_by
 
 
 def _round(params: dict):
     round_ = round_by_code(params.get("round"))
     if round_ is None:
-        raise JobError(f"轮次 {params.get('round') or ''} 不存在")
+        raise JobError(_("轮次 %(round)s 不存在") % {"round": params.get("round") or ""})
     return round_
 
 
@@ -60,9 +62,9 @@ def _round(params: dict):
 def _check_export(user, params: dict) -> None:
     policy.require(user, CoverageAction.EXPORT_COVERAGE)
     if params.get("format", "xlsx") not in ("xlsx", "csv"):
-        raise JobError("导出格式只能是 xlsx 或 csv")
+        raise JobError(_("导出格式只能是 xlsx 或 csv"))
     if params.get("format") == "csv" and params.get("sheet", "communities") not in SHEETS:
-        raise JobError("未知的表")
+        raise JobError(_("未知的表"))
     _round(params)
 
 
@@ -70,8 +72,8 @@ def _run_export(job: Job, progress: Progress) -> tuple[str, bytes]:
     round_ = _round(job.params)
     scope = coverage_scope(_owner(job), CoverageAction.EXPORT_COVERAGE)
     if scope is None:
-        raise JobError("提交人已没有查看覆盖率的权限")
-    progress(10, "正在汇总覆盖率")
+        raise JobError(_("提交人已没有查看覆盖率的权限"))
+    progress(10, gettext_noop("正在汇总覆盖率"))  # stored as the msgid, shown translated
     report = report_for(round_, scope)
     progress(50, f"正在写入 {len(report.data['communities'])} 个社区")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -94,9 +96,9 @@ def _qr_region(user, params: dict):
         region = policy.in_scope(user, ChecklistAction.PRINT_QR, UnitPage.objects.filter(code=params["unit"])).first()
         communities = CommunityPage.objects.filter(live_q(), unit=region)
     else:
-        raise JobError("请指定街道/乡镇代码或区县代码")
+        raise JobError(_("请指定街道/乡镇代码或区县代码"))
     if region is None:
-        raise JobError("没有这个街道/区县，或您无权为其生成二维码")
+        raise JobError(_("没有这个街道/区县，或您无权为其生成二维码"))
     return region, communities.order_by("code")
 
 
@@ -110,7 +112,7 @@ def _run_qr(job: Job, progress: Progress) -> tuple[str, bytes]:
     standard = round_.standard if round_ else latest()
     communities = list(communities)
     if not communities:
-        raise JobError(f"{region.title} 下没有社区")
+        raise JobError(_("%(region)s 下没有社区") % {"region": region.title})
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for start in range(0, len(communities), SHEETS_PER_FILE):

@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from communities import policy
 from communities.policy import EVERYWHERE
@@ -26,6 +28,8 @@ from .models import Job, JobKind, JobStatus
 logger = logging.getLogger(__name__)
 # A queued job whose task never started, or a running one silent this long, was lost with its worker.
 STALLED_AFTER = timedelta(minutes=30)
+# The fixed progress messages are stored as their Chinese msgid and shown translated (Job.message_text).
+WAITING = gettext_noop("等待后台处理")
 
 Progress = Callable[[int, str], None]
 
@@ -59,7 +63,7 @@ def enqueue_job(*, kind: str, params: dict, user, key: str = "") -> tuple[Job, b
     from .kinds import KINDS
 
     if kind not in KINDS:
-        raise JobError(f"未知的任务类型：{kind}")
+        raise JobError(_("未知的任务类型：%(kind)s") % {"kind": kind})
     key = key or default_key(kind, params, user)
     existing = Job.objects.filter(idempotency_key=key).first()
     if existing is not None:
@@ -68,7 +72,7 @@ def enqueue_job(*, kind: str, params: dict, user, key: str = "") -> tuple[Job, b
     try:
         with transaction.atomic():
             job = Job.objects.create(kind=kind, params=params, created_by=user, idempotency_key=key,
-                                     message="等待后台处理")
+                                     message=WAITING)
             transaction.on_commit(lambda: _dispatch(job.pk))
     except IntegrityError:  # the same key committed by a concurrent request a moment ago
         return _same_request(Job.objects.get(idempotency_key=key), kind, user), False
@@ -77,7 +81,7 @@ def enqueue_job(*, kind: str, params: dict, user, key: str = "") -> tuple[Job, b
 
 def _same_request(job: Job, kind: str, user) -> Job:
     if job.kind != kind or job.created_by_id != getattr(user, "pk", None):
-        raise JobError("请求编号已被其他任务使用，请刷新页面后重试")
+        raise JobError(_("请求编号已被其他任务使用，请刷新页面后重试"))
     return job
 
 
@@ -98,9 +102,9 @@ def job_retry(*, job: Job, user) -> Job:
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job.pk)
         if not may_retry(job):
-            raise JobError("只有失败或长时间无响应的任务可以重试")
+            raise JobError(_("只有失败或长时间无响应的任务可以重试"))
         KINDS[job.kind].check(user, job.params)
-        job.status, job.progress, job.error, job.message, job.task_id = JobStatus.QUEUED, 0, "", "等待后台处理", ""
+        job.status, job.progress, job.error, job.message, job.task_id = JobStatus.QUEUED, 0, "", WAITING, ""
         job.save()
         transaction.on_commit(lambda: _dispatch(job.pk))
     return job
@@ -112,7 +116,8 @@ def _claim(job_id: int) -> Job | None:
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status != JobStatus.QUEUED:
             return None
-        job.status, job.attempts, job.progress, job.message = JobStatus.RUNNING, job.attempts + 1, 0, "开始处理"
+        job.status, job.attempts, job.progress = JobStatus.RUNNING, job.attempts + 1, 0
+        job.message = gettext_noop("开始处理")
         job.started_at, job.finished_at = timezone.now(), None
         job.save()
     return job
@@ -141,12 +146,13 @@ def run_job(job_id: int) -> str:
         message = exc.message if isinstance(exc, JobError) else f"{type(exc).__name__}: {exc}"
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, error=f"任务失败：{message}"[:5000], message="失败，可重试",
+            status=JobStatus.FAILED, error=f"任务失败：{message}"[:5000], message=gettext_noop("失败，可重试"),
             finished_at=timezone.now(), updated_at=timezone.now(),
         )
         raise
     Job.objects.filter(pk=job.pk).update(
-        status=JobStatus.DONE, progress=100, message="已完成", result=job.result.name, result_name=filename,
+        status=JobStatus.DONE, progress=100, message=gettext_noop("已完成"), result=job.result.name,
+        result_name=filename,
         finished_at=timezone.now(), updated_at=timezone.now(),
     )
     return JobStatus.DONE

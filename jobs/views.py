@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -24,7 +26,7 @@ def job_json(job: Job) -> dict:
     """Return what the listing shows of a job, for its polling script."""
     return {
         "id": job.pk, "status": job.status, "status_label": job.get_status_display(), "progress": job.progress,
-        "message": job.message, "error": job.error, "finished": job.finished,
+        "message": job.message_text, "error": job.error, "finished": job.finished,
         "download": reverse("jobs:download", args=[job.pk]) if job.status == JobStatus.DONE else "",
         "retry": may_retry(job),
     }
@@ -32,7 +34,7 @@ def job_json(job: Job) -> dict:
 
 class JobsView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "jobs/jobs.html"
-    page_title = "我的任务"
+    page_title = gettext_lazy("我的任务")
     header_icon = "tasks"
 
     def get_context_data(self, **kwargs):
@@ -54,7 +56,7 @@ class JobsView(WagtailAdminTemplateMixin, TemplateView):
         except (JobError, PermissionDenied) as exc:
             messages.error(request, getattr(exc, "message", None) or str(exc))
             return self.render_to_response(self.get_context_data(form=form))
-        messages.success(request, f"已提交：{job}" if created else f"该任务已提交过：{job}")
+        messages.success(request, (_("已提交：%(job)s") if created else _("该任务已提交过：%(job)s")) % {"job": job})
         return redirect("jobs:index")
 
 
@@ -73,7 +75,7 @@ def job_retry_view(request, pk: int):
     """Queue a failed or stalled job again."""
     try:
         job = job_retry(job=_own_job(request, pk), user=request.user)
-        messages.success(request, f"已重新提交：{job}")
+        messages.success(request, _("已重新提交：%(job)s") % {"job": job})
     except (JobError, PermissionDenied) as exc:
         messages.error(request, getattr(exc, "message", None) or str(exc))
     return redirect("jobs:index")
@@ -84,5 +86,5 @@ def job_download(request, pk: int):
     """Send a finished job's file to the user who asked for it (results are private, like evidence)."""
     job = _own_job(request, pk)
     if job.status != JobStatus.DONE or not job.result:
-        raise Http404("任务尚未完成")
+        raise Http404(_("任务尚未完成"))
     return private_file_response(job.result, filename=job.result_name, download=True)

@@ -1,4 +1,5 @@
 from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -21,4 +22,4 @@ class JobsMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_jobs_menu_item():
-    return JobsMenuItem("我的任务", reverse("jobs:index"), icon_name="tasks", order=900)
+    return JobsMenuItem(_("我的任务"), reverse("jobs:index"), icon_name="tasks", order=900)

@@ -6,6 +6,8 @@ pool and its assignments). Scoring and sitting on a panel are held *only* that w
 nor an administrator scores or signs in an expert's place.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from communities.models import Role
 from communities.policy import Action, Rule, register
 
@@ -21,12 +23,12 @@ class PilotAction(Action):
 
 
 register(PilotAction, {
-    PilotAction.VIEW_PILOTS: Rule((B,), refusal="没有找到该试点，或您无权查看"),
-    PilotAction.EDIT_APPLICATION: Rule((B,), local=True, refusal="只有申报市的大数据局可以办理本市的试点申报"),
+    PilotAction.VIEW_PILOTS: Rule((B,), refusal=_("没有找到该试点，或您无权查看")),
+    PilotAction.EDIT_APPLICATION: Rule((B,), local=True, refusal=_("只有申报市的大数据局可以办理本市的试点申报")),
     PilotAction.MANAGE_PILOTS: Rule(
-        (B,), province=True, refusal="只有省大数据局或管理员可以办理试点的审查、评估和验收"),
+        (B,), province=True, refusal=_("只有省大数据局或管理员可以办理试点的审查、评估和验收")),
     PilotAction.SCORE_PILOT: Rule(
-        (), delegated_only=True, refusal="只有指派给该申报的评估专家可以评分和签字，省大数据局和管理员不代专家评分"),
+        (), delegated_only=True, refusal=_("只有指派给该申报的评估专家可以评分和签字，省大数据局和管理员不代专家评分")),
     PilotAction.SIT_ON_PANEL: Rule(
-        (), delegated_only=True, refusal="只能指派专家库中在库、且无须回避的专家"),
+        (), delegated_only=True, refusal=_("只能指派专家库中在库、且无须回避的专家")),
 })

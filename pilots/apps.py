@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_expert_group(sender, **kwargs):
@@ -10,7 +11,7 @@ def _ensure_expert_group(sender, **kwargs):
 
 class PilotsConfig(AppConfig):
     name = "pilots"
-    verbose_name = "省级试点"
+    verbose_name = _("省级试点")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.models import AssessmentSnapshot, EvidenceFile
 from audit.actors import log
@@ -22,7 +24,7 @@ from .services import PilotError
 
 EXPERT_GROUP = "评估专家"
 ASSIGNED, UNASSIGNED = "pilots.expert_assigned", "pilots.expert_unassigned"
-LOG_ACTIONS = {ASSIGNED: "指派评估专家", UNASSIGNED: "取消评估专家指派"}
+LOG_ACTIONS = {ASSIGNED: gettext_lazy("指派评估专家"), UNASSIGNED: gettext_lazy("取消评估专家指派")}
 
 
 def ensure_expert_group() -> Group:
@@ -81,20 +83,22 @@ def conflict(user, application: Application) -> str:
     "" when nothing stands in the way."""
     member = member_of_pool(user)
     if member is None:
-        return f"{user.get_username()}不在专家库中"
+        return _("%(user)s不在专家库中") % {"user": user.get_username()}
     if not member.active:
-        return f"{member.name}已停用（不在库）"
+        return _("%(name)s已停用（不在库）") % {"name": member.name}
     city = application.city
     if member.city_id == city.pk:
-        return f"{member.name}的工作所在城市为{city.title}，与申报市相同，须回避"
+        return _("%(name)s的工作所在城市为%(city)s，与申报市相同，须回避") % {"name": member.name, "city": city.title}
     names = [city.title, *application.pilots.values_list("region__title", flat=True)]
     named = next((name for name in names if name and name in member.organisation), None)
     if named:
-        return f"{member.name}的工作单位“{member.organisation}”属于申报地区{named}，须回避"
+        return _("%(name)s的工作单位“%(organisation)s”属于申报地区%(region)s，须回避") % {
+            "name": member.name, "organisation": member.organisation, "region": named}
     held = Assignment.objects.filter(user_id=user.pk, region__path__startswith=city.path).select_related(
         "region").first()
     if held:
-        return f"{member.name}在{held.region.title}担任{Role(held.role).label}，须回避"
+        return _("%(name)s在%(region)s担任%(role)s，须回避") % {
+            "name": member.name, "region": held.region.title, "role": Role(held.role).label}
     return ""
 
 
@@ -176,7 +180,8 @@ def expert_assign(*, by, application: Application, expert) -> ExpertAssignment:
     """Give a pool expert one application to assess; refused, with the reason, for anyone who must stand aside."""
     policy.require(by, PilotAction.MANAGE_PILOTS, EVERYWHERE)
     if not expert.is_active or not policy.may(expert, PilotAction.SIT_ON_PANEL, application):
-        reason = conflict(expert, application) if expert.is_active else f"{expert.get_username()}的账号已停用"
+        reason = (conflict(expert, application) if expert.is_active
+                  else _("%(user)s的账号已停用") % {"user": expert.get_username()})
         raise PilotError({"expert": reason or policy.refusal(PilotAction.SIT_ON_PANEL)})
     assignment, created = ExpertAssignment.objects.get_or_create(application=application, expert=expert,
                                                                  defaults={"assigned_by": by})

@@ -10,9 +10,11 @@ from decimal import Decimal
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -51,8 +53,8 @@ def history_rows(records: Iterable[StageRecord]) -> Iterable[list[Any]]:
     """Yield one row per move, as selectors.history_rows orders them (pilot by pilot, oldest first)."""
     for record in records:
         move = workflow.BY_NAME.get(record.move)
-        yield [*_pilot_columns(record.pilot), move.label if move else record.move, Stage(record.source).label,
-               Stage(record.target).label, record.reason, record.deadline.isoformat() if record.deadline else "",
+        yield [*_pilot_columns(record.pilot), str(move.label) if move else record.move, str(Stage(record.source).label),
+               str(Stage(record.target).label), record.reason, record.deadline.isoformat() if record.deadline else "",
                _who(record.by), local_time(record.at)]
 
 
@@ -114,19 +116,21 @@ def history_response(request) -> HttpResponse:
     """The admin's download (the view has checked MANAGE_PILOTS): ?format=csv|xlsx, optionally ?batch=YEAR."""
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("csv", "xlsx"):
-        raise Http404("导出格式只能是 csv 或 xlsx")
+        raise Http404(_("导出格式只能是 csv 或 xlsx"))
     batch = None
     if year := request.GET.get("batch"):
         batch = Batch.objects.filter(year=int(year) if year.isdigit() else 0).first()
         if batch is None:
-            raise Http404("没有该年度的试点批次")
+            raise Http404(_("没有该年度的试点批次"))
     pilots = pilots_of(batch)
     name = f"pilot-history-{batch.year}" if batch else "pilot-history"
-    if fmt == "csv":
-        response = HttpResponse(csv_text(pilots), content_type="text/csv; charset=utf-8")
-    else:
-        out = io.BytesIO()
-        write_xlsx(pilots, out)
-        response = HttpResponse(out.getvalue(), content_type=XLSX)
+    # The file is a record with fixed Chinese headers: its stage and move names stay Chinese too, in any session.
+    with translation.override(settings.LANGUAGE_CODE):
+        if fmt == "csv":
+            response = HttpResponse(csv_text(pilots), content_type="text/csv; charset=utf-8")
+        else:
+            out = io.BytesIO()
+            write_xlsx(pilots, out)
+            response = HttpResponse(out.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

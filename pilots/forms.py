@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.files import MAX_BYTES
@@ -47,24 +48,24 @@ class RoundChoice(forms.ModelChoiceField):
 def round_field() -> RoundChoice:
     """The self-assessment round to freeze: an open one, the newest by default."""
     rounds = open_rounds()
-    return RoundChoice(label="自评轮次", queryset=rounds, initial=rounds.first(), empty_label=None)
+    return RoundChoice(label=_("自评轮次"), queryset=rounds, initial=rounds.first(), empty_label=None)
 
 
 class BatchForm(forms.Form):
-    year = forms.IntegerField(label="年度")
-    name = forms.CharField(label="名称", max_length=100, required=False, help_text="例如：2026年度")
-    apply_by = forms.DateField(label="申报截止日期", widget=date_input())
-    list_by = forms.DateField(label="名单公布截止日期", widget=date_input())
+    year = forms.IntegerField(label=_("年度"))
+    name = forms.CharField(label=_("名称"), max_length=100, required=False, help_text=_("例如：2026年度"))
+    apply_by = forms.DateField(label=_("申报截止日期"), widget=date_input())
+    list_by = forms.DateField(label=_("名单公布截止日期"), widget=date_input())
 
 
 class PilotAddForm(forms.Form):
-    region = forms.ChoiceField(label="试点地区")
-    target_star = forms.TypedChoiceField(label="申报星级", coerce=int,
-                                         choices=[(n, f"{stars(n)}试点") for n in TARGET_STARS])
+    region = forms.ChoiceField(label=_("试点地区"))
+    target_star = forms.TypedChoiceField(label=_("申报星级"), coerce=int)
 
     def __init__(self, regions: list[Region], *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.regions = {str(region.pk): region for region in regions}
+        self.fields["target_star"].choices = [(n, gettext("%(star)s试点") % {"star": stars(n)}) for n in TARGET_STARS]
         self.fields["region"].choices = [(key, f"{r.name}（{r.level_label}）") for key, r in self.regions.items()]
         self.fields["round"] = round_field()
 
@@ -73,13 +74,17 @@ class PilotAddForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    report = forms.CharField(label="申请报告", required=False, widget=forms.Textarea(attrs={"rows": 12}),
-                             help_text="以市政府名义申报：建设基础、目标、主要任务、保障措施")
+    report = forms.CharField(label=_("申请报告"), required=False, widget=forms.Textarea(attrs={"rows": 12}),
+                             help_text=_("以市政府名义申报：建设基础、目标、主要任务、保障措施"))
 
 
 class MaterialForm(forms.Form):
-    file = forms.FileField(label="申报材料",
-                           help_text=f"PDF、JPEG/PNG 图片或 XLSX 表格，不超过 {MAX_BYTES // 2**20} MB")
+    file = forms.FileField(label=_("申报材料"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext("PDF、JPEG/PNG 图片或 XLSX 表格，不超过 %(mb)s MB") % {
+            "mb": MAX_BYTES // 2**20}
 
 
 class PoolChoice(forms.ModelChoiceField):
@@ -139,7 +144,7 @@ class MarkField(forms.TypedChoiceField):
     """An expert's points for one indicator: one of the standard's tier points, or empty (not judged yet)."""
 
     def __init__(self, row, **kwargs):
-        choices = [("", _("— 未评 —")), *[(p, f"{p}分") for p in row.allowed]]
+        choices = [("", _("— 未评 —")), *[(p, gettext("%(points)s分") % {"points": p}) for p in row.allowed]]
         super().__init__(choices=choices, coerce=int, empty_value=None, required=False, **kwargs)
 
 
@@ -180,14 +185,16 @@ class MoveForm(forms.Form):
                 help_text=_("工作方案：试点建设一年后开展中期考核，两年后组织终期验收。本项 %(date)s 起方可办理，"
                             "提前办理须说明理由，理由记入阶段记录。") % {"date": early_from.isoformat()})
         if move.reason:
-            self.fields["reason"] = forms.CharField(label="理由", required=False,
+            self.fields["reason"] = forms.CharField(label=_("理由"), required=False,
                                                     widget=forms.Textarea(attrs={"rows": 3}))
         if move.deadline:
-            self.fields["deadline"] = forms.DateField(label="整改期限", required=False, widget=date_input())
+            self.fields["deadline"] = forms.DateField(label=_("整改期限"), required=False, widget=date_input())
         if move.tasks:
             for n in range(1, TASK_ROWS + 1):
-                self.fields[f"task_title_{n}"] = forms.CharField(label=f"整改任务 {n}", max_length=300, required=False)
-                self.fields[f"task_due_{n}"] = forms.DateField(label=f"任务 {n} 期限", required=False,
+                self.fields[f"task_title_{n}"] = forms.CharField(label=gettext("整改任务 %(n)s") % {"n": n},
+                                                                 max_length=300, required=False)
+                self.fields[f"task_due_{n}"] = forms.DateField(label=gettext("任务 %(n)s 期限") % {"n": n},
+                                                               required=False,
                                                                widget=date_input())
 
     def tasks(self) -> list[TaskInput]:
@@ -205,19 +212,22 @@ class MoveForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(label="复核日期", required=False, widget=date_input())
-    members = forms.CharField(label="复核人员", required=False, max_length=300)
-    findings = forms.CharField(label="复核意见", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    photos = MultipleFileField(label="现场照片", required=False, help_text=f"可多选，最多 {MAX_PHOTOS} 张",
-                               accept="image/jpeg,image/png")
+    visited_on = forms.DateField(label=_("复核日期"), required=False, widget=date_input())
+    members = forms.CharField(label=_("复核人员"), required=False, max_length=300)
+    findings = forms.CharField(label=_("复核意见"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    photos = MultipleFileField(label=_("现场照片"), required=False, accept="image/jpeg,image/png")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].help_text = gettext("可多选，最多 %(n)s 张") % {"n": MAX_PHOTOS}
 
 
 class TaskReportForm(forms.Form):
-    note = forms.CharField(label="完成情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("完成情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SelfcheckForm(forms.Form):
-    note = forms.CharField(label="说明", max_length=200, required=False)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

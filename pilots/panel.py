@@ -10,6 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from standards.scoring import round_half_up
 
@@ -74,9 +75,10 @@ class Panel:
         """Why the panel is not complete yet ("" when it is)."""
         assigned = self.assigned
         if len(assigned) < self.needed:
-            return f"专家组应至少有 {self.needed} 位专家，目前指派 {len(assigned)} 位"
+            return _("专家组应至少有 %(needed)s 位专家，目前指派 %(n)s 位") % {"needed": self.needed,
+                                                                     "n": len(assigned)}
         waiting = [m.name for m in assigned if not m.signed]
-        return f"尚未签字的专家：{'、'.join(waiting)}" if waiting else ""
+        return _("尚未签字的专家：%(names)s") % {"names": "、".join(waiting)} if waiting else ""
 
     @property
     def spread(self) -> int | None:

@@ -3,6 +3,7 @@ else, no login. (/pilots/<year>/ itself, the batch with its pilots' outcomes, is
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
+from django.utils.translation import gettext as _
 
 from .models import PilotListPage
 
@@ -12,7 +13,7 @@ def pilot_list(request: HttpRequest, year: int) -> HttpResponse:
     page = (PilotListPage.objects.live().public().select_related("batch")
             .filter(batch__year=year, batch__published_at__isnull=False).first())
     if page is None:
-        raise Http404("该年度的省级试点名单尚未公布")
+        raise Http404(_("该年度的省级试点名单尚未公布"))
     return page.serve(request)
 
 

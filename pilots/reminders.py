@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from .models import Pilot, Reminder
 from .selectors import owners_of
@@ -39,9 +40,12 @@ class Due:
     @property
     def text(self) -> str:
         stage = Stage(self.pilot.stage).label
-        when = (f"已逾期 {-self.days_left} 天" if self.days_left < 0 else
-                "今天到期" if self.days_left == 0 else f"还有 {self.days_left} 天")
-        return f"{self.pilot.region.title} · {self.pilot.target_label} · {stage}：截止 {self.pilot.deadline}（{when}）"
+        days = abs(self.days_left)
+        when = (ngettext("已逾期 %(n)s 天", "已逾期 %(n)s 天", days) if self.days_left < 0 else
+                gettext("今天到期") if self.days_left == 0 else ngettext("还有 %(n)s 天", "还有 %(n)s 天", days))
+        return gettext("%(region)s · %(target)s · %(stage)s：截止 %(day)s（%(when)s）") % {
+            "region": self.pilot.region.title, "target": self.pilot.target_label, "stage": stage,
+            "day": self.pilot.deadline, "when": when % {"n": days}}
 
 
 def due(pilots, today: datetime.date | None = None) -> list[Due]:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from django.utils.translation import gettext
+
 from standards.scoring.engine import band_for, bands_of
 
 
@@ -84,9 +86,10 @@ def points_problem(indicator: Mapping[str, Any], points: int) -> str:
     """Return why `points` cannot be given to this indicator ("" when they can)."""
     allowed = allowed_points(indicator)
     if allowed is None:
-        return "" if points <= 0 else "扣分项只能为 0 或负分"
+        return "" if points <= 0 else gettext("扣分项只能为 0 或负分")
     if points not in allowed:
-        return "本指标只能评 " + "、".join(str(p) for p in allowed) + " 分（标准中各档的分值）"
+        return gettext("本指标只能评 %(points)s 分（标准中各档的分值）") % {
+            "points": "、".join(str(p) for p in allowed)}
     return ""
 
 

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -30,7 +31,7 @@ class PilotMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_pilot_menu_item():
-    return PilotMenuItem("省级试点", reverse("pilots:index"), icon_name="site", order=340)
+    return PilotMenuItem(_("省级试点"), reverse("pilots:index"), icon_name="site", order=340)
 
 
 @hooks.register("construct_homepage_panels")
@@ -46,6 +47,6 @@ def add_pilot_panel(request, panels):
 
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
-    for key, label in {MOVED: "试点阶段变更", **APPLICATION_ACTIONS, **BATCH_ACTIONS, **EXPERT_ACTIONS,
+    for key, label in {MOVED: _("试点阶段变更"), **APPLICATION_ACTIONS, **BATCH_ACTIONS, **EXPERT_ACTIONS,
                        **REVIEW_ACTIONS, **VISIT_ACTIONS, **POOL_ACTIONS}.items():
         actions.register_action(key, label, label)

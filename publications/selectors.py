@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from wagtail.models import Page
 
 from communities import policy
@@ -41,7 +42,7 @@ class PilotOutcome:
 
     @property
     def target(self) -> str:
-        return f"{stars(self.target_star)}试点"
+        return gettext("%(star)s试点") % {"star": stars(self.target_star)}
 
 
 def listed_pilots(batch: Batch) -> QuerySet[Pilot]:

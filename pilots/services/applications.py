@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from assessments import files
@@ -29,9 +30,10 @@ STARTED, PILOT_ADDED, PILOT_REFRESHED = "pilots.application_started", "pilots.pi
 PILOT_REMOVED, REPORT_SAVED = "pilots.pilot_removed", "pilots.report_saved"
 MATERIAL_ADDED, MATERIAL_REMOVED, SUBMITTED = "pilots.material_added", "pilots.material_removed", "pilots.submitted"
 LOG_ACTIONS = {
-    STARTED: "开始试点申报", PILOT_ADDED: "加入申报试点", PILOT_REFRESHED: "更新申报自评快照",
-    PILOT_REMOVED: "移出申报试点", REPORT_SAVED: "保存申请报告", MATERIAL_ADDED: "上传申报材料",
-    MATERIAL_REMOVED: "移除申报材料", SUBMITTED: "提交试点申报",
+    STARTED: gettext_lazy("开始试点申报"), PILOT_ADDED: gettext_lazy("加入申报试点"),
+    PILOT_REFRESHED: gettext_lazy("更新申报自评快照"), PILOT_REMOVED: gettext_lazy("移出申报试点"),
+    REPORT_SAVED: gettext_lazy("保存申请报告"), MATERIAL_ADDED: gettext_lazy("上传申报材料"),
+    MATERIAL_REMOVED: gettext_lazy("移除申报材料"), SUBMITTED: gettext_lazy("提交试点申报"),
 }
 REPORT_MAX = 20000
 
@@ -39,12 +41,13 @@ REPORT_MAX = 20000
 def _editable(application: Application) -> None:
     pilots = application.pilots
     if pilots.exists() and not pilots.filter(stage=Stage.DRAFT).exists():
-        raise PilotError("申报已提交，不能再修改；形式审查退回后方可修改")
+        raise PilotError(_("申报已提交，不能再修改；形式审查退回后方可修改"))
 
 
 def _draft(pilot: Pilot) -> None:
     if pilot.stage != Stage.DRAFT:
-        raise PilotError(f"{pilot.region.title}的申报已提交，不能再修改；形式审查退回后方可修改")
+        raise PilotError(_("%(region)s的申报已提交，不能再修改；形式审查退回后方可修改") % {
+            "region": pilot.region.title})
 
 
 @transaction.atomic
@@ -54,7 +57,7 @@ def application_start(*, user, batch: Batch, city: CityPage) -> Application:
     application, created = Application.objects.get_or_create(batch=batch, city=city, defaults={"created_by": user})
     if created:
         if today() > batch.apply_by:
-            raise PilotError(f"{batch.name}申报已于 {batch.apply_by} 截止")
+            raise PilotError(_("%(batch)s申报已于 %(day)s 截止") % {"batch": batch.name, "day": batch.apply_by})
         log(application, STARTED, user=user, data={"batch": batch.year, "city": city.code})
     return application
 
@@ -63,7 +66,8 @@ def _belongs(application: Application, region: Region) -> None:
     city = application.city
     if region.level == Level.CITY and region.pk != city.pk or region.level == Level.COUNTY and \
             region.city_code != city.code:
-        raise PilotError({"region": f"{region.name}不属于{city.title}，不能列入本市的申报"})
+        raise PilotError({"region": _("%(region)s不属于%(city)s，不能列入本市的申报") % {"region": region.name,
+                                                                                 "city": city.title}})
 
 
 def _snapshot(user, application: Application, region: Region, round_: Round):
@@ -80,14 +84,16 @@ def pilot_add(*, user, application: Application, region: Region, target_star: in
     _editable(application)
     _belongs(application, region)
     if target_star not in TARGET_STARS:
-        raise PilotError({"target_star": "试点星级只能为四星或五星"})
+        raise PilotError({"target_star": _("试点星级只能为四星或五星")})
     if application.pilots.filter(region_id=region.pk).exists():
-        raise PilotError({"region": f"{region.name}已在本次申报中"})
+        raise PilotError({"region": _("%(region)s已在本次申报中") % {"region": region.name}})
     snapshot, star = _snapshot(user, application, region, round_)
     needed = star_needed_to_apply(target_star)
     if (star or 0) < needed:
-        raise PilotError({"target_star": f"{region.name}自评为{stars(star)}（{snapshot.data['contract']['total']}分），"
-                                         f"申报{stars(target_star)}试点需达到{stars(needed)}"})
+        message = _("%(region)s自评为%(star)s（%(points)s分），申报%(target)s试点需达到%(needed)s")
+        raise PilotError({"target_star": message % {
+            "region": region.name, "star": stars(star), "points": snapshot.data["contract"]["total"],
+            "target": stars(target_star), "needed": stars(needed)}})
     pilot = Pilot.objects.create(application=application, region_id=region.pk, level=region.level,
                                  target_star=target_star, round=round_, snapshot=snapshot,
                                  deadline=application.batch.apply_by)
@@ -120,7 +126,7 @@ def pilot_remove(*, user, pilot: Pilot) -> None:
     policy.require(user, PilotAction.EDIT_APPLICATION, pilot.application)
     _draft(pilot)
     if pilot.history.exists():
-        raise PilotError("该试点已有审查记录，不能移出")
+        raise PilotError(_("该试点已有审查记录，不能移出"))
     log(pilot.application, PILOT_REMOVED, user=user, data={"pilot": pilot.pk, "region": pilot.region.title,
                                                            "target_star": pilot.target_star})
     pilot.delete()
@@ -134,7 +140,7 @@ def report_save(*, user, application: Application, report: str) -> Application:
     _editable(application)
     report = (report or "").strip()
     if len(report) > REPORT_MAX:
-        raise PilotError({"report": f"申请报告不能超过{REPORT_MAX}字"})
+        raise PilotError({"report": _("申请报告不能超过%(max)s字") % {"max": REPORT_MAX}})
     if report != application.report:
         before = application.report
         application.report = report
@@ -191,12 +197,12 @@ def application_submit(*, user, application: Application) -> Application:
                    .get(pk=application.pk))
     policy.require(user, PilotAction.EDIT_APPLICATION, application)
     if not application.pilots.exists():
-        raise PilotError("请先加入至少一个试点（本市或所属县市区）")
+        raise PilotError(_("请先加入至少一个试点（本市或所属县市区）"))
     pilots = list(application.pilots.filter(stage=Stage.DRAFT).select_related("region").order_by("pk"))
     if not pilots:
-        raise PilotError("申报已提交")
+        raise PilotError(_("申报已提交"))
     if not application.report:
-        raise PilotError({"report": "请先填写申请报告"})
+        raise PilotError({"report": _("请先填写申请报告")})
     if not application.materials.filter(removed_at__isnull=True).exists():
         # 工作方案: 提交申请报告，并附相关证明材料.
         raise PilotError({"file": _("请至少上传一份证明材料")})

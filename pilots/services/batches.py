@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail.log_actions import log
 from wagtail.models import Page
 
@@ -20,7 +23,8 @@ from . import PilotError
 from .moves import years_after
 
 CREATED, CHANGED, PUBLISHED = "pilots.batch_created", "pilots.batch_changed", "pilots.list_published"
-LOG_ACTIONS = {CREATED: "新建试点批次", CHANGED: "修改试点批次", PUBLISHED: "公布省级试点名单"}
+LOG_ACTIONS = {CREATED: gettext_lazy("新建试点批次"), CHANGED: gettext_lazy("修改试点批次"),
+               PUBLISHED: gettext_lazy("公布省级试点名单")}
 UNDECIDED = (Stage.SUBMITTED, Stage.EXPERT, Stage.ONSITE)
 
 
@@ -33,15 +37,15 @@ def _check(year: int, name: str, apply_by, list_by, batch: Batch | None = None) 
     errors = {}
     name = (name or "").strip()
     if not 2019 <= (year or 0) <= 2100:
-        errors["year"] = "年度应在 2019–2100 之间"
+        errors["year"] = _("年度应在 2019–2100 之间")
     elif Batch.objects.filter(year=year).exclude(pk=batch.pk if batch else None).exists():
-        errors["year"] = f"{year}年度的批次已经存在"
+        errors["year"] = _("%(year)s年度的批次已经存在") % {"year": year}
     if not name:
-        errors["name"] = "请填写名称"
+        errors["name"] = _("请填写名称")
     if apply_by is None or list_by is None:
-        errors["list_by"] = "请填写申报截止日期和名单公布截止日期"
+        errors["list_by"] = _("请填写申报截止日期和名单公布截止日期")
     elif list_by < apply_by:
-        errors["list_by"] = "名单公布截止日期不能早于申报截止日期"
+        errors["list_by"] = _("名单公布截止日期不能早于申报截止日期")
     if errors:
         raise PilotError(errors)
     return name[:100]
@@ -64,7 +68,7 @@ def batch_update(*, user, batch: Batch, year: int, name: str, apply_by: datetime
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     name = _check(year, name, apply_by, list_by, batch)
     if year != batch.year and batch.applications.exists():
-        raise PilotError({"year": "已有申报的批次不能修改年度"})
+        raise PilotError({"year": _("已有申报的批次不能修改年度")})
     before = _described(batch)
     batch.year, batch.name, batch.apply_by, batch.list_by = year, name, apply_by, list_by
     batch.save()
@@ -78,6 +82,12 @@ def batch_update(*, user, batch: Batch, year: int, name: str, apply_by: datetime
 
 
 def _entries(pilots: list[Pilot]) -> list[dict]:
+    # The frozen list keeps the source language's words, whatever the language of whoever publishes it.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _entry_list(pilots)
+
+
+def _entry_list(pilots: list[Pilot]) -> list[dict]:
     return [{"city": p.application.city.title, "region": p.region.title, "level": p.level,
              "level_label": p.get_level_display(), "target_star": p.target_star, "target": stars(p.target_star)}
             for p in pilots]
@@ -101,15 +111,17 @@ def batch_publish(*, user, batch: Batch) -> Batch:
     policy.require(user, PilotAction.MANAGE_PILOTS, EVERYWHERE)
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     if batch.published_at is not None:
-        raise PilotError(f"{batch.name}的名单已于 {timezone.localtime(batch.published_at):%Y-%m-%d} 公布")
+        raise PilotError(_("%(batch)s的名单已于 %(day)s 公布") % {
+            "batch": batch.name, "day": f"{timezone.localtime(batch.published_at):%Y-%m-%d}"})
     pilots = Pilot.objects.filter(application__batch=batch)
     undecided = pilots.filter(stage__in=UNDECIDED).count()
     if undecided:
-        raise PilotError(f"还有 {undecided} 个试点尚未确定是否列入名单")
+        raise PilotError(ngettext("还有 %(n)s 个试点尚未确定是否列入名单", "还有 %(n)s 个试点尚未确定是否列入名单",
+                                  undecided) % {"n": undecided})
     listed = list(pilots.filter(stage=Stage.LISTED).select_related("application__city", "region")
                   .order_by("level", "application__city__code", "region__path"))
     if not listed:
-        raise PilotError("没有列入名单的试点")
+        raise PilotError(_("没有列入名单的试点"))
     start = timezone.localdate()
     Pilot.objects.filter(pk__in=[p.pk for p in listed]).update(started_on=start, deadline=years_after(start, 1))
     batch.published_at, batch.published_list = timezone.now(), _entries(listed)

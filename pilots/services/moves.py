@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.actors import log
 from communities import policy
@@ -18,7 +19,7 @@ from communities import policy
 from .. import scores, workflow
 from ..models import Pilot, Review, SiteVisit, StageRecord, Task
 from ..panel import Panel, panel_of
-from ..stages import REVIEW_OF_STAGE, TERMINAL, ReviewKind, Stage, star_needed_to_apply, stars
+from ..stages import REVIEW_OF_STAGE, TERMINAL, ReviewKind, Stage, star_needed_to_apply, stars, stored
 from ..workflow import Move
 from . import PilotError
 
@@ -91,28 +92,30 @@ def _eligible(pilot: Pilot) -> None:
     star = pilot.snapshot.data["contract"]["star"] or 0
     needed = star_needed_to_apply(pilot.target_star)
     if star < needed:
-        raise PilotError(f"{pilot.region.title}自评为{stars(star)}，申报{pilot.target_label}需达到{stars(needed)}")
+        raise PilotError(_("%(region)s自评为%(star)s，申报%(target)s需达到%(needed)s") % {
+            "region": pilot.region.title, "star": stars(star), "target": pilot.target_label, "needed": stars(needed)})
     if today() > pilot.application.batch.apply_by:
-        raise PilotError(f"{pilot.application.batch.name}申报已于 {pilot.application.batch.apply_by} 截止")
+        raise PilotError(_("%(batch)s申报已于 %(day)s 截止") % {"batch": pilot.application.batch.name,
+                                                           "day": pilot.application.batch.apply_by})
 
 
 def _visited(pilot: Pilot) -> None:
     if not SiteVisit.objects.filter(pilot=pilot).exists():
-        raise PilotError("请先记录现场复核（日期、人员、复核意见）")
+        raise PilotError(_("请先记录现场复核（日期、人员、复核意见）"))
 
 
 def _reported(pilot: Pilot) -> None:
     # application_submit checks these too; a direct submit of one pilot must not skip them. The notice: 提交申请报告，
     # 并附相关证明材料.
     if not pilot.application.report:
-        raise PilotError({"report": "请先填写申请报告"})
+        raise PilotError({"report": _("请先填写申请报告")})
     if not pilot.application.materials.filter(removed_at__isnull=True).exists():
         raise PilotError({"file": _("请至少上传一份证明材料")})
 
 
 def _published(pilot: Pilot) -> None:
     if pilot.application.batch.published_at is None:
-        raise PilotError("试点名单尚未公布")
+        raise PilotError(_("试点名单尚未公布"))
 
 
 def _tasks_done(pilot: Pilot) -> None:
@@ -121,12 +124,13 @@ def _tasks_done(pilot: Pilot) -> None:
                            "或记录理由延长整改期限") % {"date": pilot.deadline.isoformat()})
     open_tasks = Task.objects.filter(pilot=pilot, done_at__isnull=True).count()
     if open_tasks:
-        raise PilotError(f"还有 {open_tasks} 项整改任务未报告完成")
+        raise PilotError(ngettext("还有 %(n)s 项整改任务未报告完成", "还有 %(n)s 项整改任务未报告完成", open_tasks)
+                         % {"n": open_tasks})
 
 
 def _overdue(pilot: Pilot) -> None:
     if pilot.deadline is None or today() <= pilot.deadline:
-        raise PilotError(f"整改期限（{pilot.deadline}）尚未届满")
+        raise PilotError(_("整改期限（%(date)s）尚未届满") % {"date": pilot.deadline})
 
 
 GUARDS: dict[str, Callable[[Pilot], None]] = {
@@ -182,7 +186,7 @@ def _early_reason(pilot: Pilot, move: Move, given: str) -> str:
     if not given:
         message = _("试点建设%(years)s年后（%(date)s 起）方可“%(label)s”；提前考核须说明理由")
         raise PilotError({"early_reason": message % {
-            "years": "一两"[move.early_before_years - 1], "date": until.isoformat(), "label": move.label}})
+            "years": (_("一"), _("两"))[move.early_before_years - 1], "date": until.isoformat(), "label": move.label}})
     if len(given) > REASON_MAX:
         raise PilotError({"early_reason": _("理由不能超过%(max)s字") % {"max": REASON_MAX}})
     return given
@@ -198,20 +202,20 @@ def _inputs(move: Move, reason: str, deadline, tasks: Sequence[TaskInput]) -> st
     reason = (reason or "").strip()
     errors = {}
     if move.reason and not reason:
-        errors["reason"] = "请填写理由"
+        errors["reason"] = _("请填写理由")
     if len(reason) > REASON_MAX:
-        errors["reason"] = f"理由不能超过{REASON_MAX}字"
+        errors["reason"] = _("理由不能超过%(max)s字") % {"max": REASON_MAX}
     if move.deadline and deadline is None:
-        errors["deadline"] = "请填写整改期限"
+        errors["deadline"] = _("请填写整改期限")
     elif move.deadline and deadline <= today():
-        errors["deadline"] = "整改期限应晚于今天"
+        errors["deadline"] = _("整改期限应晚于今天")
     if move.tasks and not tasks:
-        errors["tasks"] = "请至少布置一项整改任务（内容和期限）"
+        errors["tasks"] = _("请至少布置一项整改任务（内容和期限）")
     for task in tasks:
         if not task.title.strip() or task.due is None:
-            errors["tasks"] = "每项整改任务都要有内容和期限"
+            errors["tasks"] = _("每项整改任务都要有内容和期限")
         elif task.due <= today() or (deadline and task.due > deadline):
-            errors["tasks"] = "整改任务的期限应晚于今天，且不晚于整改期限"
+            errors["tasks"] = _("整改任务的期限应晚于今天，且不晚于整改期限")
     if errors:
         raise PilotError(errors)
     return reason
@@ -266,7 +270,7 @@ def pilot_move(*, user, pilot: Pilot, move: str, reason: str = "", deadline: dat
              .select_related("application__batch", "region", "snapshot").get(pk=pilot.pk))
     policy.require(user, step.action, acted_on(step, pilot))
     if revision is not None and revision != pilot.revision:
-        raise PilotError("该试点刚被他人更新过，请刷新页面后再操作")
+        raise PilotError(_("该试点刚被他人更新过，请刷新页面后再操作"))
     try:
         workflow.check(step, pilot.stage)
     except workflow.MoveRefused as exc:
@@ -290,7 +294,7 @@ def pilot_move(*, user, pilot: Pilot, move: str, reason: str = "", deadline: dat
     StageRecord.objects.create(pilot=pilot, move=step.name, source=source, target=step.target, reason=reason,
                                deadline=pilot.deadline, by=user, early_reason=early_reason)
     log(pilot, MOVED, actor=user, data={
-        "move": step.name, "label": step.label, "from": source, "to": step.target, "reason": reason,
+        "move": step.name, "label": stored(step.label), "from": source, "to": step.target, "reason": reason,
         "early_reason": early_reason,
         "deadline": pilot.deadline.isoformat() if pilot.deadline else None,
         "tasks": [{"title": t.title, "due": t.due.isoformat()} for t in tasks],

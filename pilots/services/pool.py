@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.actors import log
 from communities import policy
@@ -19,8 +20,8 @@ from . import PilotError
 
 ADDED, CHANGED = "pilots.expert_added", "pilots.expert_changed"
 DEACTIVATED, REACTIVATED = "pilots.expert_deactivated", "pilots.expert_reactivated"
-LOG_ACTIONS = {ADDED: "加入专家库", CHANGED: "修改专家信息", DEACTIVATED: "专家停用（出库）",
-               REACTIVATED: "专家重新入库"}
+LOG_ACTIONS = {ADDED: gettext_lazy("加入专家库"), CHANGED: gettext_lazy("修改专家信息"),
+               DEACTIVATED: gettext_lazy("专家停用（出库）"), REACTIVATED: gettext_lazy("专家重新入库")}
 
 
 def _described(expert: Expert) -> dict:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments import services as assessment_services
 from assessments.regions import region_of_page
@@ -20,7 +21,7 @@ from standards.models import Round
 from .. import scores
 from ..actions import PilotAction
 from ..models import Adjustment, Pilot, Review, SignOff, Task
-from ..stages import REVIEW_OF_STAGE, ReviewKind, Stage
+from ..stages import REVIEW_OF_STAGE, ReviewKind, Stage, stored
 from . import PilotError
 from .moves import REASON_MAX, review_score
 
@@ -29,9 +30,10 @@ SELFCHECK, TASK_REPORTED = "pilots.selfcheck_submitted", "pilots.task_reported"
 # Keys of entries written before the panel (one shared set of adjustments) stay readable on the trail.
 ADJUSTED, ADJUSTMENT_CLEARED = "pilots.adjusted", "pilots.adjustment_cleared"
 LOG_ACTIONS = {
-    MARKED: "专家保存评分", SIGNED: "专家签字确认评分", SIGNATURES_WITHDRAWN: "评分变更，已有签字作废",
-    SELFCHECK: "提交自查（自评快照）", TASK_REPORTED: "报告整改任务完成",
-    ADJUSTED: "专家调整指标得分", ADJUSTMENT_CLEARED: "专家恢复自评得分",
+    MARKED: gettext_lazy("专家保存评分"), SIGNED: gettext_lazy("专家签字确认评分"),
+    SIGNATURES_WITHDRAWN: gettext_lazy("评分变更，已有签字作废"), SELFCHECK: gettext_lazy("提交自查（自评快照）"),
+    TASK_REPORTED: gettext_lazy("报告整改任务完成"), ADJUSTED: gettext_lazy("专家调整指标得分"),
+    ADJUSTMENT_CLEARED: gettext_lazy("专家恢复自评得分"),
 }
 
 
@@ -117,7 +119,7 @@ def unjudged(review: Review, user) -> list[int]:
 
 def missing_text(numbers: list[int]) -> str:
     """Say which indicators are still to be judged ("还有 3 项未评：第2、7、9项")."""
-    listed = "、".join(str(n) for n in numbers[:12]) + ("等" if len(numbers) > 12 else "")
+    listed = "、".join(str(n) for n in numbers[:12]) + (_("等") if len(numbers) > 12 else "")
     return _("还有 %(n)s 项未评：第%(list)s项") % {"n": len(numbers), "list": listed}
 
 
@@ -144,12 +146,12 @@ def selfcheck_submit(*, user, pilot: Pilot, round_: Round, note: str = "") -> Re
     policy.require(user, PilotAction.EDIT_APPLICATION, pilot)
     kind = REVIEW_OF_STAGE.get(Stage(pilot.stage))
     if kind is None or kind == ReviewKind.APPLICATION:
-        raise PilotError("当前阶段没有需要提交自查的考核")
+        raise PilotError(_("当前阶段没有需要提交自查的考核"))
     review = Review.objects.select_for_update().get(pilot=pilot, kind=kind)
     if review.signoffs.exists():
-        raise PilotError("专家已签字确认评分，不能再更换自查")
+        raise PilotError(_("专家已签字确认评分，不能再更换自查"))
     region = region_of_page(pilot.region_id)
-    label = ReviewKind(kind).label
+    label = stored(ReviewKind(kind).label)  # the snapshot's note is stored: in the source language
     snapshot = assessment_services.snapshot_create(user=user, round_=round_, region=region,
                                                    note=(note or f"{label}自查")[:200])
     before = review.snapshot_id
@@ -169,11 +171,11 @@ def task_report(*, user, task: Task, note: str) -> Task:
     policy.require(user, PilotAction.EDIT_APPLICATION, task)
     note = (note or "").strip()
     if not note:
-        raise PilotError({"note": "请填写整改完成情况"})
+        raise PilotError({"note": _("请填写整改完成情况")})
     if len(note) > REASON_MAX:
-        raise PilotError({"note": f"完成情况不能超过{REASON_MAX}字"})
+        raise PilotError({"note": _("完成情况不能超过%(max)s字") % {"max": REASON_MAX}})
     if task.pilot.stage not in (Stage.FINAL, Stage.RECTIFICATION, Stage.MIDTERM):
-        raise PilotError("当前阶段不能再报告整改")
+        raise PilotError(_("当前阶段不能再报告整改"))
     before = {"done_at": task.done_at.isoformat() if task.done_at else None, "note": task.done_note}
     task.done_at, task.done_note, task.done_by = timezone.now(), note, user
     task.save(update_fields=["done_at", "done_note", "done_by"])

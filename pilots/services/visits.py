@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from checklists.photos import PhotoError, ProcessedPhoto, processed
@@ -22,7 +24,7 @@ from . import PilotError
 from .moves import REASON_MAX, today
 
 RECORDED = "pilots.visit_recorded"
-LOG_ACTIONS = {RECORDED: "记录现场复核"}
+LOG_ACTIONS = {RECORDED: gettext_lazy("记录现场复核")}
 VISIT_STAGES = (Stage.ONSITE, Stage.MIDTERM, Stage.FINAL, Stage.RECHECK)
 MAX_PHOTOS = 20
 
@@ -31,19 +33,19 @@ def _checked(visited_on, members: str, findings: str, photos: Sequence) -> tuple
     errors = {}
     members, findings = (members or "").strip(), (findings or "").strip()
     if visited_on is None:
-        errors["visited_on"] = "请填写复核日期"
+        errors["visited_on"] = _("请填写复核日期")
     elif visited_on > today():
-        errors["visited_on"] = "复核日期不能晚于今天"
+        errors["visited_on"] = _("复核日期不能晚于今天")
     if not members:
-        errors["members"] = "请填写复核人员"
+        errors["members"] = _("请填写复核人员")
     elif len(members) > 300:
-        errors["members"] = "复核人员不能超过300字"
+        errors["members"] = _("复核人员不能超过300字")
     if not findings:
-        errors["findings"] = "请填写复核意见"
+        errors["findings"] = _("请填写复核意见")
     elif len(findings) > REASON_MAX * 2:
-        errors["findings"] = f"复核意见不能超过{REASON_MAX * 2}字"
+        errors["findings"] = _("复核意见不能超过%(max)s字") % {"max": REASON_MAX * 2}
     if len(photos) > MAX_PHOTOS:
-        errors["photos"] = f"一次最多上传{MAX_PHOTOS}张照片"
+        errors["photos"] = _("一次最多上传%(n)s张照片") % {"n": MAX_PHOTOS}
     if errors:
         raise PilotError(errors)
     return members, findings
@@ -56,7 +58,7 @@ def _processed(photos: Sequence[tuple[str, bytes]]) -> list[tuple[str, Processed
             done.append((name, processed(data)))
         except PhotoError as exc:
             # The intake's busy message speaks of the phone resending; here the province submits the form again.
-            message = "服务器正忙，请稍后重新提交" if exc.code == "busy" else exc.message
+            message = _("服务器正忙，请稍后重新提交") if exc.code == "busy" else exc.message
             raise PilotError({"photos": f"{name}：{message}"}) from exc
     return done
 
@@ -74,7 +76,7 @@ def _write(user, pilot: Pilot, visited_on, members: str, findings: str,
            photos: list[tuple[str, ProcessedPhoto]]) -> SiteVisit:
     pilot = Pilot.objects.select_for_update().get(pk=pilot.pk)
     if pilot.stage not in VISIT_STAGES:
-        raise PilotError(f"当前阶段为“{pilot.get_stage_display()}”，不能记录现场复核")
+        raise PilotError(_("当前阶段为“%(stage)s”，不能记录现场复核") % {"stage": pilot.get_stage_display()})
     visit = SiteVisit.objects.create(pilot=pilot, visited_on=visited_on, members=members, findings=findings,
                                      recorded_by=user)
     for name, photo in photos:

@@ -99,7 +99,8 @@ class PilotAddView(EditView):
             except PilotError as exc:
                 show_errors(form, exc)
             else:
-                messages.success(request, f"已将{pilot.region.title}列入申报（{pilot.target_label}）")
+                messages.success(request, _("已将%(region)s列入申报（%(target)s）") % {"region": pilot.region.title,
+                                                                              "target": pilot.target_label})
                 return redirect(application_url(self.application))
         return self.render_to_response(self.get_context_data(add_form=form))
 
@@ -116,7 +117,7 @@ class ReportView(EditView):
             except PilotError as exc:
                 show_errors(form, exc)
             else:
-                messages.success(request, "已保存申请报告")
+                messages.success(request, _("已保存申请报告"))
                 return redirect(application_url(self.application))
         return self.render_to_response(self.get_context_data(report_form=form))
 
@@ -127,14 +128,15 @@ class SubmitView(EditView):
     template_name = "pilots/confirm_submit.html"
 
     def trail(self) -> list[dict]:
-        return [{"url": application_url(self.application), "label": self.page_title}, {"url": "", "label": "提交申报"}]
+        return [{"url": application_url(self.application), "label": self.page_title},
+                {"url": "", "label": _("提交申报")}]
 
     def post(self, request, *args, **kwargs):
         try:
             applications.application_submit(user=request.user, application=self.application)
         except PilotError as exc:
             return back(request, application_url(self.application), exc)
-        return back(request, application_url(self.application), success="申报已提交，进入形式审查")
+        return back(request, application_url(self.application), success=_("申报已提交，进入形式审查"))
 
 
 @require_POST
@@ -144,16 +146,16 @@ def material_add(request, pk: int):
         return denied
     form, target = MaterialForm(request.POST, request.FILES), application_url(application)
     if not form.is_valid():
-        return back(request, target, PilotError("请选择要上传的文件"))
+        return back(request, target, PilotError(_("请选择要上传的文件")))
     upload = form.cleaned_data["file"]
     if upload.size > MAX_BYTES:  # refused before reading it into memory
-        return back(request, target, PilotError(f"未上传：文件超过{MAX_BYTES // 2**20} MB"))
+        return back(request, target, PilotError(_("未上传：文件超过%(mb)s MB") % {"mb": MAX_BYTES // 2**20}))
     try:
         applications.material_attach(user=request.user, application=application, data=upload.read(),
                                      filename=upload.name)
     except PilotError as exc:
         return back(request, target, exc)
-    return back(request, target, success=f"已上传 {upload.name}")
+    return back(request, target, success=_("已上传 %(name)s") % {"name": upload.name})
 
 
 @require_POST
@@ -165,7 +167,8 @@ def pilot_refresh(request, pk: int):
         applications.pilot_refresh(user=request.user, pilot=pilot, region=region_of_page(pilot.region_id))
     except PilotError as exc:
         return back(request, application_url(pilot.application), exc)
-    return back(request, application_url(pilot.application), success=f"已更新{pilot.region.title}的自评快照")
+    done = _("已更新%(region)s的自评快照") % {"region": pilot.region.title}
+    return back(request, application_url(pilot.application), success=done)
 
 
 @require_POST
@@ -177,7 +180,8 @@ def pilot_remove(request, pk: int):
         applications.pilot_remove(user=request.user, pilot=pilot)
     except PilotError as exc:
         return back(request, application_url(pilot.application), exc)
-    return back(request, application_url(pilot.application), success=f"已将{pilot.region.title}移出申报")
+    done = _("已将%(region)s移出申报") % {"region": pilot.region.title}
+    return back(request, application_url(pilot.application), success=done)
 
 
 class ExpertConfirmView(PilotsView):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
@@ -23,7 +24,7 @@ class PilotsView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "site"
 
     def get_breadcrumbs_items(self):
-        items = [*super().get_breadcrumbs_items(), {"url": reverse("pilots:index"), "label": "省级试点"}]
+        items = [*super().get_breadcrumbs_items(), {"url": reverse("pilots:index"), "label": _("省级试点")}]
         return [*items, *self.trail()]
 
     def trail(self) -> list[dict]:
@@ -60,14 +61,14 @@ def back(request, url: str, error=None, success: str = ""):
 def pilot_or_404(user, pk: int) -> Pilot:
     pilot = selectors.visible_pilots(user).select_related("snapshot", "round").filter(pk=pk).first()
     if pilot is None:
-        raise Http404("找不到该试点")
+        raise Http404(_("找不到该试点"))
     return pilot
 
 
 def application_or_404(user, pk: int) -> Application:
     application = selectors.visible_applications(user).filter(pk=pk).first()
     if application is None:
-        raise Http404("找不到该申报")
+        raise Http404(_("找不到该申报"))
     return application
 
 
@@ -75,7 +76,7 @@ def review_or_404(user, pk: int) -> Review:
     review = Review.objects.filter(pk=pk, pilot__in=selectors.visible_pilots(user)).select_related(
         "pilot__application__batch", "pilot__application__city", "pilot__region", "snapshot").first()
     if review is None:
-        raise Http404("找不到该评审")
+        raise Http404(_("找不到该评审"))
     return review
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
 from communities.policy import EVERYWHERE
@@ -29,12 +31,12 @@ class BatchMixin(PilotsView):
         return super().dispatch(request, *args, **kwargs)
 
     def trail(self) -> list[dict]:
-        return [{"url": reverse("pilots:batches"), "label": "试点批次"}, {"url": "", "label": self.page_title}]
+        return [{"url": reverse("pilots:batches"), "label": _("试点批次")}, {"url": "", "label": self.page_title}]
 
 
 class BatchListView(BatchMixin):
     template_name = "pilots/batches.html"
-    page_title = "试点批次"
+    page_title = gettext_lazy("试点批次")
 
     def trail(self) -> list[dict]:
         return [{"url": "", "label": self.page_title}]
@@ -72,20 +74,20 @@ class BatchFormView(BatchMixin):
             except PilotError as exc:
                 show_errors(form, exc)
             else:
-                messages.success(request, f"已保存{batch.name}")
+                messages.success(request, _("已保存%(batch)s") % {"batch": batch.name})
                 return redirect("pilots:batches")
         return self.render_to_response(self.get_context_data(form=form))
 
 
 class BatchCreateView(BatchFormView):
-    page_title = "新建试点批次"
+    page_title = gettext_lazy("新建试点批次")
 
     def save(self, data: dict) -> Batch:
         return batches.batch_create(user=self.request.user, **data)
 
 
 class BatchEditView(BatchFormView):
-    page_title = "修改试点批次"
+    page_title = gettext_lazy("修改试点批次")
 
     def dispatch(self, request, *args, pk: int, **kwargs):
         self.batch = get_object_or_404(Batch, pk=pk)
@@ -99,7 +101,7 @@ class BatchPublishView(BatchMixin):
     """Confirm, then publish the batch's list (the confirmed pilots start today)."""
 
     template_name = "pilots/batch_publish.html"
-    page_title = "公布省级试点名单"
+    page_title = gettext_lazy("公布省级试点名单")
 
     def dispatch(self, request, *args, pk: int, **kwargs):
         self.batch = get_object_or_404(Batch, pk=pk)
@@ -117,4 +119,5 @@ class BatchPublishView(BatchMixin):
         except PilotError as exc:
             return back(request, reverse("pilots:batches"), exc)
         return back(request, reverse("pilots:batches"),
-                    success=f"已公布{batch.name}省级试点名单，公开页面：{public_url(batch)}")
+                    success=_("已公布%(batch)s省级试点名单，公开页面：%(url)s") % {
+                        "batch": batch.name, "url": public_url(batch)})

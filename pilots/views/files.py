@@ -5,6 +5,7 @@ a plain 404."""
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.files import CONTENT_TYPES
@@ -42,7 +43,8 @@ def material_remove(request, pk: int):
         applications.material_remove(user=request.user, material=material)
     except PilotError as exc:
         return back(request, application_url(material.application), exc)
-    return back(request, application_url(material.application), success=f"已移除 {material.original_name}")
+    done = _("已移除 %(name)s") % {"name": material.original_name}
+    return back(request, application_url(material.application), success=done)
 
 
 @require_GET

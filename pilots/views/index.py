@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
@@ -47,7 +49,7 @@ def applying(user, today) -> list[dict]:
 
 class IndexView(PilotsView):
     template_name = "pilots/index.html"
-    page_title = "省级试点"
+    page_title = gettext_lazy("省级试点")
 
     def trail(self) -> list[dict]:
         return []
@@ -91,7 +93,8 @@ def application_start(request, batch_pk: int, city_pk: int):
         application = applications.application_start(user=request.user, batch=batch, city=city)
     except PilotError as exc:
         return back(request, reverse("pilots:index"), exc)
-    return back(request, application_url(application), success=f"已开始{city.title}的{batch.name}申报")
+    done = _("已开始%(city)s的%(batch)s申报") % {"city": city.title, "batch": batch.name}
+    return back(request, application_url(application), success=done)
 
 
 @require_GET

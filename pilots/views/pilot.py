@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
 from communities import policy
@@ -99,7 +100,7 @@ class MoveView(PilotMixin):
         try:
             self.move = workflow.move_named(move)
         except workflow.MoveRefused:
-            raise Http404("没有这一步") from None
+            raise Http404(_("没有这一步")) from None
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
@@ -128,6 +129,7 @@ class MoveView(PilotMixin):
             except PilotError as exc:
                 show_errors(form, exc)
             else:
-                messages.success(request, f"{self.move.label}：{pilot.region.title}现为“{pilot.get_stage_display()}”")
+                messages.success(request, _("%(move)s：%(region)s现为“%(stage)s”") % {
+                    "move": self.move.label, "region": pilot.region.title, "stage": pilot.get_stage_display()})
                 return redirect(pilot_url(pilot))
         return self.render_to_response(self.get_context_data(form=form))

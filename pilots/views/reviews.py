@@ -124,7 +124,7 @@ class SelfcheckView(ReviewMixin):
             except PilotError as exc:
                 show_errors(form, exc)
             else:
-                messages.success(request, "已提交自查，专家将据此评分")
+                messages.success(request, _("已提交自查，专家将据此评分"))
                 return redirect(self.url)
         return self.render_to_response(self.get_context_data(selfcheck_form=form))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from wagtail.admin import messages
 
 from ..actions import PilotAction
@@ -21,7 +22,7 @@ class VisitView(PilotMixin):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, form=None, **kwargs):
-        self.page_title = "记录现场复核"
+        self.page_title = _("记录现场复核")
         context = super().get_context_data(**kwargs)
         context.update(pilot=self.pilot, form=form or VisitForm(), pilot_url=pilot_url(self.pilot))
         return context
@@ -39,6 +40,6 @@ class VisitView(PilotMixin):
             except PilotError as exc:
                 show_errors(form, exc)
             else:
-                messages.success(request, "已记录现场复核")
+                messages.success(request, _("已记录现场复核"))
                 return redirect(pilot_url(self.pilot) + "#visits")
         return self.render_to_response(self.get_context_data(form=form))

@@ -3,8 +3,9 @@ the public in the province's own words, published once, shown on the batch's pag
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.actors import log, log_user
@@ -21,7 +22,13 @@ TEXT_MAX = 4000
 
 
 def suggested(pilot: Pilot) -> tuple[str, str]:
-    """Return a title and text the province may start its 通报 from (region, batch and star only)."""
+    """Return a title and text the province may start its 通报 from (region, batch and star only), in the
+    source language: the public words of a notice are Chinese whatever the language of the screen."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _suggested(pilot)
+
+
+def _suggested(pilot: Pilot) -> tuple[str, str]:
     batch = pilot.application.batch
     title = _("关于收回%(region)s%(star)s试点奖补资金的通报") % {"region": pilot.region.title,
                                                           "star": stars(pilot.target_star)}

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
@@ -52,7 +53,7 @@ def _editable(user, pk: int) -> HighlightPage:
 
 class PhotosView(PublicationsView):
     template_name = "publications/admin/photos.html"
-    page_title = _("亮点工作照片")
+    page_title = gettext_lazy("亮点工作照片")
 
     def dispatch(self, request, *args, pk: int, **kwargs):
         self.page = _editable(request.user, pk)

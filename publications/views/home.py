@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from assessments.regions import regions_in_scope
@@ -38,7 +38,7 @@ def highlight_row(page) -> dict:
 
 class HomeView(PublicationsView):
     template_name = "publications/admin/home.html"
-    page_title = _("公开信息")
+    page_title = gettext_lazy("公开信息")
 
     def get_breadcrumbs_items(self):
         return [*WagtailAdminTemplateMixin.get_breadcrumbs_items(self), {"url": "", "label": self.page_title}]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.policy import EVERYWHERE
 from pilots.models import Pilot
@@ -18,7 +19,7 @@ from .base import PublicationsView, back, refused, show_errors
 
 class NoticeView(PublicationsView):
     template_name = "publications/admin/notice.html"
-    page_title = _("发布收回奖补通报")
+    page_title = gettext_lazy("发布收回奖补通报")
 
     def dispatch(self, request, *args, pk: int, **kwargs):
         if denied := refused(request, PublicationAction.PUBLISH_NOTICE, EVERYWHERE):

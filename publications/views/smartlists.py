@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.policy import EVERYWHERE
 from standards.models import Round
@@ -18,7 +19,7 @@ from .base import PublicationsView, back, refused, show_errors
 
 class SmartListView(PublicationsView):
     template_name = "publications/admin/smart_list.html"
-    page_title = _("公布智慧社区名单")
+    page_title = gettext_lazy("公布智慧社区名单")
 
     def dispatch(self, request, *args, pk: int, **kwargs):
         if denied := refused(request, PublicationAction.PUBLISH_SMART_LIST, EVERYWHERE):

@@ -49,4 +49,15 @@ CONVERTED: list[str] = [
     # the printable QR sheets (one community, a street's, a unit's) and the account activation page (issue 20)
     "c/<community:code>/qr-sheet/", "c/sheets/street/<street:code>/", "c/sheets/unit/<unit:code>/",
     "anonymous activate/<uidb64>/<token>/",
+    # the pilots (issue 20): the province's, the cities' and the experts' screens
+    "admin/pilots/", "admin/pilots/batches/", "admin/pilots/batches/new/", "admin/pilots/batches/<int:pk>/",
+    "admin/pilots/batches/<int:pk>/publish/", "admin/pilots/experts/", "admin/pilots/experts/new/",
+    "admin/pilots/experts/<int:pk>/", "admin/pilots/applications/<int:pk>/",
+    "admin/pilots/applications/<int:pk>/submit/",
+    "admin/pilots/applications/<int:pk>/experts/<int:user_pk>/remove/", "admin/pilots/<int:pk>/",
+    "admin/pilots/<int:pk>/moves/<str:move>/", "admin/pilots/<int:pk>/visits/", "admin/pilots/reviews/<int:pk>/",
+    "admin/pilots/reviews/<int:pk>/indicators/<int:number>/communities/",
+    # what the public sees and the province publishes; the background jobs
+    "anonymous publications/", "publications/", "admin/publications/", "admin/publications/smart-lists/<int:pk>/",
+    "admin/jobs/",
 ]

@@ -26,7 +26,7 @@ from devtools.demo import seed_demo
 from devtools.demo_pilots import seed_demo_pilots
 from jobs.models import JobKind
 from jobs.services import enqueue_job
-from pilots.models import Application, Batch, Pilot, Review
+from pilots.models import Adjustment, Application, ApplicationFile, Batch, Expert, Pilot, Review, SiteVisit, Task
 from standards.models import Round, StandardVersion
 from standards.rounds import round_open
 from tests.checklists.photo_factory import make_jpeg, make_png
@@ -101,6 +101,12 @@ def names() -> tuple[list[str], list[str]]:
     values += list(EvidenceFile.objects.values_list("original_name", flat=True))
     values += [*AssessmentSnapshot.objects.values_list("note", flat=True),
                *CoverageSnapshot.objects.values_list("note", flat=True)]
+    # The pilots' data: the pool's names, organisations and fields, what cities and experts wrote, file names.
+    for model, fields in ((Expert, ("name", "organisation", "field")), (Application, ("report",)),
+                          (ApplicationFile, ("original_name",)), (SiteVisit, ("members", "findings")),
+                          (Task, ("title", "done_note")), (Adjustment, ("reason",))):
+        for field in fields:
+            values += list(model.objects.exclude(**{field: ""}).values_list(field, flat=True))
     wording = []
     for version in StandardVersion.objects.all():
         wording += [version.title, *_strings(version.data)]

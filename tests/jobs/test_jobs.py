@@ -8,10 +8,12 @@ from urllib.parse import quote
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from audit.actors import system
 from checklists import qr
@@ -184,3 +186,28 @@ def test_database_backend_and_db_worker(settings, demo, make_user):
     job.refresh_from_db()
     task.refresh_from_db()
     assert job.status == JobStatus.DONE and job.result and task.status == "SUCCESSFUL"
+
+
+@pytest.fixture
+def chinese_afterwards():
+    """An English request leaves English active in the thread: put the default back for the tests that follow."""
+    yield
+    translation.deactivate()
+
+
+def test_my_jobs_page_in_english(round_, bureau, chinese_afterwards):
+    # One language per screen (issue 20): the page, the kinds, the statuses and the fixed progress messages (stored
+    # as their Chinese msgid) read in English for a person who chose it; Chinese stays the default.
+    client = Client()
+    client.force_login(bureau)
+    enqueue_job(kind=JobKind.COVERAGE_EXPORT, params={"round": "2026", "format": "csv"}, user=bureau)
+    chinese = client.get("/admin/jobs/").content.decode()
+    assert "新建任务" in chinese and "等待后台处理" in chinese and "排队中" in chinese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/admin/jobs/").content.decode()
+    for words in ("My jobs", "New job", "Submit to the background", "Coverage export", "Queued",
+                  "Waiting for the background worker", "Job type"):
+        assert words in page, words
+    for chinese_words in ("新建任务", "等待后台处理", "排队中", "覆盖率导出"):
+        assert chinese_words not in page, chinese_words
+    assert Job.objects.get().message == "等待后台处理"  # stored as the msgid
