@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page, Site
 
@@ -10,37 +11,37 @@ from .page_forms import UnitPageForm
 
 
 class UnitKind(models.TextChoices):
-    MAIN_URBAN_DISTRICT = "main_urban_district", "主城区（计入设区市）"
-    COUNTY = "county", "县"
-    COUNTY_CITY = "county_city", "县级市"
-    INDEPENDENT_DISTRICT = "independent_district", "独立性较强的建制区"
+    MAIN_URBAN_DISTRICT = "main_urban_district", _("主城区（计入设区市）")
+    COUNTY = "county", _("县")
+    COUNTY_CITY = "county_city", _("县级市")
+    INDEPENDENT_DISTRICT = "independent_district", _("独立性较强的建制区")
 
 
 class DivisionKind(models.TextChoices):
     """A county-level unit's kind by the division table's code (digits 5–6); empty for old-format registers."""
 
-    DISTRICT = "district", "市辖区"
-    COUNTY = "county", "县"
-    COUNTY_LIKE = "county_like", "类似县级单位"
-    COUNTY_CITY = "county_city", "县级市"
+    DISTRICT = "district", _("市辖区")
+    COUNTY = "county", _("县")
+    COUNTY_LIKE = "county_like", _("类似县级单位")
+    COUNTY_CITY = "county_city", _("县级市")
 
 
 class StreetKind(models.TextChoices):
     """A town-level unit's kind by the division table's code (digits 7–9)."""
 
-    SUBDISTRICT = "subdistrict", "街道"
-    TOWN = "town", "镇"
-    TOWNSHIP = "township", "乡"
-    TOWNSHIP_LIKE = "township_like", "类似乡级单位"
+    SUBDISTRICT = "subdistrict", _("街道")
+    TOWN = "town", _("镇")
+    TOWNSHIP = "township", _("乡")
+    TOWNSHIP_LIKE = "township_like", _("类似乡级单位")
 
 
 class CommunityKind(models.TextChoices):
     """A village-level unit's kind by the division table's code (digits 10–12); old-format registers: 居委会."""
 
-    RESIDENTS = "residents", "居委会"
-    VILLAGERS = "villagers", "村委会"
-    RESIDENTS_LIKE = "residents_like", "类似居委会"
-    VILLAGERS_LIKE = "villagers_like", "类似村委会"
+    RESIDENTS = "residents", _("居委会")
+    VILLAGERS = "villagers", _("村委会")
+    RESIDENTS_LIKE = "residents_like", _("类似居委会")
+    VILLAGERS_LIKE = "villagers_like", _("类似村委会")
 
 
 # Unit kinds assessed on their own as counties (附件2); main urban districts roll up into their city (附件1).

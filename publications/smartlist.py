@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from communities.models import UnitKind
 from coverage import rollup, scoring
@@ -27,7 +28,7 @@ def _community(entry: dict, computation: rollup.Computation) -> dict:
 
 def _unit(entry: dict, smart: list[dict]) -> dict:
     return {"code": entry["code"], "name": entry["name"], "kind": entry["kind"],
-            "kind_label": str(UnitKind(entry["kind"]).label), "assessed_as": entry["assessed_as"],
+            "kind_label": _stored(UnitKind(entry["kind"]).label), "assessed_as": entry["assessed_as"],
             "communities": entry["communities"], "smart_communities": entry["smart_communities"],
             "coverage_percent": percent(entry["smart_communities"], entry["communities"]),
             "smart": sorted(smart, key=lambda c: c["code"])}
@@ -60,3 +61,9 @@ def same(a: dict, b: dict) -> bool:
         return {key: value for key, value in document.items() if key != "generated_at"}
 
     return content(a) == content(b)
+
+
+def _stored(label) -> str:
+    """A published list is a record: its words stay in the source language, whoever publishes it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(label)
