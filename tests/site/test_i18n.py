@@ -151,3 +151,22 @@ def test_gettext_resolves_zh_hans_from_the_zh_Hans_directory():
         assert translation.gettext("Search all pages…") == "搜索所有页面…"
     with translation.override("en"):
         assert translation.gettext("Search all pages…") == "Search all pages…"
+
+
+def test_wagtails_help_menu_follows_each_readers_language(client, demo):
+    """Wagtail formats "What's new in Wagtail 8.0" once, in the first request's language (smartsite.wagtail_hooks)."""
+    import json
+    import re
+
+    def help_labels(page: str) -> str:
+        props = re.search(r'id="wagtail-sidebar-props"[^>]*>(.*?)</script>', page, re.S).group(1)
+        return json.dumps(json.loads(props), ensure_ascii=False)
+
+    admin = get_user_model().objects.get(username="admin")
+    client.force_login(admin)
+    assert "Wagtail 8.0 的新功能" in help_labels(client.get("/admin/").content.decode())  # the first request
+    profile = UserProfile.get_for_user(admin)
+    profile.preferred_language = "en"
+    profile.save()
+    english = help_labels(client.get("/admin/").content.decode())
+    assert "What's new in Wagtail 8.0" in english and "的新功能" not in english
