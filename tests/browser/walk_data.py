@@ -110,6 +110,9 @@ def names() -> tuple[list[str], list[str]]:
     wording = []
     for version in StandardVersion.objects.all():
         wording += [version.title, *_strings(version.data)]
+    # A frozen self-assessment (what a city applied with, what experts judge) is a record kept in Chinese.
+    for data in AssessmentSnapshot.objects.values_list("data", flat=True):
+        wording += list(_every_string(data))
     return values, wording
 
 
@@ -128,3 +131,14 @@ def _strings(data, wording=False):
     elif isinstance(data, list | tuple):
         for value in data:
             yield from _strings(value, wording)
+
+
+def _every_string(data):
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _every_string(value)
+    elif isinstance(data, list | tuple):
+        for value in data:
+            yield from _every_string(value)
