@@ -126,10 +126,17 @@ def test_zh_hans_catalog_translates_exactly_wagtails_strings():
                 assert translated and "fuzzy" not in entry.flags, entry.msgid
 
 
+# Values a person types into a roster file as they are (its 状态 column), quoted in the English help and errors.
+TYPED_VALUES = ("“在岗”", "“离岗”")
+
+
 def test_english_catalog_holds_no_chinese():
     for name in ("django.po", "djangojs.po"):
         for entry in polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / name)):
-            assert not HAN.search(entry.msgstr), entry.msgid
+            text = entry.msgstr
+            for value in TYPED_VALUES:
+                text = text.replace(value, "")
+            assert not HAN.search(text), entry.msgid
 
 
 @pytest.mark.django_db
