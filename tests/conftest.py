@@ -213,6 +213,16 @@ def default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
 
 
+@pytest.fixture
+def in_english():
+    """Return a function that gives a client the English language cookie (default_language puts Chinese back)."""
+    def choose(client):
+        client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return choose
+
+
 def pytest_sessionstart(session):
     """Compile the translation catalogs a checkout's `make setup` has not compiled yet (locale/README.md)."""
     from smartsite.catalogs import compile_catalogs

@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import translation
 from openpyxl import load_workbook
 
 from assessments import services
@@ -223,17 +222,6 @@ def test_a_number_too_long_to_read_is_named_on_the_field_and_parsed_outside_any_
     assert IndicatorValue.objects.get(number=6).values == {"departments": 4}
     assert depths == [0]  # the values were read once, before the round's scoring pin was locked
 
-
-@pytest.fixture
-def in_english(settings):
-    """Return a function that gives a client the English language cookie; the language the middleware activated
-    for its requests is dropped afterwards, so the tests that follow run in the default language again."""
-    def choose(client):
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    yield choose
-    translation.deactivate()
 
 
 def test_the_assessment_screens_in_english_and_in_chinese(logged_in, in_english):

@@ -8,7 +8,6 @@ import tracemalloc
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from openpyxl import load_workbook
 
 from assessments import departments, selectors
@@ -257,10 +256,7 @@ def test_values_are_parsed_before_the_import_locks_anything(assess, bureau, city
 
 
 def test_a_template_downloaded_in_english_is_chinese_and_imports(client, assess, bureau, city, police, settings):
-    try:
-        _template_in_english(client, bureau, police, settings)
-    finally:
-        translation.deactivate()  # the middleware activated English for the requests: back to the default
+    _template_in_english(client, bureau, police, settings)
 
 
 def _template_in_english(client, bureau, police, settings):

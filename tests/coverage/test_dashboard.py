@@ -5,7 +5,6 @@ from io import BytesIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import translation
 from openpyxl import load_workbook
 
 from checklists.models import ItemResult, Status
@@ -180,17 +179,6 @@ def test_the_heat_map_shows_a_draft_as_a_draft(client, smart):
     row = next(line for line in csv_text.splitlines() if line.startswith("379902001002"))
     assert row.split(",")[10:13] == ["草稿", "未通过", "未填报"]
 
-
-@pytest.fixture
-def in_english(settings):
-    """Return a function that gives a client the English language cookie; the language the middleware activated
-    for its requests is dropped afterwards, so the tests that follow run in the default language again."""
-    def choose(client):
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    yield choose
-    translation.deactivate()
 
 
 def test_the_dashboard_in_english_and_in_chinese(client, smart, in_english):

@@ -13,7 +13,6 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.test import Client
-from django.utils import translation
 
 from audit.actors import system
 from checklists import qr
@@ -188,14 +187,8 @@ def test_database_backend_and_db_worker(settings, demo, make_user):
     assert job.status == JobStatus.DONE and job.result and task.status == "SUCCESSFUL"
 
 
-@pytest.fixture
-def chinese_afterwards():
-    """An English request leaves English active in the thread: put the default back for the tests that follow."""
-    yield
-    translation.deactivate()
 
-
-def test_my_jobs_page_in_english(round_, bureau, chinese_afterwards):
+def test_my_jobs_page_in_english(round_, bureau):
     # One language per screen (issue 20): the page, the kinds, the statuses and the fixed progress messages (stored
     # as their Chinese msgid) read in English for a person who chose it; Chinese stays the default.
     client = Client()

@@ -4,7 +4,6 @@ frozen list, the log's move label) keeps the Chinese wording whatever the langua
 
 from __future__ import annotations
 
-import pytest
 from django.conf import settings
 from django.utils import translation
 from wagtail.models import ModelLogEntry
@@ -14,14 +13,6 @@ from pilots.services import batches
 from pilots.stages import Stage
 from tests.pilots.admin_helpers import pilot_url, text
 from tests.pilots.pilot_factory import Walk, at_stage
-
-
-@pytest.fixture(autouse=True)
-def chinese_afterwards():
-    """An English request leaves English active in the thread (the middleware activates, nothing resets it): put
-    the default back, so the tests that follow read Chinese."""
-    yield
-    translation.deactivate()
 
 
 def english(client) -> None:

@@ -3,21 +3,11 @@ it, the names as written; Chinese stays the default, for anonymous visitors too.
 
 from __future__ import annotations
 
-import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 
 from pilots.stages import Stage
 from tests.pilots.admin_helpers import text
-
-
-@pytest.fixture(autouse=True)
-def chinese_afterwards():
-    """An English request leaves English active in the thread (the middleware activates, nothing resets it): put
-    the default back, so the tests that follow read Chinese."""
-    yield
-    translation.deactivate()
 
 
 def test_the_publications_screen_in_english(client, reach, province):
