@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 ROUND ?= 2026
 # The suite runs in two pytest-xdist workers (README "Tests and CI"); `make test PYTEST_ARGS=` runs it serially.
-PYTEST_ARGS ?= -n 2 --dist worksteal
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 HOST ?= 127.0.0.1:8000
 
 .PHONY: setup run test lint messages bench bench-phone bench-uploads bench-intake bench-shandong prod loadtest clean

@@ -6,8 +6,8 @@ under conditions it sets up (settings, patched code) should call it rather than 
 use tests/factories.py.
 """
 
+import contextlib
 import threading
-import time
 
 import pytest
 from django.conf import settings as django_settings
@@ -172,10 +172,17 @@ def wagtail_initial_data(request):
 
 class _InFlight:
     """Requests the live server is handling now, counted by Django's own request signals (the test Client's are
-    sent by ClientHandler, not a WSGIHandler, and are not counted)."""
+    sent by ClientHandler, not a WSGIHandler, and are not counted).
 
-    lock = threading.Lock()
+    For an in-memory SQLite database the live server's threads use the test's own connection (pytest-django
+    shares it), so two requests at once (a photo upload beside the service worker's page fetches), or a query
+    from the test while a request runs, interleave statements on one connection and one of them fails with
+    "database table is locked". There the server takes one request at a time; and `quiet()` lets the test read
+    or write between requests: it waits until none is running and holds new ones at their start until done."""
+
+    gate = threading.Condition()
     count = 0
+    held = False
 
     @staticmethod
     def served(sender) -> bool:
@@ -184,24 +191,42 @@ class _InFlight:
     @classmethod
     def started(cls, sender, **kwargs):
         if cls.served(sender):
-            with cls.lock:
+            one_at_a_time = connection.vendor == "sqlite" and connection.is_in_memory_db()
+            with cls.gate:
+                # Bounded, so a request that never finishes cannot hang the suite: the next one goes ahead.
+                cls.gate.wait_for(lambda: not cls.held and not (one_at_a_time and cls.count), timeout=30)
                 cls.count += 1
 
     @classmethod
     def finished(cls, sender, **kwargs):
         if cls.served(sender):
-            with cls.lock:
+            with cls.gate:
                 cls.count = max(0, cls.count - 1)
+                cls.gate.notify_all()
+
+    @classmethod
+    @contextlib.contextmanager
+    def quiet(cls, timeout: float = 10.0):
+        with cls.gate:
+            # A request that outlives the timeout (a stalled upload) is not waited for: the test goes on.
+            cls.gate.wait_for(lambda: cls.count == 0 and not cls.held, timeout=timeout)
+            cls.held = True
+        try:
+            yield
+        finally:
+            with cls.gate:
+                cls.held = False
+                cls.gate.notify_all()
 
 
 request_started.connect(_InFlight.started, dispatch_uid="tests-in-flight-started")
 request_finished.connect(_InFlight.finished, dispatch_uid="tests-in-flight-finished")
+between_requests = _InFlight.quiet
 
 
 def _wait_for_idle_server(timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while _InFlight.count and time.monotonic() < deadline:
-        time.sleep(0.05)
+    with _InFlight.quiet(timeout):
+        pass
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,8 @@ import time
 import pytest
 from django.db import OperationalError
 
+from tests.conftest import between_requests
+
 # Playwright's sync API runs an event loop in this thread; Django must still let the test touch the database.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -82,9 +84,11 @@ def wait_for(condition, timeout=15.0, message="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if value := condition():
+            with between_requests():
+                value = condition()
+            if value:
                 return value
-        except OperationalError:  # SQLite's shared in-memory test database: the server thread is mid-write
+        except OperationalError:  # a request that outlived between_requests()' wait is mid-write
             pass
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {message}")

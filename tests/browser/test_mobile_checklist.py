@@ -12,7 +12,9 @@ from checklists.evidence import evidence_add
 from checklists.models import ItemResult
 from checklists.services import answer_save
 from tests.browser.conftest import login, wait_for, wait_synced
+from tests.browser.waits import loaded_width
 from tests.checklists.photo_factory import make_jpeg
+from tests.conftest import between_requests
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAGE_BUDGET = 150 * 1024
@@ -69,7 +71,7 @@ def test_scan_login_fill_photo_reload_submit(live_server, phone, round_, communi
                         ("kwh_with_smart", "800.08")):
         assert page.input_value(f'#item-8 input[name="v.{name}"]') == value
     thumb = page.locator('#item-8 .th img[src*="/evidence/"]')
-    assert thumb.count() == 1 and thumb.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert thumb.count() == 1 and loaded_width(thumb) > 0
     assert page.locator("#item-8 .ev > p b").inner_text() == "达标"
     assert page.locator("#item-8 [data-chip]").inner_text() == "草稿·可提交"
 
@@ -131,7 +133,8 @@ def test_second_phone_gets_the_conflict(live_server, phone, round_, community):
     assert "55" in text and "70" in text
     assert "1 项待同步" in second.locator("#sync").inner_text()
     time.sleep(0.3)
-    assert result(community).values["smart_lights"] == "70"  # never silently overwritten
+    with between_requests():
+        assert result(community).values["smart_lights"] == "70"  # never silently overwritten
 
     second.get_by_role("button", name="保留我的版本").click()
     wait_for(lambda: result(community).values.get("smart_lights") == "55", message="explicit overwrite")

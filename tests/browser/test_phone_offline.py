@@ -47,11 +47,9 @@ def test_an_item_never_opened_opens_offline_with_its_saved_answer(live_server, p
     kept_offline(page)
 
     context.set_offline(True)
-    started = time.monotonic()
     response = page.goto(f"{live_server.url}/c/{OTHER}/items/13/")
     page.locator("#item-13 form.f").wait_for()
-    opened_ms = (time.monotonic() - started) * 1000
-    assert response.from_service_worker and opened_ms < 1000, opened_ms
+    assert response.from_service_worker  # how fast it opens is `make bench-phone`'s, not a timed test's
     item = stored(other, 13)
     for key, value in item.values.items():
         assert page.input_value(f'#item-13 [name="v.{key}"]') == value

@@ -23,6 +23,7 @@ from pilots.models import Pilot
 from pilots.services.moves import pilot_move
 from standards import scoring
 from standards.versions import load_file
+from tests.browser.waits import parsed
 from tests.pilots.pilot_factory import BANDS, applied, batch, panel, pool_expert, self_assess, signed
 
 pytestmark = pytest.mark.browser
@@ -129,6 +130,7 @@ def test_pool_panel_review_and_result(live_server, people, round_, make_user):
     look(expert, "05-expert-home")
     desk.get_by_role("link").click()
     expert.locator("[data-review-form]").wait_for()
+    parsed(expert)
     assert "还有 52 项未评" in expert.locator("[data-savebar]").inner_text()
     assert expert.locator("[data-hidden-points]").count() == 1 and expert.locator("[data-others]").count() == 0
     look(expert, "06-review-top")
@@ -139,6 +141,7 @@ def test_pool_panel_review_and_result(live_server, people, round_, make_user):
         give(card)
     expert.get_by_role("button", name="保存评分").click()
     expert.locator("[data-review-form]").wait_for()
+    parsed(expert)
     assert "已评 10/52" in expert.locator("[data-savebar]").inner_text()
     for card in expert.locator("[data-indicator]").all()[10:]:
         give(card)

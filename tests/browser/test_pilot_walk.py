@@ -20,6 +20,7 @@ from pilots.services.moves import pilot_move
 from pilots.stages import Stage
 from standards import scoring
 from standards.versions import load_file
+from tests.browser.waits import loaded_width, parsed
 from tests.pilots.pilot_factory import BANDS, applied, batch, listed, pool_expert, self_assess, signed
 
 pytestmark = pytest.mark.browser
@@ -79,7 +80,7 @@ def move(page, label: str) -> None:
 def review(page, kind: str) -> None:
     page.locator(f'[data-review="{kind}"]').get_by_role("link").click()
     page.locator("[data-score], [data-waiting]").first.wait_for()
-    page.wait_for_load_state("load")  # all 49/52 indicator cards parsed, not only the first ones
+    parsed(page)
 
 
 def selfcheck(page) -> None:
@@ -90,6 +91,7 @@ def selfcheck(page) -> None:
 
 def score_and_sign(page, changes: dict[int, tuple[str, str]]) -> None:
     """Judge every indicator on the review page (the self-assessed points, or `changes`), then save and sign."""
+    parsed(page)
     for card in page.locator("[data-indicator]").all():
         number = int(card.get_attribute("data-indicator"))
         points, reason = changes.get(number, (card.locator("[data-self-points]").inner_text(), ""))
@@ -168,8 +170,7 @@ def test_a_city_from_application_to_a_granted_star(live_server, people, round_):
     province.locator("#id_photos").set_input_files([{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
     province.get_by_role("button", name="保存现场复核").click()
     thumb = province.locator("[data-visits] img").first
-    thumb.wait_for()
-    assert thumb.evaluate("img => img.naturalWidth") > 0  # served through the permission-checked view
+    assert loaded_width(thumb) > 0  # served through the permission-checked view
     move(province, "现场复核确认，列入省级试点名单")
     province.goto(base + "/admin/pilots/batches/")
     province.get_by_role("link", name="公布名单").click()

@@ -24,6 +24,7 @@ from standards import scoring
 from standards.versions import load_file
 from tests.browser.conftest import PHONE
 from tests.browser.test_csp import RECORD
+from tests.browser.waits import loaded_width
 from tests.coverage.coverage_factory import make_smart
 from tests.publications.outcome_factory import batch_with
 from tests.publications.test_highlights import jpeg
@@ -144,8 +145,7 @@ def test_province_bureau_and_public_walk_the_public_pages(walker, round_):
         [{"name": "服务站.jpg", "mimeType": "image/jpeg", "buffer": jpeg(1200, 900, gps=True)}])
     bur.fill("#id_caption", "社区“一网通办”服务站")
     bur.get_by_role("button", name="上传").click()
-    bur.locator("[data-photos] img").first.wait_for()
-    assert bur.locator("[data-photos] img").first.evaluate("img => img.naturalWidth") > 0
+    assert loaded_width(bur.locator("[data-photos] img").first) > 0
     walker.shot(bur, "05-bureau-photos")
     bur.get_by_role("link", name="返回编辑").click()
     bur.locator("[data-photos-panel] img").first.wait_for()
@@ -196,8 +196,7 @@ def test_province_bureau_and_public_walk_the_public_pages(walker, round_):
     pub.goto(base + "/publications/")
     pub.locator("[data-highlights]").get_by_role("link", name="示范市“一网通办”进社区").click()
     photo = pub.locator("[data-photos] img").first
-    photo.wait_for()
-    assert photo.evaluate("img => img.naturalWidth") > 0 and photo.get_attribute("alt") == "社区“一网通办”服务站"
+    assert loaded_width(photo) > 0 and photo.get_attribute("alt") == "社区“一网通办”服务站"
     walker.shot(pub, "12-public-highlight")
     width = pub.evaluate("document.documentElement.scrollWidth")
     assert width <= 393, "nothing runs off the phone's screen"

@@ -13,6 +13,7 @@ from checklists import decisions, services
 from checklists.evidence import evidence_add
 from checklists.models import ChecklistLogEntry, ItemResult, Status
 from tests.browser.conftest import login, wait_for, wait_synced
+from tests.browser.waits import loaded_width
 from tests.checklists.photo_factory import make_jpeg
 
 pytestmark = pytest.mark.browser
@@ -68,8 +69,7 @@ def test_return_fix_resubmit_approve(live_server, browser, phone, round_, commun
     admin.locator("tr", has_text="1. 宽带网络").get_by_role("link", name="阳光社区（379902001001）").click()
     assert admin.locator('tr[data-rule="fiber_coverage"]').inner_text().count("未达标") == 1
     thumb = admin.locator('img[src*="/evidence/"]')
-    thumb.scroll_into_view_if_needed()  # lazy-loaded: it loads once on screen
-    admin.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
+    assert loaded_width(thumb) > 0  # lazy-loaded: it loads once on screen
 
     admin.get_by_label("填报数据与照片不一致").check()
     admin.fill('textarea[name="detail"]', REASON)

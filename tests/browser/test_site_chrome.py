@@ -7,6 +7,7 @@ import pytest
 
 from devtools.demo_pilots import seed_demo_pilots
 from tests.browser.conftest import login
+from tests.browser.waits import loaded_width
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
@@ -47,7 +48,7 @@ def test_admin_asks_no_outside_host_and_shows_its_avatar(live_server, browser, a
     assert avatars.count() >= 1
     for i in range(avatars.count()):
         avatar = avatars.nth(i)
-        assert avatar.evaluate("img => img.complete && img.naturalWidth > 0"), avatar.get_attribute("src")
+        assert loaded_width(avatar) > 0, avatar.get_attribute("src")
     context.close()
 
 
