@@ -7,6 +7,7 @@ use tests/factories.py.
 """
 
 import contextlib
+import sys
 import threading
 
 import pytest
@@ -171,17 +172,19 @@ def wagtail_initial_data(request):
 
 
 class _InFlight:
-    """Requests the live server is handling now, counted by Django's own request signals (the test Client's are
-    sent by ClientHandler, not a WSGIHandler, and are not counted).
+    """Requests the live server is handling now, by thread, seen through Django's own request signals (the test
+    Client's are sent by ClientHandler, not a WSGIHandler, and are not counted).
 
     For an in-memory SQLite database the live server's threads use the test's own connection (pytest-django
     shares it), so two requests at once (a photo upload beside the service worker's page fetches), or a query
     from the test while a request runs, interleave statements on one connection and one of them fails with
     "database table is locked". There the server takes one request at a time; and `quiet()` lets the test read
-    or write between requests: it waits until none is running and holds new ones at their start until done."""
+    or write between requests: it waits until none is running and holds new ones at their start until done.
+    Every wait is bounded and a thread that died mid-request no longer counts, so nothing can hang the suite;
+    a request that had to go ahead anyway is named on stderr."""
 
     gate = threading.Condition()
-    count = 0
+    running: dict[int, str] = {}  # thread id -> the path it is serving
     held = False
 
     @staticmethod
@@ -189,27 +192,35 @@ class _InFlight:
         return isinstance(sender, type) and issubclass(sender, WSGIHandler)
 
     @classmethod
-    def started(cls, sender, **kwargs):
-        if cls.served(sender):
-            one_at_a_time = connection.vendor == "sqlite" and connection.is_in_memory_db()
-            with cls.gate:
-                # Bounded, so a request that never finishes cannot hang the suite: the next one goes ahead.
-                cls.gate.wait_for(lambda: not cls.held and not (one_at_a_time and cls.count), timeout=30)
-                cls.count += 1
+    def busy(cls) -> bool:
+        alive = {thread.ident for thread in threading.enumerate()}
+        for ident in [ident for ident in cls.running if ident not in alive]:
+            del cls.running[ident]
+        return bool(cls.running)
+
+    @classmethod
+    def started(cls, sender, environ=None, **kwargs):
+        if not cls.served(sender):
+            return
+        path = (environ or {}).get("PATH_INFO", "?")
+        one_at_a_time = connection.vendor == "sqlite" and connection.is_in_memory_db()
+        with cls.gate:
+            if not cls.gate.wait_for(lambda: not cls.held and not (one_at_a_time and cls.busy()), timeout=10):
+                sys.stderr.write(f"live server: {path} went ahead of {sorted(cls.running.values())}\n")
+            cls.running[threading.get_ident()] = path
 
     @classmethod
     def finished(cls, sender, **kwargs):
         if cls.served(sender):
             with cls.gate:
-                cls.count = max(0, cls.count - 1)
+                cls.running.pop(threading.get_ident(), None)
                 cls.gate.notify_all()
 
     @classmethod
     @contextlib.contextmanager
     def quiet(cls, timeout: float = 10.0):
         with cls.gate:
-            # A request that outlives the timeout (a stalled upload) is not waited for: the test goes on.
-            cls.gate.wait_for(lambda: cls.count == 0 and not cls.held, timeout=timeout)
+            cls.gate.wait_for(lambda: not cls.busy() and not cls.held, timeout=timeout)
             cls.held = True
         try:
             yield

@@ -27,9 +27,7 @@ from tests.browser.axe import Finding, run_axe
 from tests.browser.language import READ, Stray, latin_name_tokens, stray_han, stray_latin
 from tests.browser.walker import ROLES, Visit, Walk, all_routes, crawl, excuse, fill_samples
 
-# One worker walks: the module's fixture builds the data and opens every screen, which under another worker would
-# be done twice (`--dist loadgroup`, Makefile).
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("screen-walk")]
+pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 393, "height": 851}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1366, "height": 768}}
 # The phone's service worker is blocked: it would fetch every offline page of the worker in the background.
