@@ -46,13 +46,15 @@ def remember_lookups(language: str):
 
     Chinese is the source language, so the zh-hans catalog only holds Django's and Wagtail's strings: every one of
     ours misses, and a miss walks the whole chain (16 merged catalogs, then 8 fallback catalogs of the installed
-    packages) before gettext returns the msgid, ~650 times per phone checklist. The catalogs are read once per
+    packages) before gettext returns the msgid, ~650 times per phone checklist (ngettext likewise, 25 times). The catalogs are read once per
     process and never change in place (a changed .mo file makes Django build new catalog objects, which start with
     nothing remembered), so a remembered answer is the answer the chain would give. Returns the catalog.
     """
     catalog = trans_real.translation(language)
-    if "gettext" not in vars(catalog):  # the class's method: not yet remembering
+    if "gettext" not in vars(catalog):  # the class's methods: not yet remembering
         catalog.gettext = lru_cache(maxsize=REMEMBERED_MSGIDS)(catalog.gettext)
+        # ngettext's miss is dearer still (each merged catalog's plural formula is evaluated); n is a small count.
+        catalog.ngettext = lru_cache(maxsize=REMEMBERED_MSGIDS)(catalog.ngettext)
     return catalog
 
 
