@@ -44,11 +44,12 @@ REMEMBERED_MSGIDS = 8192
 def remember_lookups(language: str):
     """Make `language`'s catalog remember what each msgid gave, hit or miss, for the life of its catalog object.
 
-    Chinese is the source language, so the zh-hans catalog only holds Django's and Wagtail's strings: every one of
+    Chinese is the source language, so the zh-hans catalog holds only Django's and Wagtail's strings: every one of
     ours misses, and a miss walks the whole chain (16 merged catalogs, then 8 fallback catalogs of the installed
-    packages) before gettext returns the msgid, ~650 times per phone checklist (ngettext likewise, 25 times). The catalogs are read once per
-    process and never change in place (a changed .mo file makes Django build new catalog objects, which start with
-    nothing remembered), so a remembered answer is the answer the chain would give. Returns the catalog.
+    packages) before gettext returns the msgid, ~650 times per phone checklist (ngettext likewise, 25 times). The
+    catalogs are read once per process and never change in place (a changed .mo file makes Django build new
+    catalog objects, which start with nothing remembered), so a remembered answer is the one the chain would give.
+    Returns the catalog.
     """
     catalog = trans_real.translation(language)
     if "gettext" not in vars(catalog):  # the class's methods: not yet remembering
