@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from functools import lru_cache
 
 from django.contrib.messages import get_messages
 from django.shortcuts import render
@@ -17,6 +18,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
@@ -50,9 +52,17 @@ def standard_json(round_, numbers: list[int] | None = None) -> str:
     Unlike json_script this keeps Chinese as UTF-8 (half the bytes of \\u escapes) and drops descriptions,
     which the HTML already shows: the first load must stay light on mobile data.
     """
+    standard = round_.standard
+    return _standard_script(standard, standard.checksum, get_language(), None if numbers is None else tuple(numbers))
+
+
+@lru_cache(maxsize=64)
+def _standard_script(standard, checksum: str, language: str, numbers: tuple[int, ...] | None) -> str:
+    # Once per process for a version, language and item: a version never changes in place (its checksum is in the
+    # key all the same), and only the verdict labels follow the language. Every checklist GET used to dump it.
     keep = ("number", "fields", "rules")
-    items = [i for i in round_.standard.items if numbers is None or i["number"] in numbers]
-    data = {"min_photos": round_.standard.min_photos, "na_flags": round_.standard.na_flags,
+    items = [i for i in standard.items if numbers is None or i["number"] in numbers]
+    data = {"min_photos": standard.min_photos, "na_flags": standard.na_flags,
             "labels": {v.value: v.label for v in Verdict},
             "items": [{k: i[k] for k in keep if k in i} for i in items]}
     return mark_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES))

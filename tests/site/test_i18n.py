@@ -177,3 +177,25 @@ def test_wagtails_help_menu_follows_each_readers_language(client, demo):
     profile.save()
     english = help_labels(client.get("/admin/").content.decode())
     assert "What's new in Wagtail 8.0" in english and "的新功能" not in english
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_remembered_lookups_answer_as_the_catalog_chain_does(language):
+    """smartsite.i18n.remember_lookups: every msgid of our catalog (hit or miss) and a few of Django's and Wagtail's
+    give what the unremembered chain gives, asked twice (the second answer is the remembered one)."""
+    from django.utils.translation import trans_real
+
+    from smartsite.i18n import remember_lookups
+
+    catalog = remember_lookups(language)
+    assert remember_lookups(language) is catalog and "gettext" in vars(catalog)
+    chain = type(catalog)
+    msgids = [entry.msgid for entry in polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
+              if not entry.msgid_plural]
+    msgids += ["Log out", "Page", "This field is required.", "不在任何目录中的文字"]
+    for msgid in msgids:
+        assert catalog.gettext(msgid) == catalog.gettext(msgid) == chain.gettext(catalog, msgid), msgid
+    for n in (0, 1, 2, 25):
+        for singular, plural in (("%(count)s item", "%(count)s items"), ("已上传%(n)s张照片", "已上传%(n)s张照片")):
+            assert catalog.ngettext(singular, plural, n) == chain.ngettext(catalog, singular, plural, n)
+    assert trans_real.translation(language) is catalog
