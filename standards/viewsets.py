@@ -6,6 +6,7 @@ import yaml
 from django import forms
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.views.generic.models import CreateView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -67,7 +68,7 @@ class StandardVersionViewSet(ModelViewSet):
     add_view_class = StandardCreateView
     edit_view_class = StandardEditView
     icon = "list-ul"
-    menu_label = _("标准版本")
+    menu_label = pgettext_lazy("复数", "标准版本")
     add_to_admin_menu = True
     menu_order = 300
     list_display = ["code", "version", "title", "note", "created_at", "created_by"]

@@ -60,4 +60,14 @@ CONVERTED: list[str] = [
     # what the public sees and the province publishes; the background jobs
     "anonymous publications/", "publications/", "admin/publications/", "admin/publications/smart-lists/<int:pk>/",
     "admin/jobs/",
+    # the verifiers' and administrators' own screens (issue 20): the review queue and an item, the standards, the
+    # rounds, the role assignments, the admin home's panels and the account page
+    "admin/review/", "admin/review/<int:pk>/",
+    "admin/standards/", "admin/standards/new/", "admin/standards/edit/<int:pk>/", "admin/standards/inspect/<int:pk>/",
+    "admin/standards/history/<int:pk>/", "admin/standards/usage/<int:pk>/",
+    "admin/rounds/", "admin/rounds/new/", "admin/rounds/edit/<int:pk>/", "admin/rounds/history/<int:pk>/",
+    "admin/rounds/usage/<int:pk>/",
+    "admin/assignments/", "admin/assignments/new/", "admin/assignments/edit/<int:pk>/",
+    "admin/assignments/delete/<int:pk>/", "admin/assignments/history/<int:pk>/", "admin/assignments/usage/<int:pk>/",
+    "admin/", "admin/account/",
 ]
