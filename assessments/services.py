@@ -67,11 +67,11 @@ def _pin(round_: Round, user) -> ScoringPin:
         return pin
     if standard is None:
         raise AssessmentError({"standard": str(selectors.NoScoringStandard())})
-    before = str(pin.standard) if pin else None
+    before = pin.standard.record_name if pin else None  # the log records the version in Chinese whoever acts
     pin = pin or ScoringPin(round=round_)
     pin.standard, pin.pinned_by = standard, user
     pin.save()
-    log(pin, PINNED, user=user, data={"round": round_.code, "from": before, "standard": str(standard),
+    log(pin, PINNED, user=user, data={"round": round_.code, "from": before, "standard": standard.record_name,
                                       "version": standard.version})
     return pin
 

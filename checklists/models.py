@@ -30,40 +30,40 @@ PASSES = models.Q(status=Status.APPROVED, rules_pass=True)
 class ItemResult(models.Model):
     """A community's answer to one item of the standard in one round, with its workflow status."""
 
-    round = models.ForeignKey(Round, verbose_name="轮次", on_delete=models.PROTECT, related_name="results")
+    round = models.ForeignKey(Round, verbose_name=_("轮次"), on_delete=models.PROTECT, related_name="results")
     community = models.ForeignKey(
-        CommunityPage, verbose_name="社区", on_delete=models.CASCADE, related_name="results"
+        CommunityPage, verbose_name=_("社区"), on_delete=models.CASCADE, related_name="results"
     )
-    item_number = models.PositiveSmallIntegerField("指标序号")
-    values = models.JSONField("填报数据", default=dict, blank=True)
-    not_applicable = models.JSONField("本社区无此设施", default=dict, blank=True)
-    note = models.TextField("备注", blank=True)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    item_number = models.PositiveSmallIntegerField(_("指标序号"))
+    values = models.JSONField(_("填报数据"), default=dict, blank=True)
+    not_applicable = models.JSONField(_("本社区无此设施"), default=dict, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     # The engine's verdict on values + evidence, stored so coverage is an aggregate query.
-    rules_pass = models.BooleanField("规则达标", default=False)
-    complete = models.BooleanField("填写完整", default=False)
-    evaluation = models.JSONField("评估结果", default=dict, blank=True)
-    return_reason = models.TextField("退回理由", blank=True)
+    rules_pass = models.BooleanField(_("规则达标"), default=False)
+    complete = models.BooleanField(_("填写完整"), default=False)
+    evaluation = models.JSONField(_("评估结果"), default=dict, blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
     # Set by the worker's own changes (answers, photos), cleared when a verifier returns or reopens the item:
     # 提交全部 resubmits a returned item only when something was done about the return.
-    changed_since_return = models.BooleanField("退回后已修改", default=False)
+    changed_since_return = models.BooleanField(_("退回后已修改"), default=False)
     # Optimistic concurrency: a save carries the revision it was based on; a stale one is a conflict.
-    revision = models.PositiveIntegerField("修订号", default=0)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    revision = models.PositiveIntegerField(_("修订号"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="最后填报人", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("最后填报人"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
 
     class Meta:
-        verbose_name = "指标填报"
-        verbose_name_plural = "指标填报"
+        verbose_name = _("指标填报")
+        verbose_name_plural = _("指标填报")
         ordering = ["community_id", "item_number"]
         constraints = [
             models.UniqueConstraint(fields=["round", "community", "item_number"], name="unique_item_result")

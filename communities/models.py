@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page, Site
 
@@ -210,9 +211,9 @@ class CommunityPage(RegionPage):
 
 
 class Role(models.TextChoices):
-    WORKER = "worker", "社区工作人员"
-    VERIFIER = "verifier", "区县审核人员"
-    BUREAU = "bureau", "大数据局"
+    WORKER = "worker", _("社区工作人员")
+    VERIFIER = "verifier", _("区县审核人员")
+    BUREAU = "bureau", _("大数据局")
 
 
 ROLE_GROUPS = {
@@ -235,15 +236,15 @@ class Assignment(models.Model):
     """Who may act where: a worker on a community, a verifier on a unit, a bureau on a unit, a city or the province."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="assignments"
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="assignments"
     )
-    role = models.CharField("角色", max_length=16, choices=Role.choices)
-    region = models.ForeignKey(Page, verbose_name="辖区", on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField("分配时间", auto_now_add=True)
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    region = models.ForeignKey(Page, verbose_name=_("辖区"), on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "角色分配"
-        verbose_name_plural = "角色分配"
+        verbose_name = pgettext_lazy("单数", "角色分配")  # the plain msgid is the menu's plural
+        verbose_name_plural = _("角色分配")
         constraints = [models.UniqueConstraint(fields=["user", "role", "region"], name="unique_assignment")]
 
     def __str__(self) -> str:

@@ -13,9 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.models import GroupPagePermission, Page
 
 from audit.actors import log
@@ -28,7 +32,8 @@ from .selectors import forget_scope
 ADMIN = "admin"
 ASSIGNED, UNASSIGNED = "communities.role_assigned", "communities.role_unassigned"
 REASSIGNED = "communities.role_changed"
-LOG_ACTIONS = {ASSIGNED: "分配角色", UNASSIGNED: "取消角色", REASSIGNED: "修改角色分配"}
+LOG_ACTIONS = {ASSIGNED: gettext_lazy("分配角色"), UNASSIGNED: gettext_lazy("取消角色"),
+               REASSIGNED: gettext_lazy("修改角色分配")}
 
 # role (or ADMIN) -> "app_label.codename" permissions its group carries; filled by each app's ready().
 _GRANTS: dict[str, set[str]] = defaultdict(set)
@@ -69,21 +74,24 @@ def ensure_role_groups() -> dict[str, Group]:
 def assignment_problems(role: str, region: Page | None) -> dict[str, str]:
     """Return what is wrong with giving `role` over `region`, by field (empty when nothing)."""
     if not role or role not in Role.values:
-        return {"role": "请选择角色"}
+        return {"role": _("请选择角色")}
     if region is None:
-        return {"region": "请选择辖区"}
+        return {"region": _("请选择辖区")}
     allowed = ROLE_REGION_MODELS[Role(role)]
     if region.specific_class is None or region.specific_class._meta.model_name not in allowed:
-        levels = "、".join(str(apps.get_model("communities", n)._meta.verbose_name) for n in allowed)
-        return {"region": f"{Role(role).label}只能分配到：{levels}"}
+        levels = _("、").join(str(apps.get_model("communities", n)._meta.verbose_name) for n in allowed)
+        return {"region": _("%(role)s只能分配到：%(levels)s") % {"role": Role(role).label, "levels": levels}}
     if role == Role.BUREAU and isinstance(region.specific, UnitPage) and region.specific.kind not in COUNTY_KINDS:
         # A main urban district is assessed within its city: its big-data work is the city bureau's.
-        return {"region": "大数据局只能分配到设区市、省，或按县评价的县（市、区）；主城区由设区市大数据局负责"}
+        return {"region": _("大数据局只能分配到设区市、省，或按县评价的县（市、区）；主城区由设区市大数据局负责")}
     return {}
 
 
 def _described(assignment: Assignment) -> dict:
-    return {"user": assignment.user.get_username(), "role": assignment.role, "role_label": Role(assignment.role).label,
+    # The log keeps the role's Chinese name whatever language the person acting reads: a record does not change.
+    with translation.override(settings.LANGUAGE_CODE):
+        role_label = str(Role(assignment.role).label)
+    return {"user": assignment.user.get_username(), "role": assignment.role, "role_label": role_label,
             "region": assignment.region.title, "region_id": assignment.region_id}
 
 
@@ -123,7 +131,7 @@ def assignment_update(*, by, assignment: Assignment, user, role: str, region: Pa
     before = _described(assignment)
     old_user, old_role = assignment.user, assignment.role
     if Assignment.objects.filter(user=user, role=role, region=region).exclude(pk=assignment.pk).exists():
-        raise ValidationError({"region": "该用户已有这一角色分配"})
+        raise ValidationError({"region": _("该用户已有这一角色分配")})
     assignment.user, assignment.role, assignment.region = user, role, region
     assignment.save()
     _sync_group(old_user, old_role)

@@ -8,7 +8,7 @@ from functools import reduce
 import django_filters
 from django import forms
 from django.conf import settings
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
@@ -21,16 +21,17 @@ from standards.models import Round
 from . import selectors
 
 # 常用理由: the reasons verifiers pick most; a deployment can replace the list with the
-# CHECKLIST_RETURN_REASONS setting without a code change.
+# CHECKLIST_RETURN_REASONS setting without a code change. The chosen reason is stored as written (in Chinese, the
+# record the worker reads); only the checkbox's label is shown in the verifier's language.
 COMMON_REASONS = [
-    "照片不清晰，请重新拍摄",
-    "照片与指标内容不符",
-    "照片拍摄时间早于本轮核查",
-    "照片与其他社区重复",
-    "填报数据与照片不一致",
-    "数据有误，请核实后重新填报",
-    "缺少必要的佐证照片",
-    "“本社区无此设施”的说明不充分",
+    gettext_noop("照片不清晰，请重新拍摄"),
+    gettext_noop("照片与指标内容不符"),
+    gettext_noop("照片拍摄时间早于本轮核查"),
+    gettext_noop("照片与其他社区重复"),
+    gettext_noop("填报数据与照片不一致"),
+    gettext_noop("数据有误，请核实后重新填报"),
+    gettext_noop("缺少必要的佐证照片"),
+    gettext_noop("“本社区无此设施”的说明不充分"),
 ]
 
 
@@ -115,7 +116,7 @@ class ReturnForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reasons"].choices = [(r, r) for r in common_reasons()]
+        self.fields["reasons"].choices = [(r, _(r)) for r in common_reasons()]
 
     def clean(self):
         data = super().clean()

@@ -29,9 +29,9 @@ class ReviewViewSet(ModelViewSet):
     list_per_page = 50
     list_export = ["community.code", "community.title", "item_number", "get_status_display", "rules_pass",
                    "submitted_at", "return_reason"]
-    export_headings = {"community.code": "社区代码", "community.title": "社区", "item_number": "指标",
-                       "get_status_display": "状态", "rules_pass": "规则达标", "submitted_at": "提交时间",
-                       "return_reason": "退回理由"}
+    export_headings = {"community.code": _("社区代码"), "community.title": _("社区"), "item_number": _("指标"),
+                       "get_status_display": _("状态"), "rules_pass": _("规则达标"), "submitted_at": _("提交时间"),
+                       "return_reason": _("退回理由")}
     export_filename = "review-queue"
 
     def get_common_view_kwargs(self, **kwargs):

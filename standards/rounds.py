@@ -25,7 +25,7 @@ def round_open(code: str, *, user, name: str = "", standard_code: str = DEFAULT_
     policy.require(user, StandardAction.MANAGE_ROUND, EVERYWHERE)
     standard = latest(standard_code)
     if standard is None:
-        raise StandardError(f"尚未载入标准 {standard_code}，请先运行 load_standard")
+        raise StandardError(_("尚未载入标准 %(code)s，请先运行 load_standard") % {"code": standard_code})
     if standard.kind != StandardKind.COMMUNITY:
         raise StandardError(NOT_COMMUNITY)
     existing = Round.objects.select_for_update().filter(code=code).first()
@@ -39,7 +39,7 @@ def round_open(code: str, *, user, name: str = "", standard_code: str = DEFAULT_
             log(existing, ROUND_REOPENED, actor=user, data={"round": existing.code, "reason": "open_round"})
         return existing, False
     round_ = Round.objects.create(code=code, name=name or code, standard=standard, opened_at=timezone.now())
-    log(round_, ROUND_CREATED, actor=user, data={"round": code, "name": round_.name, "standard": str(standard)})
+    log(round_, ROUND_CREATED, actor=user, data={"round": code, "name": round_.name, "standard": standard.record_name})
     return round_, True
 
 
@@ -71,22 +71,22 @@ def in_use(round_: Round) -> bool:
     )
 
 
-NOT_COMMUNITY = "轮次只能绑定智慧社区标准的版本，不能绑定城市/区县评分标准"
+NOT_COMMUNITY = _("轮次只能绑定智慧社区标准的版本，不能绑定城市/区县评分标准")
 
 
 def round_problems(round_: Round | None, *, code: str, standard: StandardVersion | None) -> dict[str, str]:
     """Return what is wrong with creating or changing a round this way, by field (empty when nothing)."""
     problems = {}
     if Round.objects.filter(code=code).exclude(pk=getattr(round_, "pk", None)).exists():
-        problems["code"] = f"轮次代码 {code} 已存在"
+        problems["code"] = _("轮次代码 %(code)s 已存在") % {"code": code}
     if round_ is not None and round_.code != code and in_use(round_):
-        problems["code"] = "该轮次已有填报或快照，轮次代码不能再修改"
+        problems["code"] = _("该轮次已有填报或快照，轮次代码不能再修改")
     if standard is None:
-        problems["standard"] = "请选择标准版本"
+        problems["standard"] = _("请选择标准版本")
     elif standard.kind != StandardKind.COMMUNITY:
         problems["standard"] = NOT_COMMUNITY
     elif round_ is not None and round_.standard_id != standard.pk and in_use(round_):
-        problems["standard"] = "该轮次已有填报或快照，不能再改绑其他标准版本"
+        problems["standard"] = _("该轮次已有填报或快照，不能再改绑其他标准版本")
     return problems
 
 
@@ -98,8 +98,12 @@ def round_create(*, user, code: str, name: str, standard: StandardVersion) -> Ro
     if problems := round_problems(None, code=code, standard=standard):
         raise ValidationError(problems)
     round_ = Round.objects.create(code=code, name=name or code, standard=standard, opened_at=timezone.now())
-    log(round_, ROUND_CREATED, actor=user, data={"round": code, "name": round_.name, "standard": str(standard)})
+    log(round_, ROUND_CREATED, actor=user, data={"round": code, "name": round_.name, "standard": standard.record_name})
     return round_
+
+
+def _recorded(value) -> str:
+    return value.record_name if isinstance(value, StandardVersion) else str(value)
 
 
 @transaction.atomic
@@ -111,7 +115,7 @@ def round_update(*, user, round_: Round, code: str, name: str, standard: Standar
     if problems := round_problems(round_, code=code, standard=standard):
         raise ValidationError(problems)
     changes = {
-        field: [str(old), str(new)]
+        field: [_recorded(old), _recorded(new)]
         for field, old, new in (("code", round_.code, code), ("name", round_.name, name),
                                 ("standard", round_.standard, standard))
         if old != new

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.actors import log, log_user
 from communities import policy
@@ -35,9 +36,9 @@ def parse(text: str) -> dict:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise StandardError(f"标准文本无法解析：{exc}") from exc
+        raise StandardError(_("标准文本无法解析：%(error)s") % {"error": exc}) from exc
     if not isinstance(data, dict):
-        raise StandardError("标准文本必须是一个映射（code、items 等）")
+        raise StandardError(_("标准文本必须是一个映射（code、items 等）"))
     return json.loads(json.dumps(data, ensure_ascii=False, default=str))
 
 
@@ -47,7 +48,8 @@ def validate(data: dict) -> None:
         try:
             scoring.validate(data)
         except scoring.ScoringStandardError as exc:
-            raise StandardError("评分标准有以下问题：" + "；".join(exc.problems)) from exc
+            problems = _("；").join(exc.problems)
+            raise StandardError(_("评分标准有以下问题：%(problems)s") % {"problems": problems}) from exc
         return
     if problems := community_schema.problems_of(data):
         raise StandardError("；".join(problems))
@@ -65,7 +67,7 @@ def latest(code: str = DEFAULT_CODE) -> StandardVersion | None:
 
 
 VERSION_CREATED = "standards.version_created"
-LOG_ACTIONS = {VERSION_CREATED: "新建标准版本"}
+LOG_ACTIONS = {VERSION_CREATED: gettext_lazy("新建标准版本")}
 
 
 @transaction.atomic
@@ -90,7 +92,8 @@ def standard_save(
     if once and (stored := versions.filter(checksum=digest).first()):
         return stored, False
     if current and current.kind != kind_of(data):
-        raise StandardError(f"{data['code']} 是{current.kind.label}，不能以{kind_of(data).label}的内容保存为它的新版本")
+        raise StandardError(_("%(code)s 是%(kind)s，不能以%(other)s的内容保存为它的新版本")
+                            % {"code": data["code"], "kind": current.kind.label, "other": kind_of(data).label})
     version = StandardVersion.objects.create(
         code=data["code"], version=(current.version + 1) if current else 1, title=data["title"],
         data=data, checksum=digest, note=note, created_by=log_user(user),

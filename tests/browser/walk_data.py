@@ -94,6 +94,7 @@ def names() -> tuple[list[str], list[str]]:
     values += [Site.objects.get().hostname, Collection.get_first_root_node().name]
     values += list(Group.objects.values_list("name", flat=True))  # Wagtail's own Editors and Moderators too
     values += list(Round.objects.values_list("name", flat=True))
+    values += list(StandardVersion.objects.exclude(note="").values_list("note", flat=True))  # what the saver wrote
     values += list(ItemResult.objects.exclude(return_reason="").values_list("return_reason", flat=True))  # people's
     # What bureaus typed or uploaded for a self-assessment or a coverage snapshot: departments, notes, file names.
     values += list(Department.objects.values_list("name", flat=True))
