@@ -1,6 +1,7 @@
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -31,7 +32,7 @@ class AdministratorMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_lockout_menu_item():
-    return AdministratorMenuItem("登录锁定", reverse("accounts_lockouts"), icon_name="lock", order=920)
+    return AdministratorMenuItem(_("登录锁定"), reverse("accounts_lockouts"), icon_name="lock", order=920)
 
 
 @hooks.register("insert_global_admin_js")
