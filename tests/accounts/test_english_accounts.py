@@ -24,7 +24,8 @@ def test_the_password_rules_follow_the_readers_language(client, in_english):
 
 
 def test_a_too_simple_password_is_refused_in_the_readers_language():
-    for language, words in (("zh-hans", "（当前只有：小写字母、数字）"), ("en", "(it has only: lowercase letters, digits)")):
+    for language, words in (("zh-hans", "（当前只有：小写字母、数字）"),
+                            ("en", "(it has only: lowercase letters, digits)")):
         with translation.override(language):
             with pytest.raises(ValidationError) as refused:
                 validate_password("abcdefgh12345")
