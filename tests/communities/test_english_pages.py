@@ -8,10 +8,13 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from django.utils.html import strip_tags
 
 from communities.models import CityPage, CommunityPage, ProvincePage
+from tests.communities.test_register import ROWS
+from tests.communities.test_register import csv_bytes as register_csv
 from tests.factories import AdminFactory
 
 
@@ -60,3 +63,10 @@ def test_the_register_import_in_english(admin, in_english):
     page = in_english(admin).get("/admin/register/import/").content.decode()
     assert "Import the community register" in page and "Login lockouts" in page  # the menu too
     assert "导入社区名册" not in page and "登录锁定" not in page
+
+
+def test_the_register_imports_change_list_names_levels_and_changes_in_english(admin, in_english):
+    """The result table's level and change columns follow the reader; what the import writes stays as it was."""
+    upload = SimpleUploadedFile("register.csv", register_csv(ROWS, "gbk"))
+    page = in_english(admin).post("/admin/register/import/", {"file": [upload], "dry_run": "on"}).content.decode()
+    assert "<td>Community</td><td>New</td>" in page and "<td>社区</td>" not in page
