@@ -59,11 +59,13 @@ CONVERTED: list[str] = [
     # Wagtail's own screens (issue 20): the page explorer and editor (the region and publication pages' names and
     # labels), users, sites, collections, the reports, login lockouts, the two imports, the main urban area, the
     # admin's login and password reset. Still Chinese in English: the site history (other apps' model names) and
-    # the group form (other apps' model names; Wagtail's image and document permission labels).
+    # the group form (other apps' model names; Wagtail's image and document permission labels). The page search
+    # echoes the walk's query (社区) in English; searched for a name, Wagtail's Chinese lacks "There are N matching
+    # pages" and names the results "None", so it stays off the list until those are supplied in locale/zh_Hans.
     "admin/pages/", "admin/pages/<int:parent_page_id>/", "admin/pages/<int:parent_page_id>/add_subpage/",
     "admin/pages/<int:page_id>/edit/", "admin/pages/<int:page_to_move_id>/move/", "admin/pages/<int:page_id>/copy/",
     "admin/pages/<int:page_id>/delete/", "admin/pages/<int:page_id>/unpublish/", "admin/pages/<int:page_id>/history/",
-    "admin/pages/<int:page_id>/usage/", "admin/pages/<int:page_id>/workflow_history/", "admin/pages/search/",
+    "admin/pages/<int:page_id>/usage/", "admin/pages/<int:page_id>/workflow_history/",
     "admin/pages/add/<slug:content_type_app_name>/<slug:content_type_model_name>/<int:parent_page_id>/",
     "admin/pages/create/<slug:app_label>/<slug:model_name>",
     "admin/pages/usage/<slug:content_type_app_name>/<slug:content_type_model_name>/",
