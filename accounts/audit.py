@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.utils.functional import LazyObject, empty
+from django.utils.translation import gettext_lazy as _
 
 from audit.actors import log
 
 PREFIX = "accounts."
 # action key -> label shown in the admin's history and log reports
 ACTIONS = {
-    "locked_out": "登录锁定",
-    "slowed": "登录放慢",
-    "unlocked": "解除登录锁定",
-    "two_factor_enrolled": "启用二次验证",
-    "two_factor_reset": "重置二次验证",
+    "locked_out": _("登录锁定"),
+    "slowed": _("登录放慢"),
+    "unlocked": _("解除登录锁定"),
+    "two_factor_enrolled": _("启用二次验证"),
+    "two_factor_reset": _("重置二次验证"),
 }
 
 

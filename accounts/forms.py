@@ -19,7 +19,8 @@ class LockoutAwareMixin:
 
 
 class PhoneLoginForm(LockoutAwareMixin, AuthenticationForm):
-    error_messages = {**AuthenticationForm.error_messages, "invalid_login": "用户名或密码不正确，请重新输入。"}
+    error_messages = {**AuthenticationForm.error_messages,
+                      "invalid_login": gettext_lazy("用户名或密码不正确，请重新输入。")}
 
 
 class AdminLoginForm(LockoutAwareMixin, LoginForm):

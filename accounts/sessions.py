@@ -16,6 +16,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from intake.responses import json_refusal, wants_json
 
@@ -62,7 +63,8 @@ def expired(request) -> bool:
 def end(request):
     """Log the idle session out and send the caller to the matching login page with a notice."""
     login_url = reverse("wagtailadmin_login") if is_admin_path(request.path_info) else resolve_url(settings.LOGIN_URL)
-    message = f"您已超过 {settings.STAFF_SESSION_IDLE_MINUTES} 分钟未操作，为保护数据安全已自动退出，请重新登录。"
+    message = _("您已超过 %(minutes)s 分钟未操作，为保护数据安全已自动退出，请重新登录。") % {
+        "minutes": settings.STAFF_SESSION_IDLE_MINUTES}
     logout(request)
     if wants_json(request):
         return json_refusal(message, 401, code="session_idle", login=resolve_url(settings.LOGIN_URL))

@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from intake.responses import json_refusal, wants_json
 
@@ -36,7 +37,7 @@ class PhoneLoginView(LoginView):
         if not wants_json(self.request):
             return super().form_invalid(form)
         locked = form.has_error(NON_FIELD_ERRORS, "locked_out")
-        errors = form.non_field_errors() or ["请填写用户名和密码。"]
+        errors = form.non_field_errors() or [_("请填写用户名和密码。")]
         return json_refusal(str(errors[0]), 429 if locked else 400, code="locked_out" if locked else "invalid_login")
 
 

@@ -15,7 +15,7 @@ from . import policy
 from .actions import CommunityAction
 from .division_import import import_divisions
 from .register import import_register
-from .register_plan import LEVEL_NAMES, Entry
+from .register_plan import Change, Entry
 from .register_report import RegisterReport
 from .tables import TableError
 
@@ -49,6 +49,14 @@ class RegisterImportForm(forms.Form):
         return data
 
 
+# The level and the kind of change as the result table shows them, in the reader's language; the plan, the log and
+# the command's --report keep register_plan's Chinese words (LEVEL_NAMES, Change).
+SHOWN_LEVELS = {"province": _("省"), "city": _("设区市"), "unit": _("区县"), "street": _("街道/乡镇"),
+                "community": _("社区")}
+SHOWN_CHANGES = {Change.NEW: _("新增"), Change.RENAMED: _("改名"), Change.MOVED: _("迁移"), Change.RETIRED: _("撤销"),
+                 Change.RESTORED: _("恢复"), Change.UPDATED: _("更新")}
+
+
 class ShownChange(NamedTuple):
     code: str
     name: str
@@ -72,7 +80,8 @@ def _shown(entry: Entry) -> ShownChange:
 
     before = " ".join(filter(None, [entry.old_code, parent(entry.old_parent), entry.old_name]))
     after = " ".join(filter(None, [parent(entry.new_parent), entry.new_name, entry.detail]))
-    return ShownChange(entry.code, entry.name, LEVEL_NAMES[entry.level], str(entry.change), before, after)
+    return ShownChange(entry.code, entry.name, str(SHOWN_LEVELS[entry.level]), str(SHOWN_CHANGES[entry.change]), before,
+                       after)
 
 
 def outcome(report: RegisterReport) -> Outcome:

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel
@@ -59,13 +61,14 @@ def assessed_as(unit_kind: str) -> str:
     return ASSESSED_AS_CITY if unit_kind == UnitKind.MAIN_URBAN_DISTRICT else ASSESSED_AS_COUNTY
 
 
-def code_field(digits: int, label: str) -> models.CharField:
+def code_field(digits: int, label: Promise) -> models.CharField:
     """Return a unique division-code field of exactly `digits` digits."""
     return models.CharField(
         label,
         max_length=digits,
         unique=True,
-        validators=[RegexValidator(rf"^\d{{{digits}}}$", f"{label}必须是{digits}位数字")],
+        validators=[RegexValidator(rf"^\d{{{digits}}}$",
+                                   format_lazy(_("{label}必须是{digits}位数字"), label=label, digits=digits))],
     )
 
 
@@ -78,7 +81,7 @@ class RegionPage(Page):
 
     is_creatable = False
     code_digits = 6
-    retired_at = models.DateTimeField("撤销时间", null=True, blank=True, editable=False)
+    retired_at = models.DateTimeField(_("撤销时间"), null=True, blank=True, editable=False)
 
     content_panels = Page.content_panels + [FieldPanel("code")]
     promote_panels = []
@@ -100,37 +103,38 @@ class RegionPage(Page):
 
 
 class ProvincePage(RegionPage):
-    code = code_field(6, "省级区划代码")
+    code = code_field(6, _("省级区划代码"))
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["communities.CityPage"]
     max_count = 1
 
     class Meta:
-        verbose_name = "省"
-        verbose_name_plural = "省"
+        verbose_name = _("省")
+        verbose_name_plural = _("省")
 
 
 class CityPage(RegionPage):
-    code = code_field(6, "设区市代码")
+    code = code_field(6, _("设区市代码"))
     parent_page_types = ["communities.ProvincePage"]
     subpage_types = ["communities.UnitPage"]
 
     class Meta:
-        verbose_name = "设区市"
-        verbose_name_plural = "设区市"
+        verbose_name = _("设区市")
+        verbose_name_plural = _("设区市")
 
 
 class UnitPage(RegionPage):
-    code = code_field(6, "区县代码")
-    kind = models.CharField("类型", max_length=24, choices=UnitKind.choices)
+    code = code_field(6, _("区县代码"))
+    kind = models.CharField(_("类型"), max_length=24, choices=UnitKind.choices)
     division_kind = models.CharField(
-        "区划类型", max_length=16, choices=DivisionKind.choices, blank=True, default="", editable=False
+        _("区划类型"), max_length=16, choices=DivisionKind.choices, blank=True, default="", editable=False
     )
     # A 市辖区 or 类似县级单位 from the division table is a main urban district until its city confirms (or changes)
     # its kind; registers that state the kind themselves are confirmed.
-    kind_confirmed = models.BooleanField("类型已由设区市确认", default=True, editable=False)
+    kind_confirmed = models.BooleanField(_("类型已由设区市确认"), default=True, editable=False)
     city = models.ForeignKey(
-        CityPage, verbose_name="所属设区市", null=True, editable=False, on_delete=models.PROTECT, related_name="units"
+        CityPage, verbose_name=_("所属设区市"), null=True, editable=False, on_delete=models.PROTECT,
+        related_name="units",
     )
     parent_page_types = ["communities.CityPage"]
     subpage_types = ["communities.StreetPage"]
@@ -139,8 +143,8 @@ class UnitPage(RegionPage):
     kept_from_live = (*RegionPage.kept_from_live, "kind", "kind_confirmed", "division_kind")
 
     class Meta:
-        verbose_name = "区/县/县级市"
-        verbose_name_plural = "区/县/县级市"
+        verbose_name = _("区/县/县级市")
+        verbose_name_plural = _("区/县/县级市")
 
     @property
     def assessed_as(self) -> str:
@@ -148,41 +152,42 @@ class UnitPage(RegionPage):
 
 
 class StreetPage(RegionPage):
-    code = code_field(9, "街道/乡镇代码")
-    kind = models.CharField("类型", max_length=16, choices=StreetKind.choices)
+    code = code_field(9, _("街道/乡镇代码"))
+    kind = models.CharField(_("类型"), max_length=16, choices=StreetKind.choices)
     unit = models.ForeignKey(
-        UnitPage, verbose_name="所属区县", null=True, editable=False, on_delete=models.PROTECT, related_name="streets"
+        UnitPage, verbose_name=_("所属区县"), null=True, editable=False, on_delete=models.PROTECT,
+        related_name="streets",
     )
     parent_page_types = ["communities.UnitPage"]
     subpage_types = ["communities.CommunityPage"]
     content_panels = RegionPage.content_panels + [FieldPanel("kind")]
 
     class Meta:
-        verbose_name = "街道/镇/乡"
-        verbose_name_plural = "街道/镇/乡"
+        verbose_name = _("街道/镇/乡")
+        verbose_name_plural = _("街道/镇/乡")
 
 
 class CommunityPage(RegionPage):
     """A community; its checklist lives at /c/<code>/ (the QR link)."""
 
-    code = code_field(12, "社区代码")
+    code = code_field(12, _("社区代码"))
     kind = models.CharField(
-        "类型", max_length=16, choices=CommunityKind.choices, default=CommunityKind.RESIDENTS, editable=False
+        _("类型"), max_length=16, choices=CommunityKind.choices, default=CommunityKind.RESIDENTS, editable=False
     )
-    urban_rural_code = models.CharField("城乡分类代码", max_length=3, blank=True, default="", editable=False)
-    households = models.PositiveIntegerField("总户数", null=True, blank=True)
+    urban_rural_code = models.CharField(_("城乡分类代码"), max_length=3, blank=True, default="", editable=False)
+    households = models.PositiveIntegerField(_("总户数"), null=True, blank=True)
     # Ancestors copied onto the community (kept in step by communities.services.sync_region_links) so
     # coverage is a handful of aggregate joins rather than tree walks.
     street = models.ForeignKey(
-        StreetPage, verbose_name="街道/乡镇", null=True, editable=False, on_delete=models.PROTECT,
+        StreetPage, verbose_name=_("街道/乡镇"), null=True, editable=False, on_delete=models.PROTECT,
         related_name="communities",
     )
     unit = models.ForeignKey(
-        UnitPage, verbose_name="区县", null=True, editable=False, on_delete=models.PROTECT,
+        UnitPage, verbose_name=_("区县"), null=True, editable=False, on_delete=models.PROTECT,
         related_name="communities",
     )
     city = models.ForeignKey(
-        CityPage, verbose_name="设区市", null=True, editable=False, on_delete=models.PROTECT,
+        CityPage, verbose_name=_("设区市"), null=True, editable=False, on_delete=models.PROTECT,
         related_name="communities",
     )
     parent_page_types = ["communities.StreetPage"]
@@ -191,8 +196,8 @@ class CommunityPage(RegionPage):
     kept_from_live = (*RegionPage.kept_from_live, "kind", "urban_rural_code")
 
     class Meta:
-        verbose_name = "社区"
-        verbose_name_plural = "社区"
+        verbose_name = _("社区")
+        verbose_name_plural = _("社区")
 
     def get_url_parts(self, request=None):
         # The community's public address is its mobile checklist (the QR link), not a page under the site root.

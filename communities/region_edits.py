@@ -3,13 +3,14 @@ changed (from what to what) on the audit trail, beside Wagtail's own page histor
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 from wagtail.models import Page
 
 from .tree import sync_region_links
 
 REGION_EDITED = "communities.region_edited"
-LOG_ACTIONS = {REGION_EDITED: "修改区划信息"}
+LOG_ACTIONS = {REGION_EDITED: gettext_lazy("修改区划信息")}
 FIELDS = ("title", "code", "kind", "households")
 
 

@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
 from audit.actors import log
@@ -25,7 +26,7 @@ LOG_ENTRIES = 500  # changes other than 新增 recorded in the log entry itself;
 ANALYZE_AFTER = 1000  # pages created or moved before PostgreSQL's planner statistics are refreshed
 REGISTER_IMPORTED = "communities.register_imported"
 DIVISIONS_IMPORTED = "communities.divisions_imported"
-LOG_ACTIONS = {REGISTER_IMPORTED: "导入社区名册", DIVISIONS_IMPORTED: "导入统计用区划代码"}
+LOG_ACTIONS = {REGISTER_IMPORTED: gettext_lazy("导入社区名册"), DIVISIONS_IMPORTED: gettext_lazy("导入统计用区划代码")}
 
 
 class _Writer:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,8 +38,14 @@ def import_page(request):
     return TemplateResponse(request, "people/roster_import.html", {
         "form": form, "report": report, "error": error,
         "sheet_form": SheetForm() if policy.may(request.user, PeopleAction.ISSUE_ACTIVATION) else None,
-        "columns": "、".join(COLUMNS), "roles": "、".join(role_labels()),
+        # Columns and roles are typed into the file as they are (the contract's headers and values), so they are
+        # machine text in both languages, set as <code>; the list's separator is the language's own (、 or a comma).
+        "columns": _typed(COLUMNS), "roles": _typed(role_labels()),
     })
+
+
+def _typed(values) -> str:
+    return format_html_join(_("、"), "<code>{}</code>", ((value,) for value in values))
 
 
 @require_POST

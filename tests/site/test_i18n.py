@@ -126,8 +126,9 @@ def test_zh_hans_catalog_translates_exactly_wagtails_strings():
                 assert translated and "fuzzy" not in entry.flags, entry.msgid
 
 
-# Values a person types into a roster file as they are (its 状态 column), quoted in the English help and errors.
-TYPED_VALUES = ("“在岗”", "“离岗”")
+# Values a person types into a roster file as they are (its 状态 column), quoted in the English errors and set as
+# machine text (<code>) in the English help.
+TYPED_VALUES = ("“在岗”", "“离岗”", "<code>在岗</code>", "<code>离岗</code>")
 
 
 def test_english_catalog_holds_no_chinese():
