@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from intake.responses import json_refusal, wants_json
@@ -29,7 +29,7 @@ from .forms import answer_from_json, answer_from_post
 from .plain import back_to
 from .uploads import add_original, add_photo
 
-NO_ROUND = _lazy("当前没有进行中的核查轮次")
+NO_ROUND = gettext_lazy("当前没有进行中的核查轮次")
 
 
 def posted(view):

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from standards.evaluation import clean_values
 
 from ..models import ItemResult, Status
 from ..selectors.mobile import ItemView, PhotoView
 
-BLANK = _lazy("（未填写）")
+BLANK = gettext_lazy("（未填写）")
 
 
 def photo_json(code: str, number: int, photo: PhotoView) -> dict:

@@ -18,8 +18,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -33,7 +32,7 @@ from ..selectors.offline import page_etag, user_key
 from .access import Access, community_view, item_or_404
 from .plain import post_item
 
-NO_ROUND = _lazy("当前没有进行中的核查轮次，请等待大数据局开放新一轮核查。")
+NO_ROUND = gettext_lazy("当前没有进行中的核查轮次，请等待大数据局开放新一轮核查。")
 
 
 class FreshId:

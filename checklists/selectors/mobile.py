@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from django.db.models import Count, F, Q
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from communities.models import CommunityPage
 from communities.policy import Action
@@ -48,21 +48,21 @@ class OptionView:
 # One chip per item combining review, completeness and rules: (CSS key, words). A draft says whether 提交全部 would
 # send it (ItemResult.complete, the engine's one definition); an approved item is only 达标 if its rules hold.
 # The chips partition the checklist, so the progress line's figures add up to the total.
-DRAFT_READY = ("draft-ready", _lazy("草稿·可提交"))
-DRAFT_UNFINISHED = ("draft", _lazy("草稿·未填完"))
+DRAFT_READY = ("draft-ready", gettext_lazy("草稿·可提交"))
+DRAFT_UNFINISHED = ("draft", gettext_lazy("草稿·未填完"))
 CHIPS = {
-    Status.SUBMITTED: ("submitted", _lazy("待审核")),
-    Status.RETURNED: ("returned", _lazy("被退回")),
+    Status.SUBMITTED: ("submitted", gettext_lazy("待审核")),
+    Status.RETURNED: ("returned", gettext_lazy("被退回")),
 }
-APPROVED_PASS = ("approved-pass", _lazy("已审核·达标"))
-APPROVED_FAIL = ("approved-fail", _lazy("已审核·未达标"))
+APPROVED_PASS = ("approved-pass", gettext_lazy("已审核·达标"))
+APPROVED_FAIL = ("approved-fail", gettext_lazy("已审核·未达标"))
 # What 已完成 counts: complete and not waiting on the worker or failed (returned and 未达标 items are not done).
 DONE_CHIPS = frozenset({DRAFT_READY[0], CHIPS[Status.SUBMITTED][0], APPROVED_PASS[0]})
 
 
 LOCK_NOTES = {
-    Status.SUBMITTED: _lazy("已提交审核，内容只读。如需修改，请点下方“撤回修改”。"),
-    Status.APPROVED: _lazy("已审核，内容已锁定；如需修改请联系区县审核人员重新打开。"),
+    Status.SUBMITTED: gettext_lazy("已提交审核，内容只读。如需修改，请点下方“撤回修改”。"),
+    Status.APPROVED: gettext_lazy("已审核，内容已锁定；如需修改请联系区县审核人员重新打开。"),
 }
 
 

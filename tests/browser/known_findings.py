@@ -38,8 +38,7 @@ CONVERTED: list[str] = [
     "admin/coverage/street/<str:code>/", "admin/coverage/community/<str:code>/",
     "admin/coverage/sheet/<str:level>/<str:code>/",
     # the verifiers' and administrators' own screens (issue 20): the review queue and an item, the standards, the
-    # rounds, the role assignments, the admin home's panels (admin/account/ follows once the password rules are
-    # translated: its only Chinese left is accounts.password_validation's help)
+    # rounds, the role assignments, the admin home's panels, the account page
     "admin/review/", "admin/review/<int:pk>/",
     "admin/standards/", "admin/standards/new/", "admin/standards/edit/<int:pk>/", "admin/standards/inspect/<int:pk>/",
     "admin/standards/history/<int:pk>/", "admin/standards/usage/<int:pk>/",
@@ -47,7 +46,7 @@ CONVERTED: list[str] = [
     "admin/rounds/usage/<int:pk>/",
     "admin/assignments/", "admin/assignments/new/", "admin/assignments/edit/<int:pk>/",
     "admin/assignments/delete/<int:pk>/", "admin/assignments/history/<int:pk>/", "admin/assignments/usage/<int:pk>/",
-    "admin/",
+    "admin/", "admin/account/",
     # the city and county self-assessment: the list, one assessment, its sheet, departments, an indicator and its
     # communities, the province overview (issue 20)
     "admin/assessments/", ASSESSMENT, ASSESSMENT + "sheet/", ASSESSMENT + "departments/",

@@ -1,6 +1,7 @@
 """Which language a request gets (the person's choice, never Accept-Language), the phone's switcher, Wagtail's
 own preference in the admin, the phone scripts' catalog, the catalogs themselves, and no Gravatar / a favicon."""
 
+import re
 from pathlib import Path
 
 import polib
@@ -200,3 +201,14 @@ def test_remembered_lookups_answer_as_the_catalog_chain_does(language):
         for singular, plural in (("%(count)s item", "%(count)s items"), ("已上传%(n)s张照片", "已上传%(n)s张照片")):
             assert catalog.ngettext(singular, plural, n) == chain.ngettext(catalog, singular, plural, n)
     assert trans_real.translation(language) is catalog
+
+
+def test_gettext_is_imported_only_under_names_makemessages_extracts():
+    """makemessages reads `_`, `gettext`, `gettext_lazy`, `ngettext`… by name: a string marked through another alias
+    (`gettext_lazy as _lazy`) never reaches the catalog and shows in Chinese to every English reader."""
+    alias = re.compile(r"from django\.utils\.translation import .*\b(\w*gettext\w*) as (?!_\b)(\w+)")
+    offenders = [f"{path.relative_to(settings.BASE_DIR)}: {match.group(0)}"
+                 for path in Path(settings.BASE_DIR).rglob("*.py")
+                 if not {".venv", "node_modules", "var"} & set(path.relative_to(settings.BASE_DIR).parts)
+                 for match in alias.finditer(path.read_text(encoding="utf-8"))]
+    assert not offenders, offenders
