@@ -1,17 +1,13 @@
 """The district review screens in the Wagtail admin: queue, filters, the item page, decisions, isolation."""
 
-import re
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 
 from checklists import services
 from checklists.evidence import evidence_add
-from checklists.models import ChecklistLogEntry, Evidence, ItemResult, Status
+from checklists.models import ChecklistLogEntry, ItemResult, Status
 from communities.models import CommunityPage, ProvincePage, Role, StreetPage, UnitPage
 from review import selectors
 from review.forms import ReturnForm, common_reasons
@@ -20,57 +16,9 @@ from standards.models import RoundStatus
 from standards.rounds import round_set_status
 from tests.checklists.photo_factory import make_jpeg
 from tests.factories import CityFactory, CommunityFactory, StreetFactory, UnitFactory
-from tests.replay import replayed
+from tests.review.conftest import answer, user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-BROADBAND_OK = {"fiber_households": 337, "households": 337, "multi_carrier_access": True}
-BROADBAND_LOW = {"fiber_households": 300, "households": 337, "multi_carrier_access": True}
-
-
-def user(name):
-    return get_user_model().objects.get(username=name)
-
-
-def answer(round_, code, item, values, status=Status.SUBMITTED, *, submitted_day=1, **photo):
-    """Store a worker's answer through the service, with one photo, then put it in `status`."""
-    community = CommunityPage.objects.get(code=code)
-    result = services.answer_save(
-        round_=round_, community=community, item_number=item, user=user("admin"), values=values
-    ).result
-    Evidence.objects.create(
-        result=result, original="evidence/x/original.jpg", display="evidence/x/display.jpg",
-        thumbnail="evidence/x/thumb.jpg", sha256=f"{result.pk:064d}", size=1000, format="JPEG", width=800,
-        height=600, taken_at=datetime(2026, 3, 1, 9, 30, tzinfo=SHANGHAI), gps_lat="36.651200", gps_lon="117.120500",
-        **photo,
-    )
-    services.refresh_verdict(result)
-    result.status = status
-    result.submitted_at = datetime(2026, 5, submitted_day, 10, tzinfo=SHANGHAI) if status != Status.DRAFT else None
-    result.save()
-    return result
-
-
-@pytest.fixture
-def queue(round_, demo):
-    """Items in the demo verifier's units (379902, 379903) and one in a county they do not verify.
-
-    Answered through the services in the first test, then replayed (tests/replay.py).
-    """
-    return replayed("review-queue", lambda: {
-        "failing": answer(round_, "379902001001", 1, BROADBAND_LOW, submitted_day=3),
-        "wireless": answer(round_, "379902001001", 2, {"wireless_on_demand": True}, submitted_day=2, flag_old=True),
-        "approved": answer(round_, "379902001002", 2, {"wireless_on_demand": True}, Status.APPROVED),
-        "draft": answer(round_, "379902002001", 2, {"wireless_on_demand": True}, Status.DRAFT),
-        "new_area": answer(round_, "379903001001", 1, BROADBAND_OK, submitted_day=4, flag_duplicate=True,
-                           duplicate_of=[{"community": "379902001001", "community_name": "阳光社区", "item": 1,
-                                          "evidence": 1, "kind": "same_file"}]),
-        "county": answer(round_, "379921001001", 2, {"wireless_on_demand": True}, submitted_day=1),
-    })
-
-
-@pytest.fixture
-def county_verifier(make_user, demo):
-    return make_user("county-verifier", Role.VERIFIER, UnitPage.objects.get(code="379921"))
 
 
 def listed(client, query=""):
@@ -463,49 +411,3 @@ def test_the_queue_costs_the_same_queries_for_3_or_15_rows(client, round_, demo)
         counts.append((rows, len(queries)))
     (few, few_queries), (many, many_queries) = counts
     assert (few, many) == (3, 15) and many_queries == few_queries
-
-
-def test_the_review_screens_in_english(client, queue):
-    # The review queue, the item page and the dashboard panel go through gettext: an English session reads English
-    # (the Chinese, the msgids, is unchanged: the other tests read it).
-    client.force_login(user("verifier"))
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    listing = client.get("/admin/review/").content.decode()
-    assert 'aria-label="By status"' in listing and ">All (without drafts)</a>" in listing
-    assert re.search(r">\s*Old photo\s*<", listing) and "旧照片" not in listing
-    page = client.get(f"/admin/review/{queue['failing'].pk}/").content.decode()
-    for text in ("Reported data", "History", "Return for changes (a reason is required)", ">Approve</button>",
-                 "Approve all 2 items of this community awaiting review"):
-        assert text in page, text
-    assert ">填报数据<" not in page and ">历史记录<" not in page
-    # The rule's reasons are stored in Chinese (the record); the English reader gets them evaluated in English.
-    stored = queue["failing"].evaluation["reasons"]
-    assert any("未达到" in reason for reason in stored) and " is below " in page
-    assert not [reason for reason in stored if reason in page]
-    home = client.get("/admin/").content.decode()
-    assert 'data-count="submitted">3</strong> awaiting review' in home
-    assert re.search(r"<h1[^>]*>\s*Smart Community Compliance Check\s*</h1>", home) and "智慧社区达标核查" not in home
-
-
-def test_an_english_verifier_reads_the_common_reasons_in_english_and_returns_in_chinese(client, queue):
-    # The checkbox's label is in the verifier's language; what is stored (and the worker reads) is the Chinese.
-    client.force_login(user("verifier"))
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    result = queue["failing"]
-    page = client.get(f"/admin/review/{result.pk}/").content.decode()
-    assert "The photo is not clear; please take it again</label>" in page and "请重新拍摄</label>" not in page
-    assert 'value="照片不清晰，请重新拍摄"' in page
-    client.post(f"/admin/review/{result.pk}/return/", {"reasons": ["照片不清晰，请重新拍摄"], "detail": ""})
-    result.refresh_from_db()
-    assert (result.status, result.return_reason) == (Status.RETURNED, "照片不清晰，请重新拍摄")
-
-
-def test_a_chinese_verifier_keeps_the_chinese(client, queue):
-    client.force_login(user("verifier"))
-    page = client.get(f"/admin/review/{queue['failing'].pk}/").content.decode()
-    for words in ("填报数据", "历史记录", "照片不清晰，请重新拍摄</label>", "退回修改（必须说明理由）"):
-        assert words in page, words
-    listing = client.get("/admin/review/").content.decode()
-    assert "审核队列" in listing and "指标填报" in listing
-    home = client.get("/admin/").content.decode()
-    assert re.search(r"<h1[^>]*>\s*智慧社区达标核查\s*</h1>", home)
