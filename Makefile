@@ -4,9 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 ROUND ?= 2026
-# The suite runs in two pytest-xdist workers, each test file on one of them, so a module's fixture (the screen
-# walk's) is built once (README "Tests and CI"); `make test PYTEST_ARGS=` runs it serially.
-PYTEST_ARGS ?= -n 2 --dist loadfile
+# The suite runs in two pytest-xdist workers (README "Tests and CI"); `make test PYTEST_ARGS=` runs it serially.
+# worksteal keeps pytest-django's order (transactional tests, which flush the tables, last on each worker).
+PYTEST_ARGS ?= -n 2 --dist worksteal
 HOST ?= 127.0.0.1:8000
 
 .PHONY: setup run test lint messages bench bench-phone bench-uploads bench-intake bench-shandong prod loadtest clean

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "账户与登录安全"
+    verbose_name = _("账户与登录安全")
 
     def ready(self):
         from . import (

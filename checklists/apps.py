@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ChecklistsConfig(AppConfig):
     name = "checklists"
-    verbose_name = "智慧社区核查"
+    verbose_name = _("智慧社区核查")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

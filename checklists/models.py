@@ -97,37 +97,37 @@ class Evidence(models.Model):
     one. Until then `original` is empty and the facts are as the phone declared them (`facts_confirmed`).
     """
 
-    result = models.ForeignKey(ItemResult, verbose_name="指标填报", on_delete=models.CASCADE, related_name="photos")
-    original = models.FileField("原图", upload_to=evidence_path, max_length=255, blank=True)
-    copy = models.FileField("手机压缩副本", upload_to=evidence_path, max_length=255, blank=True)
-    declared = models.JSONField("手机申报的原图信息", default=dict, blank=True)
-    original_received_at = models.DateTimeField("原图上传时间", null=True, blank=True)
-    display = models.FileField("展示图", upload_to=evidence_path, max_length=255, blank=True)
-    thumbnail = models.FileField("缩略图", upload_to=evidence_path, max_length=255, blank=True)
-    original_name = models.CharField("文件名", max_length=255, blank=True)
+    result = models.ForeignKey(ItemResult, verbose_name=_("指标填报"), on_delete=models.CASCADE, related_name="photos")
+    original = models.FileField(_("原图"), upload_to=evidence_path, max_length=255, blank=True)
+    copy = models.FileField(_("手机压缩副本"), upload_to=evidence_path, max_length=255, blank=True)
+    declared = models.JSONField(_("手机申报的原图信息"), default=dict, blank=True)
+    original_received_at = models.DateTimeField(_("原图上传时间"), null=True, blank=True)
+    display = models.FileField(_("展示图"), upload_to=evidence_path, max_length=255, blank=True)
+    thumbnail = models.FileField(_("缩略图"), upload_to=evidence_path, max_length=255, blank=True)
+    original_name = models.CharField(_("文件名"), max_length=255, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
-    phash = models.CharField("感知哈希", max_length=16, db_index=True, blank=True)
-    size = models.PositiveIntegerField("字节数")
-    format = models.CharField("格式", max_length=8)
-    width = models.PositiveIntegerField("宽")
-    height = models.PositiveIntegerField("高")
-    taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
-    gps_lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
-    gps_lon = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
-    flag_old = models.BooleanField("拍摄早于轮次开始", default=False)
-    flag_duplicate = models.BooleanField("与其他社区重复", default=False)
-    duplicate_of = models.JSONField("重复来源", default=list, blank=True)
-    client_id = models.UUIDField("客户端请求号", null=True, blank=True, unique=True)
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    phash = models.CharField(_("感知哈希"), max_length=16, db_index=True, blank=True)
+    size = models.PositiveIntegerField(_("字节数"))
+    format = models.CharField(_("格式"), max_length=8)
+    width = models.PositiveIntegerField(_("宽"))
+    height = models.PositiveIntegerField(_("高"))
+    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
+    gps_lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    gps_lon = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    flag_old = models.BooleanField(_("拍摄早于轮次开始"), default=False)
+    flag_duplicate = models.BooleanField(_("与其他社区重复"), default=False)
+    duplicate_of = models.JSONField(_("重复来源"), default=list, blank=True)
+    client_id = models.UUIDField(_("客户端请求号"), null=True, blank=True, unique=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
-    removed_at = models.DateTimeField("移除时间", null=True, blank=True)
+    removed_at = models.DateTimeField(_("移除时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "佐证照片"
-        verbose_name_plural = "佐证照片"
+        verbose_name = _("佐证照片")
+        verbose_name_plural = _("佐证照片")
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
@@ -155,8 +155,8 @@ class SaveReceipt(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "保存回执"
-        verbose_name_plural = "保存回执"
+        verbose_name = _("保存回执")
+        verbose_name_plural = _("保存回执")
 
     def __str__(self) -> str:
         return str(self.request_id)
@@ -186,18 +186,18 @@ class ChecklistLogEntry(BaseLogEntry):
     """
 
     object_id = models.CharField(max_length=255, db_index=True)
-    round_code = models.CharField("轮次", max_length=32, db_index=True, blank=True)
-    community_code = models.CharField("社区代码", max_length=12, db_index=True, blank=True)
-    item_number = models.PositiveSmallIntegerField("指标序号", null=True, blank=True)
-    from_status = models.CharField("原状态", max_length=10, blank=True)
-    to_status = models.CharField("新状态", max_length=10, blank=True)
-    reason = models.TextField("理由", blank=True)
-    via = models.CharField("来源", max_length=16, default="web")
+    round_code = models.CharField(_("轮次"), max_length=32, db_index=True, blank=True)
+    community_code = models.CharField(_("社区代码"), max_length=12, db_index=True, blank=True)
+    item_number = models.PositiveSmallIntegerField(_("指标序号"), null=True, blank=True)
+    from_status = models.CharField(_("原状态"), max_length=10, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=10, blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    via = models.CharField(_("来源"), max_length=16, default="web")
 
     objects = ChecklistLogEntryManager()
 
     class Meta(BaseLogEntry.Meta):
-        verbose_name = "核查日志"
-        verbose_name_plural = "核查日志"
+        verbose_name = _("核查日志")
+        verbose_name_plural = _("核查日志")
         ordering = ["timestamp", "id"]
         indexes = [models.Index(fields=["community_code", "round_code", "timestamp"], name="audit_lookup_idx")]

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_groups(sender, **kwargs):
@@ -10,7 +11,7 @@ def _ensure_groups(sender, **kwargs):
 
 class CommunitiesConfig(AppConfig):
     name = "communities"
-    verbose_name = "社区名册"
+    verbose_name = _("社区名册")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

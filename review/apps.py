@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewConfig(AppConfig):
     name = "review"
-    verbose_name = "区县审核"
+    verbose_name = _("区县审核")
     default_auto_field = "django.db.models.BigAutoField"

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SmartsiteConfig(AppConfig):
     name = "smartsite"
-    verbose_name = "站点"
+    verbose_name = _("站点")
 
     def ready(self):
         # Wagtail's own reports (site history, locked and aging pages) and every IndexView with list_export

@@ -46,7 +46,7 @@ CONVERTED: list[str] = [
     "admin/rounds/usage/<int:pk>/",
     "admin/assignments/", "admin/assignments/new/", "admin/assignments/edit/<int:pk>/",
     "admin/assignments/delete/<int:pk>/", "admin/assignments/history/<int:pk>/", "admin/assignments/usage/<int:pk>/",
-    "admin/", "admin/account/",
+    "admin/", "admin/account/", "admin/reports/site-history/",
     # the city and county self-assessment: the list, one assessment, its sheet, departments, an indicator and its
     # communities, the province overview (issue 20)
     "admin/assessments/", ASSESSMENT, ASSESSMENT + "sheet/", ASSESSMENT + "departments/",

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import io
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from wagtail.models import Collection, Page, Site
+from wagtail.models import BaseLogEntry, Collection, Page, Site
 
 from assessments import services as assessment_services
 from assessments.departments import department_save
@@ -108,6 +109,10 @@ def names() -> tuple[list[str], list[str]]:
                           (Task, ("title", "done_note")), (Adjustment, ("reason",))):
         for field in fields:
             values += list(model.objects.exclude(**{field: ""}).values_list(field, flat=True))
+    # What a log entry names (Wagtail's `label`, the object's str() when it was logged) is a record of that moment.
+    for model in apps.get_models():
+        if issubclass(model, BaseLogEntry):
+            values += list(model.objects.values_list("label", flat=True).distinct())
     wording = []
     for version in StandardVersion.objects.all():
         wording += [version.title, *_strings(version.data)]
