@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from communities.models import Role
+from communities.models import ROLE_GROUPS, Role
 from communities.roles import PERSON_ROLES
 
 from .reading import Table
@@ -19,7 +19,8 @@ ON_DUTY, LEFT = "在岗", "离岗"
 # Chinese mainland mobile numbers: 11 digits starting 13–19.
 PHONE_PATTERN = re.compile(r"1[3-9]\d{9}")
 CODE_PATTERN = re.compile(r"\d{6}|\d{9}|\d{12}")
-REGION_ROLES = {str(role.label): role for role in Role}
+# The role as the roster file names it: the Chinese of the contract, never the reader's language.
+REGION_ROLES = {name: role for role, name in ROLE_GROUPS.items()}
 
 
 class HeaderError(ValueError):

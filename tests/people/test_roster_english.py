@@ -19,3 +19,4 @@ def test_the_roster_import_in_english_and_in_chinese(client, place, county_burea
     assert "the status is <code>在岗</code> (at work) or <code>离岗</code> (left)" in page
     assert "人员名册导入" not in page and "状态填" not in page
 
+
