@@ -18,5 +18,3 @@ def test_the_roster_import_in_english_and_in_chinese(client, place, county_burea
     assert "Columns: <code>姓名</code>, <code>手机号</code>" in page and "<code>社区工作人员</code>" in page
     assert "the status is <code>在岗</code> (at work) or <code>离岗</code> (left)" in page
     assert "人员名册导入" not in page and "状态填" not in page
-
-
