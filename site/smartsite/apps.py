@@ -15,3 +15,8 @@ class SmartsiteConfig(AppConfig):
 
         SpreadsheetExportMixin.write_csv_row = SafeSpreadsheetExportMixin.write_csv_row
         SpreadsheetExportMixin.generate_xlsx_row = SafeSpreadsheetExportMixin.generate_xlsx_row
+
+        # Wagtail's group form: labels it froze at import follow the reader's language (issue 20).
+        from .permission_labels import localize_wagtail_panels
+
+        localize_wagtail_panels()

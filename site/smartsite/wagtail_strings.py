@@ -144,6 +144,8 @@ STRINGS = [
     gettext_noop("admin theme"),
     gettext_noop("contrast"),
     gettext_noop("density"),
+    # The page search's count (wagtailadmin/pages/search_results.html: blocktrans with counter, count counter_val).
+    ngettext_lazy("There is one matching page", "There are %(counter)s matching pages", "counter_val"),
     ngettext_lazy("This %(model_name)s is referenced %(usage_count)s time.",
                   "This %(model_name)s is referenced %(usage_count)s times.", "usage_count"),
 ]
