@@ -16,7 +16,10 @@ class SmartsiteConfig(AppConfig):
         SpreadsheetExportMixin.write_csv_row = SafeSpreadsheetExportMixin.write_csv_row
         SpreadsheetExportMixin.generate_xlsx_row = SafeSpreadsheetExportMixin.generate_xlsx_row
 
-        # Wagtail's group form: labels it froze at import follow the reader's language (issue 20).
+        # Wagtail's group form: labels it froze at import follow the reader's language; its page search names the
+        # pages it counts (issue 20).
+        from .page_search import name_page_search_results
         from .permission_labels import localize_wagtail_panels
 
         localize_wagtail_panels()
+        name_page_search_results()

@@ -14,15 +14,13 @@ LATIN: dict[str, set[str]] = {
     "admin/standards/inspect/<int:pk>/": {"*"},  # the standard's stored data, keys and all
     # Wagtail's own, untranslatable without replacing its views: the page-type report shows each type's code
     # (communities.citypage); the sites listing's columns are labelled from field names (Port, Site name, Root
-    # page); Django stores permission names in English ("Can add group"), which the group form lists.
+    # page).
     "admin/reports/page-types-usage/": {"communities.citypage", "communities.communitypage", "communities.provincepage",
                                         "communities.streetpage", "communities.unitpage", "pilots.pilotlistpage",
                                         "publications.highlightindexpage", "publications.highlightpage",
                                         "publications.publicationsindexpage", "publications.smartlistpage",
                                         "wagtailcore.page"},
     "admin/sites/": {"*"},  # "Port", "Site name", "Root page" (which words pass depends on the data's titles)
-    "admin/groups/new/": {"*"},
-    "admin/groups/edit/<int:pk>/": {"*"},
 }
 
 # axe-core's serious or critical WCAG 2.1 A/AA findings: route -> rule ids.
@@ -68,21 +66,22 @@ CONVERTED: list[str] = [
     "admin/jobs/",
     # Wagtail's own screens (issue 20): the page explorer and editor (the region and publication pages' names and
     # labels), users, sites, collections, the reports, login lockouts, the two imports, the main urban area, the
-    # admin's login and password reset. Still Chinese in English: the site history (other apps' model names) and
-    # the group form (other apps' model names; Wagtail's image and document permission labels). The page search
-    # echoes the walk's query (社区) in English; searched for a name, Wagtail's Chinese lacks "There are N matching
-    # pages" and names the results "None", so it stays off the list until those are supplied in locale/zh_Hans.
+    # admin's login and password reset; the group form (permissions named at render time, Wagtail's frozen panel
+    # labels made lazy: smartsite.permission_labels) and the page search (the walk searches for a region's title;
+    # the count of matches supplied in locale/zh_Hans, the results named: smartsite.page_search). Still Chinese in
+    # English: the site history (other apps' model names).
     "admin/pages/", "admin/pages/<int:parent_page_id>/", "admin/pages/<int:parent_page_id>/add_subpage/",
     "admin/pages/<int:page_id>/edit/", "admin/pages/<int:page_to_move_id>/move/", "admin/pages/<int:page_id>/copy/",
     "admin/pages/<int:page_id>/delete/", "admin/pages/<int:page_id>/unpublish/", "admin/pages/<int:page_id>/history/",
     "admin/pages/<int:page_id>/usage/", "admin/pages/<int:page_id>/workflow_history/",
     "admin/pages/add/<slug:content_type_app_name>/<slug:content_type_model_name>/<int:parent_page_id>/",
     "admin/pages/create/<slug:app_label>/<slug:model_name>",
-    "admin/pages/usage/<slug:content_type_app_name>/<slug:content_type_model_name>/",
+    "admin/pages/usage/<slug:content_type_app_name>/<slug:content_type_model_name>/", "admin/pages/search/",
     "admin/bulk/<str:app_label>/<str:model_name>/<str:action>/",
     "admin/users/", "admin/users/new/", "admin/users/edit/<int:pk>/", "admin/users/copy/<int:pk>/",
     "admin/users/delete/<int:pk>/", "admin/users/history/<int:pk>/", "admin/users/usage/<int:pk>/",
-    "admin/groups/", "admin/groups/delete/<int:pk>/", "admin/groups/history/<int:pk>/", "admin/groups/usage/<int:pk>/",
+    "admin/groups/", "admin/groups/new/", "admin/groups/edit/<int:pk>/", "admin/groups/delete/<int:pk>/",
+    "admin/groups/history/<int:pk>/", "admin/groups/usage/<int:pk>/",
     "admin/sites/", "admin/sites/new/", "admin/sites/edit/<int:pk>/", "admin/sites/copy/<int:pk>/",
     "admin/sites/delete/<int:pk>/", "admin/sites/history/<int:pk>/", "admin/sites/usage/<int:pk>/",
     "admin/collections/", "admin/collections/add/",

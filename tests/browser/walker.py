@@ -48,7 +48,8 @@ SAMPLES = {
     "c/<community:code>/items/<int:number>/qr.svg": "/c/{community}/items/1/qr.svg",
     "c/offline/": "/c/offline/",
     "api/coverage/": "/api/coverage/?round=2026",
-    "admin/pages/search/": "/admin/pages/search/?q=社区",
+    # A region's title: Wagtail echoes the query back ("no pages match «q»"), and a name reads the same in English.
+    "admin/pages/search/": "/admin/pages/search/?q=示范中心区",
     "admin/snippets/": "/admin/snippets/",
     "admin/bulk/<str:app_label>/<str:model_name>/<str:action>/":
         "/admin/bulk/wagtailcore/page/unpublish/?next=/admin/pages/&id={page}",
