@@ -67,11 +67,18 @@ def _default_action(permission) -> str | None:
     return None
 
 
+def _in_sentence(name: str) -> str:
+    """Return a model's name as it reads inside a sentence: "Self-assessment" → "self-assessment", as Django's
+    own verbose names are written (capitalised only where they head something); "QR sheet" stays."""
+    return name[0].lower() + name[1:] if name[:1].isupper() and name[1:2].islower() else name
+
+
 def permission_label(permission) -> str:
     """Return the permission's name in the active language."""
     action = _default_action(permission)
     if action in ACTIONS:
-        return ACTIONS[action][0] % {"name": permission.content_type.model_class()._meta.verbose_name}
+        name = str(permission.content_type.model_class()._meta.verbose_name)
+        return ACTIONS[action][0] % {"name": _in_sentence(name)}
     return gettext(permission.name)
 
 
