@@ -1,0 +1,113 @@
+"""The standard's part of each item on the phone page, rendered once per process and filled in on each request.
+
+An item's description and rules, and its fields' labels, hints, units, names and options, are the same on every
+community's page for a version and a language; only the worker's answers differ. Rendering them through the
+template engine on every GET was most of the page's time (~70 template nodes per item). So `_item_text.html` and
+`_fields.html` are rendered once per item's words (`selectors.item_text.ItemText`, itself per version checksum
+and language) and language, with holes (`{% hole %}`) where an answer goes; a request only fills the holes, with
+escaped values. The markup stays in the templates; the few attributes a hole can hold are written here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from ..selectors.item_text import ItemText
+from ..selectors.mobile import FieldView, ItemView
+
+# A hole's marker in the once-rendered HTML: NUL cannot come from a template's text or an escaped value the
+# worker's browser would send back, and the name between the markers says which answer goes there.
+_HOLE = re.compile("\x00hole:([^\x00]*)\x00")
+CHECKED = mark_safe(" checked")
+
+
+def hole_name(*parts: str) -> str:
+    """Return the name of a hole from its parts (what it holds, the field's key, the option's key)."""
+    return "\x1f".join(str(p) for p in parts)
+
+
+def hole_marker(*parts: str) -> SafeString:
+    """Return the marker `{% hole %}` writes into the once-rendered HTML."""
+    return mark_safe(f"\x00hole:{hole_name(*parts)}\x00")
+
+
+class Fragment(NamedTuple):
+    """Rendered HTML cut at its holes: texts[0], holes[0], texts[1], … texts[-1]."""
+
+    texts: tuple[str, ...]
+    holes: tuple[str, ...]
+
+    def fill(self, values: dict[str, str]) -> SafeString:
+        """Return the HTML with each hole replaced by its (already escaped) value; a hole without one is empty."""
+        out = [self.texts[0]]
+        for name, text in zip(self.holes, self.texts[1:], strict=True):
+            out.append(values.get(name, ""))
+            out.append(text)
+        return mark_safe("".join(out))
+
+
+def _fragment(html: str) -> Fragment:
+    pieces = _HOLE.split(html)
+    return Fragment(tuple(pieces[0::2]), tuple(pieces[1::2]))
+
+
+class ItemFragments(NamedTuple):
+    text: SafeString  # the description and the rules: no holes
+    fields: Fragment
+
+
+def item_fragments(text: ItemText) -> ItemFragments:
+    """Return the item's once-rendered parts in the active language."""
+    return _item_fragments(text, get_language())
+
+
+@lru_cache(maxsize=512)
+def _item_fragments(text: ItemText, language: str | None) -> ItemFragments:
+    # Keyed by the ItemText object (compared by identity: one per version checksum and language) and the language
+    # it is rendered in, so another version or language never gets these words.
+    context = {"item": text}
+    return ItemFragments(
+        mark_safe(render_to_string("checklists/mobile/_item_text.html", context)),
+        _fragment(render_to_string("checklists/mobile/_fields.html", context)),
+    )
+
+
+def _field_values(field: FieldView) -> dict[str, str]:
+    """Return what goes in a field's holes, as `_fields.html` names them."""
+    key = field.key
+    if field.kind in ("count", "decimal"):
+        prefilled = format_html("<small>{}</small>", _("已按社区登记的总户数预填，请核对")) if field.prefilled else ""
+        return {hole_name("value", key): format_html(' value="{}"', field.value) if field.value else "",
+                hole_name("prefilled", key): prefilled}
+    if field.kind == "bool":
+        return {hole_name("true", key): CHECKED if field.value == "true" else "",
+                hole_name("false", key): CHECKED if field.value == "false" else ""}
+    if field.kind == "choices":
+        values = {}
+        for o in field.options:
+            values[hole_name("ticked", key, o.key)] = CHECKED if o.ticked else ""
+            values[hole_name("na", key, o.key)] = CHECKED if o.na else ""
+            values[hole_name("note", key, o.key)] = format_html(' value="{}"', o.na_note) if o.na_note else ""
+        return values
+    return {hole_name("text", key): conditional_escape(field.value)}
+
+
+def item_fields_html(item: ItemView) -> SafeString:
+    """Return the item's fields with the worker's answers (the inside of its <fieldset>)."""
+    values = {}
+    for field in item.fields:
+        values.update(_field_values(field))
+    return item_fragments(item.text).fields.fill(values)
+
+
+def item_text_html(item: ItemView) -> SafeString:
+    """Return the item's description and rules."""
+    return item_fragments(item.text).text
