@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ..selectors.item_text import ItemText
+from ..models import Status
 from ..selectors.mobile import FieldView, ItemView
 
 # A hole's marker in the once-rendered HTML: NUL cannot come from a template's text or an escaped value the
@@ -59,25 +59,18 @@ def _fragment(html: str) -> Fragment:
     return Fragment(tuple(pieces[0::2]), tuple(pieces[1::2]))
 
 
-class ItemFragments(NamedTuple):
-    text: SafeString  # the description and the rules: no holes
-    fields: Fragment
+def rendered_once(template: str, **context) -> Fragment:
+    """Return `template` rendered with `context` in the active language, cut at its holes; once per process.
+
+    The context's values are the key (with the template and the language): words cached per version
+    (ItemText, compared by identity) and the page's flags (bools, strings, numbers), never a worker's answer.
+    """
+    return _rendered_once(template, get_language(), tuple(sorted(context.items())))
 
 
-def item_fragments(text: ItemText) -> ItemFragments:
-    """Return the item's once-rendered parts in the active language."""
-    return _item_fragments(text, get_language())
-
-
-@lru_cache(maxsize=512)
-def _item_fragments(text: ItemText, language: str | None) -> ItemFragments:
-    # Keyed by the ItemText object (compared by identity: one per version checksum and language) and the language
-    # it is rendered in, so another version or language never gets these words.
-    context = {"item": text}
-    return ItemFragments(
-        mark_safe(render_to_string("checklists/mobile/_item_text.html", context)),
-        _fragment(render_to_string("checklists/mobile/_fields.html", context)),
-    )
+@lru_cache(maxsize=1024)
+def _rendered_once(template: str, language: str | None, context: tuple) -> Fragment:
+    return _fragment(render_to_string(template, dict(context)))
 
 
 def _field_values(field: FieldView) -> dict[str, str]:
@@ -105,9 +98,27 @@ def item_fields_html(item: ItemView) -> SafeString:
     values = {}
     for field in item.fields:
         values.update(_field_values(field))
-    return item_fragments(item.text).fields.fill(values)
+    return rendered_once("checklists/mobile/_fields.html", item=item.text).fill(values)
 
 
 def item_text_html(item: ItemView) -> SafeString:
     """Return the item's description and rules."""
-    return item_fragments(item.text).text
+    return rendered_once("checklists/mobile/_item_text.html", item=item.text).fill({})
+
+
+def item_photos_html(item: ItemView, *, base: str, can_edit: bool, show_sensitive: bool, min_photos: int) -> SafeString:
+    """Return the item's photos: each photo's markup differs only by its id once its flags are known."""
+    hidden = item.sensitive and not show_sensitive
+    photos = []
+    for p in item.photos:
+        photo = rendered_once("checklists/mobile/_photo.html", base=base, can_edit=can_edit, hidden=hidden,
+                              old=p.flag_old, duplicate=p.flag_duplicate, pending=p.original_pending)
+        photos.append(photo.fill({"id": conditional_escape(p.id)}))
+    block = rendered_once("checklists/mobile/_photos.html", can_edit=can_edit, min_photos=min_photos)
+    return block.fill({"photos": mark_safe("".join(photos))})
+
+
+def item_actions_html(item: ItemView, *, base: str) -> SafeString:
+    """Return the item's buttons (撤回修改 only while it waits for review)."""
+    actions = rendered_once("checklists/mobile/_actions.html", base=base, submitted=item.status == Status.SUBMITTED)
+    return actions.fill({"n": conditional_escape(item.number)})
