@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from django.template.loader import render_to_string
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, strip_spaces_between_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 from ..models import Status
 from ..selectors.mobile import FieldView, ItemView
 
-# A hole's marker in the once-rendered HTML: NUL cannot come from a template's text or an escaped value the
-# worker's browser would send back, and the name between the markers says which answer goes there.
-_HOLE = re.compile("\x00hole:([^\x00]*)\x00")
+# A hole's marker in the once-rendered HTML. NUL comes from no template's text, and an escaped value never holds
+# "<"; the name between the NULs says which answer goes there. It looks like a tag to {% spaceless %}, so whitespace
+# between it and a tag goes as it went when the answers were in the page before spaceless ran.
+_HOLE = re.compile("<\x00hole:([^\x00]*)\x00>")
 CHECKED = mark_safe(" checked")
 
 
@@ -36,7 +37,7 @@ def hole_name(*parts: str) -> str:
 
 def hole_marker(*parts: str) -> SafeString:
     """Return the marker `{% hole %}` writes into the once-rendered HTML."""
-    return mark_safe(f"\x00hole:{hole_name(*parts)}\x00")
+    return mark_safe(f"<\x00hole:{hole_name(*parts)}\x00>")
 
 
 class Fragment(NamedTuple):
@@ -49,7 +50,10 @@ class Fragment(NamedTuple):
         """Return the HTML with each hole replaced by its (already escaped) value; a hole without one is empty."""
         out = [self.texts[0]]
         for name, text in zip(self.holes, self.texts[1:], strict=True):
-            out.append(values.get(name, ""))
+            value = values.get(name, "")
+            if value.isspace() and out[-1].endswith(">") and text.startswith("<"):
+                value = ""  # what {% spaceless %} made of whitespace alone between two tags (a blank note)
+            out.append(value)
             out.append(text)
         return mark_safe("".join(out))
 
@@ -70,7 +74,8 @@ def rendered_once(template: str, **context) -> Fragment:
 
 @lru_cache(maxsize=1024)
 def _rendered_once(template: str, language: str | None, context: tuple) -> Fragment:
-    return _fragment(render_to_string(template, dict(context)))
+    # As {% spaceless %} did to the whole item: every part of it is an item's part.
+    return _fragment(strip_spaces_between_tags(render_to_string(template, dict(context)).strip()))
 
 
 def _field_values(field: FieldView) -> dict[str, str]:
@@ -101,11 +106,6 @@ def item_fields_html(item: ItemView) -> SafeString:
     return rendered_once("checklists/mobile/_fields.html", item=item.text).fill(values)
 
 
-def item_text_html(item: ItemView) -> SafeString:
-    """Return the item's description and rules."""
-    return rendered_once("checklists/mobile/_item_text.html", item=item.text).fill({})
-
-
 def item_photos_html(item: ItemView, *, base: str, can_edit: bool, show_sensitive: bool, min_photos: int) -> SafeString:
     """Return the item's photos: each photo's markup differs only by its id once its flags are known."""
     hidden = item.sensitive and not show_sensitive
@@ -122,3 +122,49 @@ def item_actions_html(item: ItemView, *, base: str) -> SafeString:
     """Return the item's buttons (撤回修改 only while it waits for review)."""
     actions = rendered_once("checklists/mobile/_actions.html", base=base, submitted=item.status == Status.SUBMITTED)
     return actions.fill({"n": conditional_escape(item.number)})
+
+
+def _verdict_line(kind: str, outcome: dict) -> SafeString:
+    line = rendered_once("checklists/mobile/_verdict_line.html", kind=kind, verdict=outcome.get("verdict", ""),
+                         label=str(outcome.get("verdict_label", "")))
+    message = conditional_escape(outcome["message"])
+    return line.fill({"key": conditional_escape(outcome.get("key", "")), "message": message})
+
+
+def verdict_html(evaluation: dict) -> SafeString:
+    """Return the engine's verdict: every rule's outcome, the requirements not met, the entries in error."""
+    lines = [_verdict_line("rule", r) for r in evaluation["rules"]]
+    lines += [_verdict_line("requirement", r) for r in evaluation["requirements"] if r["verdict"] != "pass"]
+    lines += [_verdict_line("error", r) for r in evaluation["errors"]]
+    block = rendered_once("checklists/mobile/_verdict.html", verdict=evaluation["verdict"],
+                          label=str(evaluation["verdict_label"]))
+    return block.fill({"lines": mark_safe("".join(lines))})
+
+
+class Page(NamedTuple):
+    """What the page says of every item on it: its address, whether it shows one item, the viewer's rights."""
+
+    base: str
+    open: bool
+    can_edit: bool
+    show_sensitive: bool
+    min_photos: int
+
+
+def item_html(item: ItemView, page: Page, *, csrf_input: str, request_id: str) -> SafeString:
+    """Return one item of the page, the worker's answers and this request's tokens in it."""
+    skeleton = rendered_once(
+        "checklists/mobile/_item.html", text=item.text, base=page.base, open=page.open, can_edit=page.can_edit,
+        status=item.status, chip=item.chip, locked=item.locked, lock_note=item.lock_note, has_note=bool(item.note),
+        has_reason=bool(item.return_reason),
+    )
+    values = {
+        "reason": conditional_escape(item.return_reason), "csrf": csrf_input,
+        "request_id": conditional_escape(request_id), "revision": conditional_escape(item.revision),
+        "fields": item_fields_html(item), "note": conditional_escape(item.note),
+        "photos": item_photos_html(item, base=page.base, can_edit=page.can_edit,
+                                   show_sensitive=page.show_sensitive, min_photos=page.min_photos),
+        "verdict": verdict_html(item.evaluation),
+        "actions": item_actions_html(item, base=page.base) if page.can_edit else "",
+    }
+    return skeleton.fill(values)
