@@ -72,7 +72,8 @@ def rendered_once(template: str, **context) -> Fragment:
     return _rendered_once(template, get_language(), tuple(sorted(context.items())))
 
 
-@lru_cache(maxsize=1024)
+# ~25 items × the states and pages an item is shown in × 2 languages fit; a few KB each.
+@lru_cache(maxsize=2048)
 def _rendered_once(template: str, language: str | None, context: tuple) -> Fragment:
     # As {% spaceless %} did to the whole item: every part of it is an item's part.
     return _fragment(strip_spaces_between_tags(render_to_string(template, dict(context)).strip()))
