@@ -1,11 +1,16 @@
-"""The standard's part of each item on the phone page, rendered once per process and filled in on each request.
+"""The phone page's items, from parts rendered once per process and filled in on each request.
 
-An item's description and rules, and its fields' labels, hints, units, names and options, are the same on every
-community's page for a version and a language; only the worker's answers differ. Rendering them through the
-template engine on every GET was most of the page's time (~70 template nodes per item). So `_item_text.html` and
-`_fields.html` are rendered once per item's words (`selectors.item_text.ItemText`, itself per version checksum
-and language) and language, with holes (`{% hole %}`) where an answer goes; a request only fills the holes, with
-escaped values. The markup stays in the templates; the few attributes a hole can hold are written here.
+Most of an item is the same on every community's page: the standard's words (per version and language), and the
+markup of its state, photos, verdict and buttons (per language and page). Rendering all of it through the template
+engine on every GET was three quarters of the page's time (~110 template nodes per item, ~2,800 a page). So each
+part's template (_item.html, _item_text.html, _fields.html, _photos.html, _photo.html, _verdict.html,
+_verdict_line.html, _actions.html) is rendered once for what it shows, with holes (`{% hole %}`) where the
+worker's answers, ids, messages and the request's tokens go; a request fills the holes with escaped values.
+The markup stays in the templates; here are only the few attributes a field's hole can hold (checked, value).
+
+Keys: the item's words (selectors.item_text.ItemText: one object per version checksum and language), the active
+language and the page's flags; never an answer. The whole item was inside {% spaceless %}: each part is
+spaceless'd once, and a hole's marker looks like a tag to it, so the page is the same to the byte.
 """
 
 from __future__ import annotations
