@@ -19,7 +19,9 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django.utils.autoreload import file_changed
 from django.utils.html import conditional_escape, format_html, strip_spaces_between_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -61,6 +63,13 @@ class Fragment(NamedTuple):
             out.append(value)
             out.append(text)
         return mark_safe("".join(out))
+
+
+@receiver(file_changed, dispatch_uid="phone-fragments")
+def _forget_rendered(sender, file_path, **kwargs) -> None:
+    """Under runserver, render the parts again when a template changes (Django reloads templates, not these)."""
+    if file_path.suffix == ".html":
+        _rendered_once.cache_clear()
 
 
 def _fragment(html: str) -> Fragment:

@@ -87,3 +87,16 @@ def test_a_new_version_of_the_standard_shows_its_own_words(client, worker, commu
     assert '<p class="desc">第二版的说明&lt;b&gt;。</p>' in after
     assert "智能路灯数（第二版）" in after and old_label not in after
     assert 'name="v.smart_lights" value="3"' in after  # the answer is the worker's, whatever the words
+
+
+def test_a_changed_template_under_runserver_renders_the_parts_again():
+    from pathlib import Path
+
+    from django.utils.autoreload import file_changed
+
+    from checklists.mobile import fragments
+
+    rendered_once("checklists/mobile/_actions.html", base="", submitted=True)
+    assert fragments._rendered_once.cache_info().currsize
+    file_changed.send(sender=None, file_path=Path("templates/checklists/mobile/_item.html"))
+    assert fragments._rendered_once.cache_info().currsize == 0
