@@ -19,7 +19,7 @@ from standards.hints import field_hint, offers_na
 from standards.models import StandardVersion
 
 
-# eq=False: compared and hashed by identity, so the page's fragment cache (templatetags.mobile_text) keys on the
+# eq=False: compared and hashed by identity, so the page's parts cache (checklists.mobile.fragments) keys on the
 # object this module cached rather than hashing every word of it on each use.
 @dataclass(frozen=True, eq=False)
 class OptionText:
