@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy
 
 from communities.models import CommunityPage
 from communities.policy import Action
-from standards.evaluation import clean_values, describe_rule, evaluate_item, summary
-from standards.hints import field_hint, offers_na
+from standards.evaluation import clean_values, evaluate_item, summary
 from standards.models import Round, StandardVersion
 
 from ..actions import ChecklistAction
 from ..models import PASSES, Evidence, ItemResult, SaveReceipt, Status
 from ..originals import original_pending
+from .item_text import FieldText, ItemText, item_texts
 
 HOUSEHOLDS = "households"
 
@@ -97,6 +97,7 @@ class FieldView:
     required: bool
     hint: str  # what the standard asks of a choices field
     na_allowed: bool  # any option of this field may be marked 本社区无此设施
+    text: FieldText | None = None  # the standard's words, shared by every page of this version and language
 
 
 @dataclass
@@ -118,6 +119,7 @@ class ItemView:
     rules_pass: bool  # as stored
     values: dict = field(default_factory=dict)
     not_applicable: dict = field(default_factory=dict)
+    text: ItemText | None = None  # the standard's words, shared by every page of this version and language
 
     @property
     def status_label(self) -> str:
@@ -176,59 +178,58 @@ def _field_value(field_def: dict, raw, cleaned) -> str:
 
 
 def _fields(
-    item: dict, values: dict, marks: dict, households: int | None, na_flags: bool
+    item: dict, texts: tuple[FieldText, ...], values: dict, marks: dict, households: int | None
 ) -> tuple[list[FieldView], dict]:
     values = dict(values)
     prefilled = set()
-    keys = {f["key"] for f in item["fields"]}
-    if HOUSEHOLDS in keys and values.get(HOUSEHOLDS) in (None, "") and households is not None:
+    has_households = any(t.key == HOUSEHOLDS for t in texts)
+    if has_households and values.get(HOUSEHOLDS) in (None, "") and households is not None:
         values[HOUSEHOLDS] = str(households)
         prefilled.add(HOUSEHOLDS)
     cleaned, _ = clean_values(item, values)
-    by_key = {f["key"]: f for f in item["fields"]}
     views = []
-    for f in item["fields"]:
-        ticked = cleaned.get(f["key"]) or () if f["kind"] == "choices" else ()
-        field_marks = marks.get(f["key"]) if isinstance(marks.get(f["key"]), dict) else {}
+    for f, text in zip(item["fields"], texts, strict=True):
+        ticked = cleaned.get(text.key) or () if text.kind == "choices" else ()
+        field_marks = marks.get(text.key) if isinstance(marks.get(text.key), dict) else {}
         options = tuple(
-            OptionView(o["key"], o["label"], o["key"] in ticked, o["key"] in field_marks,
-                       str(field_marks.get(o["key"]) or ""), offers_na(f, o, na_flags=na_flags))
-            for o in f.get("options", ())
+            OptionView(o.key, o.label, o.key in ticked, o.key in field_marks, str(field_marks.get(o.key) or ""),
+                       o.na_allowed)
+            for o in text.options
         )
-        required = bool(f.get("required") or f.get("required_if") or f.get("rule") or f.get("min"))
-        value = _field_value(f, values.get(f["key"]), cleaned.get(f["key"]))
+        value = _field_value(f, values.get(text.key), cleaned.get(text.key))
         views.append(FieldView(
-            f["key"], f["kind"], f["label"], f.get("unit", ""), value, options, f["key"] in prefilled, required,
-            field_hint(f, by_key, na_flags=na_flags), any(o.na_allowed for o in options),
+            text.key, text.kind, text.label, text.unit, value, options, text.key in prefilled, text.required,
+            text.hint, text.na_allowed, text,
         ))
     return views, values
 
 
-def _item_view(item: dict, category: str, result: ItemResult | None, photos: list[PhotoView],
+def _item_view(item: dict, text: ItemText, result: ItemResult | None, photos: list[PhotoView],
                households: int | None, standard: StandardVersion, override: tuple | None = None) -> ItemView:
     stored = result.values if result else {}
     marks = result.not_applicable if result else {}
     note = result.note if result else ""
     if override is not None:
         stored, marks, note = override
-    fields, values = _fields(item, stored, marks, households, standard.na_flags)
+    fields, values = _fields(item, text.fields, stored, marks, households)
     evaluation = evaluate_item(item, values, marks, na_flags=standard.na_flags, photo_count=len(photos),
                                min_photos=standard.min_photos)
     return ItemView(
-        number=item["number"], name=item["name"], description=item.get("description", ""), category=category,
+        number=text.number, name=text.name, description=text.description, category=text.category,
         fields=fields,
-        rules=[(r["label"], describe_rule(r, item["fields"])) for r in item.get("rules", ())],
+        rules=list(text.rules),
         status=result.status if result else Status.DRAFT,
         return_reason=result.return_reason if result else "",
         revision=result.revision if result else 0,
         note=note,
         photos=photos,
         evaluation=summary(evaluation),
-        sensitive=bool(item.get("sensitive")),
+        sensitive=text.sensitive,
         complete=bool(result and result.complete),
         rules_pass=bool(result and result.rules_pass),
         values=values,
         not_applicable=marks,
+        text=text,
     )
 
 
@@ -278,15 +279,14 @@ def checklist(
         results = results.filter(item_number__in=numbers)
     results = {r.item_number: r for r in results}
     photos = _photos_by_result(round_, community, numbers)
-    categories = {n: c for c in standard.data.get("categories", []) for n in c.get("items", [])}
+    texts = item_texts(standard)
     items = []
     for item in standard.items:
         if numbers is not None and item["number"] not in numbers:
             continue
         result = results.get(item["number"])
-        category = categories.get(item["number"], {}).get("label", "")
         item_photos = photos.get(result.pk, []) if result else []
-        view = _item_view(item, category, result, item_photos, community.households, standard,
+        view = _item_view(item, texts[item["number"]], result, item_photos, community.households, standard,
                           (overrides or {}).get(item["number"]))
         items.append(view)
     returned = [i for i in items if i.status == Status.RETURNED]

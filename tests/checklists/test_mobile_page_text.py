@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.utils.translation import trans_real
 
+from checklists.decisions import item_return
 from checklists.evidence import evidence_add
 from checklists.services import answer_save, item_submit
 from smartsite import i18n
@@ -84,3 +85,23 @@ def test_the_page_is_the_same_with_and_without_remembered_lookups(client, worker
     walked = page(client, community)
     assert "gettext" not in vars(catalog)
     assert walked == remembered
+
+
+def test_returned_reason_notes_and_typed_text_are_escaped_as_before(client, worker, verifier, community, round_,
+                                                                   submitted):
+    """The answers fill the once-rendered item's holes (checklists.mobile.fragments) as the template wrote them."""
+    item_return(result=submitted[0], user=verifier, reason="请补充<照片> & “说明”")
+    text_item = next(i for i in round_.standard.items if any(f["kind"] == "text" for f in i["fields"]))
+    key = next(f["key"] for f in text_item["fields"] if f["kind"] == "text")
+    typed = answer_save(round_=round_, community=community, item_number=text_item["number"], user=worker,
+                        values={key: "  <b>x</b> & y"}, note="   ").result
+    client.force_login(worker)
+    body = page(client, community)
+    returned = item_html(body, 8)
+    assert '<details class="item s-returned" id="item-8" data-n="8" data-chip="returned"' in returned
+    assert '<span class="reason"><b>退回理由：</b>请补充&lt;照片&gt; &amp; “说明”</span>' in returned
+    assert "<fieldset class=\"fs\"><div class=\"fd\">" in returned  # editable again
+    text = item_html(body, text_item["number"])
+    assert f'<textarea name="v.{key}" rows="3">  &lt;b&gt;x&lt;/b&gt; &amp; y</textarea>' in text
+    assert typed.note == "   "  # a note of spaces shows as {% spaceless %} left it: empty, and 已填
+    assert '<summary>备注（已填）</summary><textarea name="note" rows="2"></textarea>' in text
