@@ -261,9 +261,14 @@ def in_english():
 
 def pytest_sessionstart(session):
     """Compile the translation catalogs a checkout's `make setup` has not compiled yet (locale/README.md)."""
+    from django.utils.translation.reloader import translation_file_changed
+
     from smartsite.catalogs import compile_catalogs
 
-    compile_catalogs()
+    compiled, _tool = compile_catalogs()
+    if compiled:
+        # Django may have read the old catalogs while pytest-django set it up: read the new ones, as runserver does.
+        translation_file_changed(None, compiled[0].with_suffix(".mo"))
 
 
 def pytest_terminal_summary(terminalreporter):
