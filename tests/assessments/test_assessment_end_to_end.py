@@ -15,6 +15,7 @@ from standards import scoring
 from tests.assessments.assessment_factory import write_jsonl
 from tests.checklists.photo_factory import make_jpeg
 from tests.coverage.coverage_factory import build_region, passing_values
+from tests.factories import bundled_data
 from tests.replay import committed, replayed
 
 CITY, MAIN, COUNTY = "379800", "379811", "379821"
@@ -117,9 +118,7 @@ def expected_plan(level: str, entry: dict) -> list[dict]:
 
 
 def scoring_data():
-    from standards.versions import parse
-
-    return parse(scoring.BUNDLED.read_text(encoding="utf-8"))
+    return bundled_data(scoring.BUNDLED)
 
 
 def test_assessment_json_gives_the_figures_the_standard_defines(imported):
