@@ -27,8 +27,8 @@ from devtools.demo import seed_demo
 from intake import images
 from standards import scoring
 from standards.rounds import round_open
-from standards.versions import parse, standard_save
-from tests.factories import bundled_standard
+from standards.versions import standard_save
+from tests.factories import bundled_data, bundled_standard
 from tests.replay import STATS, committed, replayed
 
 
@@ -61,8 +61,10 @@ def demo(db, settings):
 
 @pytest.fixture
 def scoring_standard(db):
-    """SD-ZHCS-2019 stored as a StandardVersion, as load_standard stores it."""
-    version, _ = standard_save(parse(scoring.BUNDLED.read_text(encoding="utf-8")), user=system("tests"))
+    """SD-ZHCS-2019 stored as a StandardVersion, as load_standard stores it (replayed after the first build)."""
+    version, _ = replayed("scoring-standard",
+                          lambda: standard_save(bundled_data(scoring.BUNDLED), user=system("tests")),
+                          keep=lambda saved: saved[1])
     return version
 
 

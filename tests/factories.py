@@ -13,6 +13,10 @@ role's group. The standard is the bundled one, loaded as `load_standard` loads i
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from pathlib import Path
+
 import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
@@ -35,7 +39,7 @@ from communities.roles import assign
 from communities.tree import province_for
 from standards.models import Round, StandardVersion
 from standards.rounds import round_open
-from standards.versions import load_file
+from standards.versions import load_bundled, load_file, parse
 from tests.replay import replayed
 
 PASSWORD = "pw-12345678"  # the `make_user` fixture's default too
@@ -171,11 +175,28 @@ class AdminFactory(UserFactory):
 # --- the standard and rounds ---------------------------------------------------------------------------
 
 
+@cache
+def _parsed(path: Path) -> str:
+    return json.dumps(parse(path.read_text(encoding="utf-8")), ensure_ascii=False)
+
+
+def bundled_data(path: Path | str) -> dict:
+    """A fresh copy of a bundled standard file as `parse` reads it. The YAML is parsed once per process: the
+    scoring standard's 88 KB take PyYAML ~0.5–1 s, which every test that stored it used to pay."""
+    return json.loads(_parsed(Path(path)))
+
+
 def bundled_standard() -> StandardVersion:
     """Load the bundled standard as `load_standard` does; replayed after the first build (tests/replay.py)."""
     version, _ = replayed("standard", lambda: load_file(user=system("tests")),
                           keep=lambda loaded: loaded[1] and loaded[0].version == 1)
     return version
+
+
+def bundled_standards() -> list[tuple[StandardVersion, bool]]:
+    """Load every bundled standard as `load_standard` does (load_bundled); replayed after the first build."""
+    return replayed("standards-all", lambda: load_bundled(user=system("tests")),
+                    keep=lambda loaded: all(created for _, created in loaded))
 
 
 class StandardVersionFactory(DjangoModelFactory):

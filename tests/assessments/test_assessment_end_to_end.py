@@ -15,6 +15,8 @@ from standards import scoring
 from tests.assessments.assessment_factory import write_jsonl
 from tests.checklists.photo_factory import make_jpeg
 from tests.coverage.coverage_factory import build_region, passing_values
+from tests.factories import bundled_data
+from tests.replay import committed, replayed
 
 CITY, MAIN, COUNTY = "379800", "379811", "379821"
 UNITS = [(MAIN, "测试区", "main_urban_district", [("001", "subdistrict", 3), ("101", "town", 1)]),
@@ -72,16 +74,21 @@ ASSESSMENT_LINES = [
 
 @pytest.fixture
 def imported(round_, scoring_standard, make_user, tmp_path):
-    build_region(UNITS)
-    clerk = make_user("clerk", Role.VERIFIER, UnitPage.objects.get(code=MAIN), UnitPage.objects.get(code=COUNTY))
-    make_user("city-bureau", Role.BUREAU, CityPage.objects.get(code=CITY))
-    (tmp_path / "photo.jpg").write_bytes(make_jpeg(320, 240))
-    results = write_jsonl(tmp_path / "results.jsonl", result_lines(round_.code, round_.standard))
-    call_command("import_results", str(results), "--user", clerk.username, stdout=io.StringIO())
-    values = write_jsonl(tmp_path / "assessment.jsonl", ASSESSMENT_LINES)
-    out = io.StringIO()
-    call_command("import_assessment", str(values), "--user", "city-bureau", stdout=out)
-    assert "保存指标10项" in out.getvalue()
+    """The imports' rows: built by the real commands in a process's first test, replayed after (tests/replay.py)."""
+
+    def build():
+        build_region(UNITS)
+        clerk = make_user("clerk", Role.VERIFIER, UnitPage.objects.get(code=MAIN), UnitPage.objects.get(code=COUNTY))
+        make_user("city-bureau", Role.BUREAU, CityPage.objects.get(code=CITY))
+        (tmp_path / "photo.jpg").write_bytes(make_jpeg(320, 240))
+        results = write_jsonl(tmp_path / "results.jsonl", result_lines(round_.code, round_.standard))
+        call_command("import_results", str(results), "--user", clerk.username, stdout=io.StringIO())
+        values = write_jsonl(tmp_path / "assessment.jsonl", ASSESSMENT_LINES)
+        out = io.StringIO()
+        call_command("import_assessment", str(values), "--user", "city-bureau", stdout=out)
+        assert "保存指标10项" in out.getvalue()
+
+    replayed("assessment-end-to-end", committed(build))
     return round_
 
 
@@ -111,9 +118,7 @@ def expected_plan(level: str, entry: dict) -> list[dict]:
 
 
 def scoring_data():
-    from standards.versions import parse
-
-    return parse(scoring.BUNDLED.read_text(encoding="utf-8"))
+    return bundled_data(scoring.BUNDLED)
 
 
 def test_assessment_json_gives_the_figures_the_standard_defines(imported):

@@ -5,14 +5,14 @@ import pytest
 import yaml
 from django.contrib.auth import get_user_model
 
-from audit.actors import system
 from standards.models import Round, StandardVersion
-from standards.versions import latest, load_bundled
+from standards.versions import latest
+from tests.factories import bundled_standards
 
 
 @pytest.fixture
 def admin_client(client, demo):
-    load_bundled(user=system("tests"))
+    bundled_standards()  # load_bundled, replayed after the first build
     client.force_login(get_user_model().objects.get(username="admin"))
     return client
 

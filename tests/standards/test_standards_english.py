@@ -14,13 +14,14 @@ from wagtail.models import ModelLogEntry
 from audit.actors import system
 from standards.models import Round, StandardVersion
 from standards.rounds import round_open
-from standards.versions import latest, load_bundled
+from standards.versions import latest
 from tests.communities.admin_forms import fill_and_post
+from tests.factories import bundled_standards
 
 
 @pytest.fixture
 def admin_client(client, demo):
-    load_bundled(user=system("tests"))
+    bundled_standards()  # load_bundled, replayed after the first build
     round_open("2026", name="2026年度", user=system("tests"))
     client.force_login(get_user_model().objects.get(username="admin"))
     return client
