@@ -1,7 +1,7 @@
 """What the screen walk (test_screens.py) still finds inside the apps' own templates and modules, screen by screen
 (the URL route; "anonymous <route>" for a logged-out visitor's page). The conversion pass fixes them and strikes
 them out; the tests fail on anything new, and on anything listed that no longer shows, so these lists only shrink.
-var/screen-walk.json (written by each walk) has the texts and the elements behind each entry."""
+var/screen-walk-1.json and -2.json (one per share of the walk) have the texts and the elements behind each entry."""
 
 ASSESSMENT = "admin/assessments/<str:round_code>/<str:level>/<str:code>/"
 
