@@ -18,7 +18,10 @@ tests/site/test_permission_labels.py fails if an upgraded Wagtail changes what t
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_permission_codename
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -73,13 +76,30 @@ def _in_sentence(name: str) -> str:
     return name[0].lower() + name[1:] if name[:1].isupper() and name[1:2].islower() else name
 
 
+def _declared_name(permission) -> str:
+    """Return a permission its model declares (Meta.permissions) in the active language, if its stored name is the
+    declared one in a language of the site; else the stored name through the catalog (a name changed by hand is
+    shown as written). The stored name depends on the language active when migrate ran: "可以进入管理后台" for
+    Wagtail's lazily named "Can access Wagtail admin" when that was Chinese."""
+    model = permission.content_type.model_class()
+    declared = dict(model._meta.permissions).get(permission.codename) if model else None
+    if declared is not None:
+        stored_as = {str(declared)}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                stored_as.add(str(declared))
+        if permission.name in stored_as:
+            return str(declared) if isinstance(declared, Promise) else gettext(declared)
+    return gettext(permission.name)
+
+
 def permission_label(permission) -> str:
     """Return the permission's name in the active language."""
     action = _default_action(permission)
     if action in ACTIONS:
         name = str(permission.content_type.model_class()._meta.verbose_name)
         return ACTIONS[action][0] % {"name": _in_sentence(name)}
-    return gettext(permission.name)
+    return _declared_name(permission)
 
 
 def permission_short_label(permission) -> str:
@@ -87,7 +107,7 @@ def permission_short_label(permission) -> str:
     action = _default_action(permission)
     if action in ACTIONS:
         return str(ACTIONS[action][1])
-    return gettext(permission.name)
+    return _declared_name(permission)
 
 
 def page_permission_label(permission) -> str:

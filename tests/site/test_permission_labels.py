@@ -120,6 +120,22 @@ def test_permission_label_by_language_and_kind():
         assert permission_labels.permission_label(add_group) == "Can add groups of people"
 
 
+def test_a_declared_permission_follows_the_reader_whatever_language_migrate_ran_in():
+    """Wagtail declares "Can access Wagtail admin" lazily, so its stored name is in the language active when
+    migrate ran: Chinese on a database migrated with zh-hans active. The reader's language decides what shows."""
+    access = Permission.objects.get(codename="access_admin")
+    for stored in ("Can access Wagtail admin", "可以进入管理后台"):
+        access.name = stored
+        with translation.override("en"):
+            assert permission_labels.permission_label(access) == "Can access Wagtail admin"
+            assert permission_labels.permission_short_label(access) == "Can access Wagtail admin"
+        with translation.override("zh-hans"):
+            assert permission_labels.permission_label(access) == "可以进入管理后台"
+    access.name = "进入后台（仅限本区）"  # changed by hand: shown as written
+    with translation.override("en"):
+        assert permission_labels.permission_label(access) == "进入后台（仅限本区）"
+
+
 def test_the_permissions_template_copy_is_wagtails_but_for_the_labels():
     """templates/wagtailusers/groups/includes/formatted_permissions.html copies Wagtail's for its labels: an
     upgraded Wagtail that changes it fails here, so the copy is brought up to date rather than silently kept old."""
