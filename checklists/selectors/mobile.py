@@ -97,29 +97,29 @@ class FieldView:
     required: bool
     hint: str  # what the standard asks of a choices field
     na_allowed: bool  # any option of this field may be marked 本社区无此设施
-    text: FieldText | None = None  # the standard's words, shared by every page of this version and language
 
 
 @dataclass
 class ItemView:
-    number: int
-    name: str
-    description: str
-    category: str
+    text: ItemText  # the standard's words (number, name, rules …), shared by every page of this version and language
     fields: list[FieldView]
-    rules: list[tuple[str, str]]  # (label, formula)
     status: str
     return_reason: str
     revision: int
     note: str
     photos: list[PhotoView]
     evaluation: dict
-    sensitive: bool
     complete: bool  # as stored (ItemResult.complete, the engine's one definition): what every count counts
     rules_pass: bool  # as stored
     values: dict = field(default_factory=dict)
     not_applicable: dict = field(default_factory=dict)
-    text: ItemText | None = None  # the standard's words, shared by every page of this version and language
+
+    number = property(lambda self: self.text.number)
+    name = property(lambda self: self.text.name)
+    description = property(lambda self: self.text.description)
+    category = property(lambda self: self.text.category)
+    rules = property(lambda self: self.text.rules)  # (label, formula)
+    sensitive = property(lambda self: self.text.sensitive)
 
     @property
     def status_label(self) -> str:
@@ -199,7 +199,7 @@ def _fields(
         value = _field_value(f, values.get(text.key), cleaned.get(text.key))
         views.append(FieldView(
             text.key, text.kind, text.label, text.unit, value, options, text.key in prefilled, text.required,
-            text.hint, text.na_allowed, text,
+            text.hint, text.na_allowed,
         ))
     return views, values
 
@@ -215,21 +215,18 @@ def _item_view(item: dict, text: ItemText, result: ItemResult | None, photos: li
     evaluation = evaluate_item(item, values, marks, na_flags=standard.na_flags, photo_count=len(photos),
                                min_photos=standard.min_photos)
     return ItemView(
-        number=text.number, name=text.name, description=text.description, category=text.category,
+        text=text,
         fields=fields,
-        rules=list(text.rules),
         status=result.status if result else Status.DRAFT,
         return_reason=result.return_reason if result else "",
         revision=result.revision if result else 0,
         note=note,
         photos=photos,
         evaluation=summary(evaluation),
-        sensitive=text.sensitive,
         complete=bool(result and result.complete),
         rules_pass=bool(result and result.rules_pass),
         values=values,
         not_applicable=marks,
-        text=text,
     )
 
 
