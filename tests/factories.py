@@ -13,7 +13,7 @@ role's group. The standard is the bundled one, loaded as `load_standard` loads i
 
 from __future__ import annotations
 
-import json
+import copy
 from functools import cache
 from pathlib import Path
 
@@ -176,14 +176,14 @@ class AdminFactory(UserFactory):
 
 
 @cache
-def _parsed(path: Path) -> str:
-    return json.dumps(parse(path.read_text(encoding="utf-8")), ensure_ascii=False)
+def _parsed(path: Path) -> dict:
+    return parse(path.read_text(encoding="utf-8"))
 
 
 def bundled_data(path: Path | str) -> dict:
     """A fresh copy of a bundled standard file as `parse` reads it. The YAML is parsed once per process: the
     scoring standard's 88 KB take PyYAML ~0.5–1 s, which every test that stored it used to pay."""
-    return json.loads(_parsed(Path(path)))
+    return copy.deepcopy(_parsed(Path(path)))
 
 
 def bundled_standard() -> StandardVersion:
