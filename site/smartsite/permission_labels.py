@@ -79,8 +79,9 @@ def _in_sentence(name: str) -> str:
 def _declared_name(permission) -> str:
     """Return a permission its model declares (Meta.permissions) in the active language, if its stored name is the
     declared one in a language of the site; else the stored name through the catalog (a name changed by hand is
-    shown as written). The stored name depends on the language active when migrate ran: "可以进入管理后台" for
-    Wagtail's lazily named "Can access Wagtail admin" when that was Chinese."""
+    shown as written). The stored name is in the language active when post_migrate created the row (migrate runs
+    without translations, but `flush` re-creates permissions in the active one): "可以进入管理后台" for Wagtail's
+    lazily named "Can access Wagtail admin" after a flush under Chinese."""
     model = permission.content_type.model_class()
     declared = dict(model._meta.permissions).get(permission.codename) if model else None
     if declared is not None:
